@@ -1,0 +1,37 @@
+"""gan_viz: train GANs on 2D Gaussian mixtures and watch mode collapse as it happens.
+
+The public API, for notebooks and for the app::
+
+    from gan_viz import presets, experiment
+    result = experiment.train(presets.get("ring8-hopping", seed=1))
+    print(result.summary)
+
+Lower level: ``make_gan(config)`` gives the compiled ``GAN`` (``init``, ``run``,
+``evaluate``); ``hyper_from(config.train)`` gives the run-time hyperparameters.
+"""
+
+from gan_viz import data, losses, metrics, presets
+from gan_viz.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, hyper_from
+from gan_viz.experiment import Result, train
+from gan_viz.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
+
+__all__ = [
+    "Config",
+    "DataConfig",
+    "EvalSet",
+    "Frame",
+    "GAN",
+    "Hyper",
+    "ModelConfig",
+    "Result",
+    "RunInfo",
+    "State",
+    "TrainConfig",
+    "data",
+    "hyper_from",
+    "losses",
+    "make_gan",
+    "metrics",
+    "presets",
+    "train",
+]

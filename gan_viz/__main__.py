@@ -1,0 +1,5 @@
+"""``python -m gan_viz`` runs the command line."""
+
+from gan_viz.cli import main
+
+main()

@@ -1,0 +1,216 @@
+"""Training-throughput benchmark: jitted JAX vs the same step without jit vs PyTorch eager.
+
+Run with ``gan-viz bench`` (``--json`` for machines). A "step" is one round with k_d = k_g = 1:
+one discriminator update and one generator update, non-saturating loss, Adam, on ring-8.
+Compile times are measured in fresh subprocesses: once with an empty persistent compilation
+cache and once more with the cache that the first left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import jax
+import jax.numpy as jnp
+
+from gan_viz import presets
+from gan_viz.config import Config, ModelConfig, hyper_from
+from gan_viz.train import make_gan
+
+
+def model_sizes() -> list[tuple[str, Config]]:
+    """The benchmarked configurations: GAN Lab's size and the default preset's."""
+    default = presets.get(presets.DEFAULT)
+    base = replace(default, train=replace(default.train, k_d=1, k_g=1, loss="non_saturating"))
+    ganlab = replace(base, model=ModelConfig(latent_dim=2, g_depth=1, g_width=16, d_depth=1, d_width=16),
+                     train=replace(base.train, batch_size=64))
+    m, t = base.model, base.train
+    return [
+        ("ganlab (batch 64, 1x16)", ganlab),
+        (f"default (batch {t.batch_size}, {m.g_depth}x{m.g_width})", base),
+    ]
+
+
+def _time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
+    """Steps per second of ``fn(n)``, repeated until ``min_seconds`` have passed."""
+    fn(n)  # warm up (compiles, fills caches)
+    done, start = 0, time.perf_counter()
+    while True:
+        fn(n)
+        done += n
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return done / elapsed
+
+
+def jax_rate(cfg: Config, min_seconds: float) -> float:
+    gan = make_gan(cfg)
+    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+    box = {"s": gan.init(0)}
+
+    def fn(n):
+        box["s"], _ = gan.run(box["s"], h, mix, n)
+        jax.block_until_ready(box["s"])
+
+    return _time_rate(fn, 1000, min_seconds)
+
+
+def nojit_rate(cfg: Config, min_seconds: float) -> float:
+    gan = make_gan(cfg)
+    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+    box = {"s": gan.init(0)}
+
+    def fn(n):
+        with jax.disable_jit():
+            for _ in range(n):
+                box["s"], _, _ = gan.round(box["s"], h, mix)
+        jax.block_until_ready(box["s"])
+
+    return _time_rate(fn, 5, min_seconds)
+
+
+def torch_rate(cfg: Config, min_seconds: float) -> float | None:
+    """The same GAN round in PyTorch eager mode, or None when torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.manual_seed(0)
+    m, t = cfg.model, cfg.train
+    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "leaky_relu": lambda: torch.nn.LeakyReLU(0.2),
+           "elu": torch.nn.ELU, "gelu": torch.nn.GELU}[m.activation]
+
+    def mlp(n_in, depth, width, n_out):
+        layers, n = [], n_in
+        for _ in range(depth):
+            layers += [torch.nn.Linear(n, width), act()]
+            n = width
+        return torch.nn.Sequential(*layers, torch.nn.Linear(n, n_out))
+
+    g, d = mlp(m.latent_dim, m.g_depth, m.g_width, 2), mlp(2, m.d_depth, m.d_width, 1)
+    opt_g = torch.optim.Adam(g.parameters(), t.lr_g, betas=(t.beta1, t.beta2))
+    opt_d = torch.optim.Adam(d.parameters(), t.lr_d, betas=(t.beta1, t.beta2))
+    mix = cfg.data.mixture()
+    centres = torch.tensor(jax.device_get(mix.centres))
+    std, b = float(mix.std), t.batch_size
+    sp = torch.nn.functional.softplus
+
+    def round_():
+        real = centres[torch.randint(len(centres), (b,))] + std * torch.randn(b, 2)
+        opt_d.zero_grad()
+        loss = sp(-d(real)).mean() + sp(d(g(torch.randn(b, m.latent_dim)).detach())).mean()
+        loss.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        sp(-d(g(torch.randn(b, m.latent_dim)))).mean().backward()
+        opt_g.step()
+
+    def fn(n):
+        for _ in range(n):
+            round_()
+
+    return _time_rate(fn, 50, min_seconds)
+
+
+def recompiles_on_hyperparameter_change(cfg: Config) -> int:
+    """Compilations caused by changing lr_d, lr_g, k_d, k_g, the loss and the round count."""
+    gan = make_gan(cfg)
+    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+    s, _ = gan.run(gan.init(0), h, mix, 2)
+    before = gan.compiles
+    for v in (h._replace(lr_d=jnp.float32(3e-4)), h._replace(lr_g=jnp.float32(3e-2)),
+              h._replace(k_d=jnp.int32(5)), h._replace(k_g=jnp.int32(3)), h._replace(loss=jnp.int32(0))):
+        s, _ = gan.run(s, v, mix, 3)
+    return gan.compiles - before
+
+
+_PROBE = """
+import json, sys, time
+t0 = time.perf_counter()
+from gan_viz import compilation_cache, presets
+from gan_viz.config import hyper_from
+from gan_viz.train import make_gan
+compilation_cache.enable(sys.argv[1])
+cfg = presets.get(presets.DEFAULT)
+gan = make_gan(cfg)
+mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+s = gan.init(0)
+t = time.perf_counter()
+s, _ = gan.run(s, h, mix, 1)
+s.step.block_until_ready()
+print(json.dumps({"compile_seconds": time.perf_counter() - t}))
+"""
+
+
+def compile_seconds() -> tuple[float, float]:
+    """First-call time of the default preset's jitted step: cold, then with a warm cache."""
+    with tempfile.TemporaryDirectory(prefix="gan-viz-jax-cache-") as cache:
+        out = []
+        for _ in range(2):
+            proc = subprocess.run([sys.executable, "-c", _PROBE, cache], capture_output=True, text=True,
+                                  check=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+            out.append(json.loads(proc.stdout.strip().splitlines()[-1])["compile_seconds"])
+    return out[0], out[1]
+
+
+def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+    """Measures everything; ``quick`` shortens the timing windows (numbers get noisier)."""
+    say = progress or (lambda _: None)
+    seconds = 0.5 if quick else 3.0
+    models = []
+    for name, cfg in model_sizes():
+        say(f"timing {name} ...")
+        j = jax_rate(cfg, seconds)
+        nj = nojit_rate(cfg, seconds)
+        tr = torch_rate(cfg, seconds)
+        models.append({
+            "name": name,
+            "jax_steps_per_s": j,
+            "nojit_steps_per_s": nj,
+            "torch_steps_per_s": tr,
+            "jax_vs_torch": (j / tr) if tr else None,
+        })
+    say("measuring compile time in fresh processes ...")
+    cold, warm = compile_seconds()
+    return {
+        "models": models,
+        "compile_seconds": cold,
+        "cached_compile_seconds": warm,
+        "recompiles_on_hyperparameter_change": recompiles_on_hyperparameter_change(model_sizes()[1][1]),
+        "cpu_count": os.cpu_count(),
+        "jax_version": jax.__version__,
+    }
+
+
+def format_report(r: dict) -> str:
+    def num(x, fmt="{:,.0f}"):
+        return "n/a (torch not installed)" if x is None else fmt.format(x)
+
+    lines = [
+        "| model | jitted JAX steps/s | JAX without jit | PyTorch eager | JAX / PyTorch |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for m in r["models"]:
+        ratio = "n/a" if m["jax_vs_torch"] is None else f"{m['jax_vs_torch']:.1f}x"
+        lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}')} "
+                     f"| {num(m['torch_steps_per_s'])} | {ratio} |")
+    lines += [
+        "",
+        f"first-call compile: {r['compile_seconds']:.2f} s cold, "
+        f"{r['cached_compile_seconds']:.2f} s with the persistent cache",
+        f"recompilations after changing lr_d, lr_g, k_d, k_g and loss: "
+        f"{r['recompiles_on_hyperparameter_change']}",
+        f"({r['cpu_count']} CPUs, jax {r['jax_version']})",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(format_report(run()))

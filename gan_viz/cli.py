@@ -1,0 +1,292 @@
+"""The ``gan-viz`` command line: presets, config, train, evaluate, bench and friends."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def _emit(obj: Any, as_json: bool, human: Callable[[Any], str]) -> None:
+    if as_json:
+        print(json.dumps(obj, indent=2, allow_nan=False, default=_json_default))
+    else:
+        print(human(obj))
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _clean(obj: Any) -> Any:
+    """NaN/inf become null so that --json output is strict JSON."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+class _Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str, enabled: bool):
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _config_from(args) -> Any:
+    from gan_viz import config as config_lib
+    from gan_viz import presets
+
+    try:
+        cfg = presets.get(args.preset)
+        if getattr(args, "seed", None) is not None:
+            cfg = config_lib.override(cfg, "seed", args.seed)
+        if getattr(args, "steps", None) is not None:
+            cfg = config_lib.override(cfg, "train.steps", args.steps)
+        return config_lib.apply_overrides(cfg, getattr(args, "set", None) or [])
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_presets(args) -> None:
+    from gan_viz import presets
+
+    rows = [{"name": p.name, "description": p.summary} for p in presets.PRESETS.values()]
+    width = max(len(r["name"]) for r in rows)
+    _emit(rows, args.json, lambda rs: "\n".join(f"{r['name']:<{width}}  {r['description']}" for r in rs))
+
+
+def cmd_config(args) -> None:
+    from gan_viz import config as config_lib
+
+    cfg = _config_from(args)
+    d = config_lib.to_dict(cfg)
+
+    def human(d: dict) -> str:
+        lines = []
+        for section, values in d.items():
+            if isinstance(values, dict):
+                lines += [f"{section}.{k} = {json.dumps(v)}" for k, v in values.items()]
+            else:
+                lines.append(f"{section} = {json.dumps(values)}")
+        return "\n".join(lines)
+
+    _emit(d, args.json, human)
+
+
+def _summary_text(s: dict) -> str:
+    lines = [
+        f"steps             {s['steps']}",
+        f"modes captured    {s['modes_captured']} / {s['num_modes']}",
+        f"high quality      {100 * s['hq_fraction']:.1f} %",
+        f"reverse KL        {s['reverse_kl']:.3f} nats",
+        f"JSD (smoothed)    {s['jsd']:.3f} nats (max log 2 = 0.693)",
+    ]
+    if s.get("value") is not None:
+        lines.append(f"V(D, G)           {s['value']:.3f} (equilibrium -log 4 = -1.386)")
+    if "hop_events" in s:
+        lines.append(f"hop events        {s['hop_events']}")
+    if "wall_seconds" in s:
+        lines.append(f"wall time         {s['wall_seconds']:.1f} s ({s['steps_per_second']:.0f} steps/s)")
+    if s.get("diverged"):
+        lines.append("DIVERGED: training stopped at the last finite state; lower the learning rates")
+    return "\n".join(lines)
+
+
+def cmd_train(args) -> None:
+    from gan_viz import experiment
+
+    cfg = _config_from(args)
+    result = experiment.train(cfg, progress=_Progress("training", not args.json))
+    summary = dict(result.summary)
+    summary["preset"] = args.preset
+    summary["occupancy"] = np.asarray(result.frame.modes.occupancy).round(4).tolist()
+    _emit(_clean(summary), args.json, _summary_text)
+    if result.summary["diverged"]:
+        sys.exit(3)
+
+
+def load_samples(path: str) -> np.ndarray:
+    """Reads (n, 2) points from a .npy or CSV file; raises CliError with the reason otherwise."""
+    p = Path(path)
+    if not p.is_file():
+        raise CliError(f"no such file: {path}")
+    try:
+        if p.suffix.lower() == ".npy":
+            x = np.load(p, allow_pickle=False)
+        else:
+            text = p.read_text()
+            rows = [r for r in text.splitlines() if r.strip() and not r.lstrip().startswith("#")]
+            if rows and not _is_number(rows[0].split(",")[0]):
+                rows = rows[1:]  # a header line
+            x = np.array([[float(v) for v in r.split(",")] for r in rows], dtype=np.float64)
+    except (ValueError, OSError, UnicodeDecodeError) as e:
+        raise CliError(f"cannot read samples from {path}: {str(e).splitlines()[0]}") from None
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise CliError(f"samples in {path} must have shape (n, 2), got {tuple(x.shape)}")
+    if x.shape[0] < 1:
+        raise CliError(f"{path} holds no samples")
+    if not np.all(np.isfinite(x)):
+        raise CliError(f"{path} contains non-finite values")
+    return x.astype(np.float32)
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def cmd_evaluate(args) -> None:
+    from gan_viz import evaluate
+
+    cfg = _config_from(args)
+    x = load_samples(args.samples)
+    summary = evaluate.score_samples(x, cfg.data.mixture())
+    summary["preset"] = args.preset
+    summary["samples"] = int(x.shape[0])
+    _emit(_clean(summary), args.json, _summary_text)
+
+
+def cmd_bench(args) -> None:
+    from gan_viz import bench
+
+    report = bench.run(quick=args.quick, progress=None if args.json else print)
+    _emit(_clean(report), args.json, bench.format_report)
+
+
+def cmd_counterexample(args) -> None:
+    from gan_viz import counterexample
+
+    try:
+        report = counterexample.run_storyboard(seed=args.seed, rounds=args.rounds)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    _emit(_clean(report.to_json()), args.json, counterexample.format_report)
+
+
+def cmd_bench_ui(args) -> None:
+    from gan_viz import bench_ui
+
+    report = bench_ui.run(seconds=args.seconds, sessions=args.sessions)
+    _emit(_clean(report), args.json, bench_ui.format_report)
+
+
+def cmd_app(args) -> None:
+    from gan_viz import launch
+
+    sys.exit(launch.run_app(port=args.port, extra=args.streamlit_args))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gan-viz", description="Train GANs on 2D Gaussian mixtures and watch mode collapse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def preset_args(p, seed=True, steps=True, overrides=True):
+        p.add_argument("--preset", default="ring8-hopping", help="a name from `gan-viz presets`")
+        if seed:
+            p.add_argument("--seed", type=int, help="overrides the preset's seed")
+        if steps:
+            p.add_argument("--steps", type=int, help="training rounds (overrides train.steps)")
+        if overrides:
+            p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                           help="override a config key, e.g. train.lr_d=3e-4 (repeatable)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("presets", help="list the presets")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser("config", help="print a preset's full configuration (every key)")
+    preset_args(p, steps=False)
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser("train", help="train a preset and report its metrics")
+    preset_args(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score external 2D samples (CSV or .npy) against a preset's data")
+    preset_args(p, seed=False, steps=False)
+    p.add_argument("--samples", required=True, help="CSV (x,y per line) or .npy of shape (n, 2)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("bench", help="training throughput: jitted JAX vs no jit vs PyTorch eager")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="shorter timings (for smoke tests)")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("counterexample", help="the lecture's frozen-classifier storyboard, per round")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_counterexample)
+
+    p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
+    p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")
+    p.add_argument("--sessions", type=int, default=3, help="browser sessions for the memory figure")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_ui)
+
+    p = sub.add_parser("app", help="start the Streamlit app")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("streamlit_args", nargs="*", help="passed on to `streamlit run`")
+    p.set_defaults(func=cmd_app)
+    return parser
+
+
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
+    # argparse prints usage and exits 2 on unknown flags; keep its message to one line.
+    parser.error = lambda message: _fail(f"{message} (see `gan-viz --help`)")  # type: ignore[method-assign]
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        for sp in action.choices.values():
+            sp.error = lambda message: _fail(f"{message} (see `gan-viz --help`)")
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except CliError as e:
+        _fail(str(e))
+
+
+def _fail(message: str) -> None:
+    print(f"gan-viz: error: {message}", file=sys.stderr)
+    sys.exit(2)

@@ -1,0 +1,139 @@
+"""Train a configuration for its step budget, evaluating as it goes: the API behind the CLI.
+
+Example:
+    >>> from gan_viz import experiment, presets
+    >>> result = experiment.train(presets.get("ring8-hopping"), steps=2000)
+    >>> result.summary["modes_captured"], result.summary["hop_events"]
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import jax
+import numpy as np
+
+from gan_viz import data as data_lib
+from gan_viz import metrics
+from gan_viz.config import Config, hyper_from, validate
+from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
+
+
+@dataclass
+class History:
+    """Per-evaluation records of a run (host numpy lists)."""
+
+    steps: list[int] = field(default_factory=list)
+    occupancy: list[np.ndarray] = field(default_factory=list)
+    off_mode: list[float] = field(default_factory=list)
+    hq_fraction: list[float] = field(default_factory=list)
+    modes_captured: list[int] = field(default_factory=list)
+    reverse_kl: list[float] = field(default_factory=list)
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+
+    def hops(self) -> metrics.HopReport:
+        k = len(self.occupancy[0]) if self.occupancy else 0
+        return metrics.hop_events(np.asarray(self.occupancy).reshape(-1, k))
+
+
+@dataclass
+class Result:
+    config: Config
+    state: State
+    frame: Frame
+    history: History
+    summary: dict
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else float("nan")
+
+
+def _finite_or_none(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def train(
+    config: Config,
+    *,
+    steps: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Trains ``config`` from its seed for ``steps`` rounds (default ``config.train.steps``).
+
+    Mode statistics are recorded every ``config.train.eval_every`` rounds on the fixed
+    evaluation noise; the summary adds hop events, the final JSD and V(D, G), wall time and
+    throughput. Training stops early, keeping the last finite state, if it diverges.
+
+    Args:
+        config: the run.
+        steps: rounds to train; defaults to ``config.train.steps``.
+        progress: called as ``progress(done, total)`` after each evaluation.
+
+    Returns:
+        A ``Result`` with the final state and frame, the history and a JSON-ready summary.
+    """
+    validate(config)
+    total = config.train.steps if steps is None else int(steps)
+    gan: GAN = make_gan(config)
+    mixture = config.data.mixture()
+    hyper = hyper_from(config.train)
+    ev: EvalSet = gan.eval_set(config.seed, mixture)
+    grid = metrics.make_grid(data_lib.extent(mixture))
+    state = gan.init(config.seed)
+    history = History()
+
+    def record(state: State, d_loss: float, g_loss: float) -> None:
+        st = jax.device_get(gan.mode_stats(state, mixture, ev))
+        history.steps.append(int(state.step))
+        history.occupancy.append(np.asarray(st.occupancy))
+        history.off_mode.append(float(st.off_mode))
+        history.hq_fraction.append(float(st.hq_fraction))
+        history.modes_captured.append(int(st.modes_captured))
+        history.reverse_kl.append(float(st.reverse_kl))
+        history.d_loss.append(d_loss)
+        history.g_loss.append(g_loss)
+
+    diverged = False
+    done = 0
+    t0 = time.perf_counter()
+    train_seconds = 0.0
+    while done < total and not diverged:
+        n = min(config.train.eval_every, total - done)
+        t = time.perf_counter()
+        state, info = gan.run(state, hyper, mixture, n)
+        jax.block_until_ready(state)
+        train_seconds += time.perf_counter() - t
+        done += info.rounds
+        diverged = info.diverged
+        record(state, _nanmean(info.d_loss), _nanmean(info.g_loss))
+        if progress is not None:
+            progress(done, total)
+    frame = jax.device_get(gan.evaluate(state, mixture, ev, grid, config.train.loss))
+    wall = time.perf_counter() - t0
+    hops = history.hops()
+    summary = {
+        "preset_seed": config.seed,
+        "steps": done,
+        "modes_captured": int(frame.modes.modes_captured),
+        "num_modes": mixture.num_modes,
+        "hq_fraction": float(frame.modes.hq_fraction),
+        "reverse_kl": float(frame.modes.reverse_kl),
+        "jsd": float(frame.jsd),
+        "value": float(frame.value),
+        "value_at_equilibrium": -math.log(4.0),
+        "d_real": float(frame.d_real),
+        "d_fake": float(frame.d_fake),
+        "hop_events": len(hops.hops),
+        "diverged": diverged,
+        "wall_seconds": wall,
+        "steps_per_second": done / train_seconds if train_seconds > 0 else None,
+        "final_d_loss": _finite_or_none(history.d_loss[-1]) if history.d_loss else None,
+        "final_g_loss": _finite_or_none(history.g_loss[-1]) if history.g_loss else None,
+    }
+    return Result(config, state, frame, history, summary)

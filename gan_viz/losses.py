@@ -1,0 +1,73 @@
+"""GAN losses written on the discriminator's logits, numerically stable.
+
+With D(x) = sigmoid(l(x)): log D = -softplus(-l) and log(1 - D) = -softplus(l).
+
+- ``minimax`` (the lecture's formula, Goodfellow 2014): D maximises
+  E log D(x) + E log(1 - D(G(z))); G minimises E log(1 - D(G(z))) = -E softplus(l).
+  Its gradient w.r.t. the fake logit is -D, which vanishes when D rejects the fakes.
+- ``non_saturating``: same D loss; G minimises -E log D(G(z)) = E softplus(-l), whose
+  gradient 1 - D stays large exactly when D rejects the fakes.
+- ``least_squares`` (LSGAN, a=0, b=c=1 on the raw output l): D minimises
+  0.5 E (l(x) - 1)^2 + 0.5 E l(G(z))^2; G minimises 0.5 E (l(G(z)) - 1)^2.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+LOSSES = ("minimax", "non_saturating", "least_squares")
+
+
+def loss_index(name: str) -> int:
+    """The run-time integer that selects a loss inside compiled code."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; choose from {', '.join(LOSSES)}")
+    return LOSSES.index(name)
+
+
+def d_loss_bce(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """-(E log D(x) + E log(1 - D(G(z)))): minus the value V(D, G)."""
+    return jnp.mean(jax.nn.softplus(-real_logits)) + jnp.mean(jax.nn.softplus(fake_logits))
+
+
+def d_loss_least_squares(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    return 0.5 * jnp.mean((real_logits - 1.0) ** 2) + 0.5 * jnp.mean(fake_logits**2)
+
+
+def g_loss_minimax(fake_logits: jax.Array) -> jax.Array:
+    """E log(1 - D(G(z))), which G minimises."""
+    return -jnp.mean(jax.nn.softplus(fake_logits))
+
+
+def g_loss_non_saturating(fake_logits: jax.Array) -> jax.Array:
+    """-E log D(G(z))."""
+    return jnp.mean(jax.nn.softplus(-fake_logits))
+
+
+def g_loss_least_squares(fake_logits: jax.Array) -> jax.Array:
+    return 0.5 * jnp.mean((fake_logits - 1.0) ** 2)
+
+
+def d_loss(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """Discriminator loss selected by a (possibly traced) loss index."""
+    return jax.lax.switch(
+        index,
+        [d_loss_bce, d_loss_bce, d_loss_least_squares],
+        real_logits,
+        fake_logits,
+    )
+
+
+def g_loss(index: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """Generator loss selected by a (possibly traced) loss index."""
+    return jax.lax.switch(
+        index,
+        [g_loss_minimax, g_loss_non_saturating, g_loss_least_squares],
+        fake_logits,
+    )
+
+
+def value(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """V(D, G) = E log D(x) + E log(1 - D(G(z))); -log 4 at the equilibrium."""
+    return -d_loss_bce(real_logits, fake_logits)

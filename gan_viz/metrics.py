@@ -1,0 +1,217 @@
+"""Every number gan_viz reports, defined in one place (pure functions, jit-friendly).
+
+Mode metrics (VEEGAN 2017, PacGAN 2018), on a fixed set of generated samples:
+
+- A sample is *high quality* (HQ) when its Mahalanobis distance to the nearest mode centre is
+  below 3; the modes share an isotropic std, so that is ``||x - c|| / std < 3``.
+- ``occupancy[k]`` is the fraction of *all* samples that are HQ with nearest mode k;
+  ``off_mode = 1 - sum(occupancy)`` is the share that is not HQ.
+- A mode is *captured* when it is the nearest mode of at least one HQ sample.
+- ``reverse_kl = KL(q || uniform) = log K - H(q)``, where q is the mode histogram of the HQ
+  samples. With no HQ sample at all q is undefined; we report log K, the value of total
+  collapse onto one mode, so the number never improves by leaving the data.
+
+Mode hopping (our definition, used by the presets, the CLI and the app):
+
+- At an evaluation, let q be the HQ mode histogram. The generator is *collapsed* when at least
+  10 % of its samples are HQ and the fewest modes that together hold >= 80 % of the HQ samples
+  number at most ``max(1, K // 4)``. Its *dominant mode* is argmax q.
+- A *hop* happens between two consecutive collapsed evaluations (evaluations in between that
+  are not collapsed are skipped) when the dominant mode changes and the previous dominant mode
+  now holds less than half the share of the new one. The second condition stops a generator
+  that splits evenly between two modes from counting a hop at every small wobble.
+
+Divergences on a grid:
+
+- JSD(p_x || p_g) is estimated on a ``res x res`` grid over the view box. p_g is known only
+  through samples, so we estimate it with a Gaussian kernel density estimate of bandwidth h,
+  and we smooth p_x with the *same* kernel, which is exact because p_x is a Gaussian mixture:
+  p_x * N(0, h^2 I) is the mixture with std sqrt(std^2 + h^2). Comparing like with like
+  removes the KDE's smoothing bias (a perfect generator scores ~0, not a bias-sized number),
+  and by the data-processing inequality the smoothed JSD is a lower bound on the true one.
+  The grid cells carry density * cell area; the mass that falls outside the grid becomes one
+  extra cell, so the estimate stays a divergence between two proper distributions.
+  h = max(std, 1.5 * cell width), so the kernel is resolved by the grid.
+- The optimal discriminator D*(x) = p_x / (p_x + p_g) is evaluated on the same grid from the
+  same two smoothed densities (1/2 where both are negligible).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gan_viz.data import Mixture, log_density
+
+HQ_RADIUS = 3.0  # Mahalanobis distance below which a sample is high quality
+COLLAPSE_MASS = 0.8  # share of HQ samples that must sit in few modes for "collapsed"
+COLLAPSE_MIN_HQ = 0.1  # below this HQ fraction the generator is off the data, not collapsed
+HOP_RATIO = 0.5  # old dominant mode must fall below this times the new one's share
+EVAL_SAMPLES = 2500
+GRID_RES = 96
+
+
+class ModeStats(NamedTuple):
+    hq_fraction: jax.Array
+    modes_captured: jax.Array
+    reverse_kl: jax.Array
+    occupancy: jax.Array  # (K,)
+    off_mode: jax.Array
+
+
+def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
+    """HQ fraction, modes captured, reverse KL and occupancy for samples of shape (n, 2)."""
+    k = mixture.centres.shape[0]
+    d2 = jnp.sum((samples[:, None, :] - mixture.centres[None]) ** 2, axis=-1)  # (n, K)
+    nearest = jnp.argmin(d2, axis=1)
+    dist = jnp.sqrt(jnp.min(d2, axis=1)) / mixture.std
+    hq = dist < HQ_RADIUS
+    counts = jnp.zeros((k,)).at[nearest].add(hq.astype(jnp.float32))
+    n = samples.shape[0]
+    occupancy = counts / n
+    n_hq = counts.sum()
+    q = counts / jnp.maximum(n_hq, 1.0)
+    entropy = -jnp.sum(jnp.where(q > 0, q * jnp.log(jnp.where(q > 0, q, 1.0)), 0.0))
+    rkl = jnp.where(n_hq > 0, jnp.log(k) - entropy, jnp.log(k))
+    return ModeStats(
+        hq_fraction=n_hq / n,
+        modes_captured=jnp.sum(counts > 0).astype(jnp.int32),
+        reverse_kl=rkl,
+        occupancy=occupancy,
+        off_mode=1.0 - occupancy.sum(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Mode hopping (host-side, on the history of evaluations).
+
+
+class HopReport(NamedTuple):
+    collapsed: np.ndarray  # (T,) bool
+    dominant: np.ndarray  # (T,) int, -1 where not collapsed
+    hops: list[tuple[int, int, int]]  # (evaluation index, from mode, to mode)
+
+
+def collapsed_and_dominant(occupancy: np.ndarray) -> tuple[bool, int]:
+    """Whether one evaluation's occupancy vector (K,) is collapsed, and its dominant mode."""
+    occ = np.asarray(occupancy, dtype=np.float64)
+    k = occ.shape[0]
+    hq = occ.sum()
+    if hq < COLLAPSE_MIN_HQ:
+        return False, -1
+    q = np.sort(occ / hq)[::-1]
+    modes_needed = int(np.searchsorted(np.cumsum(q), COLLAPSE_MASS - 1e-9) + 1)
+    if modes_needed <= max(1, k // 4):
+        return True, int(np.argmax(occ))
+    return False, -1
+
+
+def hop_events(occupancies: np.ndarray) -> HopReport:
+    """Applies the hop definition (module docstring) to a (T, K) occupancy history."""
+    occ = np.asarray(occupancies, dtype=np.float64)
+    collapsed = np.zeros(len(occ), bool)
+    dominant = np.full(len(occ), -1, int)
+    hops: list[tuple[int, int, int]] = []
+    prev = -1
+    for t, row in enumerate(occ):
+        c, dom = collapsed_and_dominant(row)
+        collapsed[t], dominant[t] = c, dom
+        if not c:
+            continue
+        if prev >= 0 and dom != prev and row[prev] < HOP_RATIO * row[dom]:
+            hops.append((t, prev, dom))
+            prev = dom
+        elif prev < 0:
+            prev = dom
+    return HopReport(collapsed, dominant, hops)
+
+
+# ---------------------------------------------------------------------------------------------
+# Densities on a grid.
+
+
+class Grid(NamedTuple):
+    xs: jax.Array  # (res,) cell centres along x
+    ys: jax.Array  # (res,) cell centres along y
+    cell: float  # cell width (square cells)
+
+    @property
+    def points(self) -> jax.Array:
+        """(res * res, 2) cell centres, x varying slowest (row i of an image is x = xs[i])."""
+        gx, gy = jnp.meshgrid(self.xs, self.ys, indexing="ij")
+        return jnp.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def make_grid(extent: tuple[float, float, float, float], res: int = GRID_RES) -> Grid:
+    """A square ``res x res`` grid of cell centres over ``(x0, x1, y0, y1)``."""
+    x0, x1, y0, y1 = extent
+    cell = (x1 - x0) / res
+    xs = x0 + cell * (jnp.arange(res) + 0.5)
+    ys = y0 + (y1 - y0) / res * (jnp.arange(res) + 0.5)
+    return Grid(xs, ys, float(cell))
+
+
+def bandwidth(mixture_std: float | jax.Array, grid: Grid) -> jax.Array:
+    return jnp.maximum(mixture_std, 1.5 * grid.cell)
+
+
+def kde(samples: jax.Array, grid: Grid, h: jax.Array) -> jax.Array:
+    """Gaussian KDE of (n, 2) samples on the grid, shape (res, res), in density units.
+
+    The isotropic kernel factorises over the axes, so the grid is one (res x n) @ (n x res)
+    product instead of res^2 * n kernel evaluations.
+    """
+    norm = 1.0 / (jnp.sqrt(2.0 * jnp.pi) * h)
+    kx = norm * jnp.exp(-0.5 * ((grid.xs[:, None] - samples[None, :, 0]) / h) ** 2)
+    ky = norm * jnp.exp(-0.5 * ((grid.ys[:, None] - samples[None, :, 1]) / h) ** 2)
+    return kx @ ky.T / samples.shape[0]
+
+
+def smoothed_mixture_density(mixture: Mixture, grid: Grid, h: jax.Array) -> jax.Array:
+    """Exact density of p_x * N(0, h^2 I) on the grid, shape (res, res)."""
+    res = grid.xs.shape[0]
+    return jnp.exp(log_density(mixture, grid.points, extra_var=h**2)).reshape(res, res)
+
+
+def jsd_from_densities(p: jax.Array, q: jax.Array, cell_area: float) -> jax.Array:
+    """JSD in nats between two densities given on the same grid.
+
+    Cell masses are density * area; what is missing from 1 becomes one extra "outside" cell.
+    Equal inputs give 0; disjoint supports give log 2.
+    """
+    pm = (p * cell_area).ravel()
+    qm = (q * cell_area).ravel()
+    pm = jnp.concatenate([pm, jnp.maximum(1.0 - pm.sum(), 0.0)[None]])
+    qm = jnp.concatenate([qm, jnp.maximum(1.0 - qm.sum(), 0.0)[None]])
+    pm, qm = pm / pm.sum(), qm / qm.sum()
+    m = 0.5 * (pm + qm)
+
+    def kl(a, b):
+        safe = jnp.where(a > 0, a / jnp.where(b > 0, b, 1.0), 1.0)
+        return jnp.sum(jnp.where(a > 0, a * jnp.log(safe), 0.0))
+
+    return jnp.clip(0.5 * kl(pm, m) + 0.5 * kl(qm, m), 0.0, jnp.log(2.0))
+
+
+def optimal_discriminator(p: jax.Array, q: jax.Array, eps: float = 1e-6) -> jax.Array:
+    """D* = p / (p + q) elementwise, 1/2 where both densities are below ``eps``."""
+    total = p + q
+    return jnp.where(total > eps, p / jnp.where(total > eps, total, 1.0), 0.5)
+
+
+class DensityView(NamedTuple):
+    jsd: jax.Array
+    d_star: jax.Array  # (res, res)
+    p_x: jax.Array  # smoothed exact density, (res, res)
+    p_g: jax.Array  # KDE of the generated samples, (res, res)
+
+
+def density_view(samples: jax.Array, mixture: Mixture, grid: Grid) -> DensityView:
+    """Smoothed JSD(p_x || p_g) and D* on the grid (see the module docstring)."""
+    h = bandwidth(mixture.std, grid)
+    p = smoothed_mixture_density(mixture, grid, h)
+    q = kde(samples, grid, h)
+    return DensityView(jsd_from_densities(p, q, grid.cell**2), optimal_discriminator(p, q), p, q)

@@ -1,0 +1,332 @@
+"""The GAN training step: pure functions over one state pytree; the only place that jits.
+
+A round is ``k_d`` discriminator updates followed by ``k_g`` generator updates (Goodfellow's
+algorithm with k = ``k_d``), or, when ``simultaneous`` is set, one update of each network
+computed from the same point (a ``k`` of 0 still freezes that network). ``GAN.run``
+advances ``n`` rounds inside one compiled call.
+Every hyperparameter a slider moves (``Hyper``) and the data mixture itself are traced
+arguments, so changing them never recompiles; only shapes (networks, batch size, number of
+modes) and the optimizer kind are compiled in.
+
+Keys: the state carries one PRNG key; each round splits it into the next carry key and the
+round's key, and the i-th D (or G) update of the round folds ``i`` into its own subkey, so
+no key is ever used twice and the same seed gives a bit-identical run.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from gan_viz import losses, metrics, models
+from gan_viz.config import Config, Hyper, ModelConfig
+from gan_viz.data import Mixture, sample
+
+MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
+
+
+class State(NamedTuple):
+    """Everything a run needs to continue."""
+
+    g_params: models.Params
+    d_params: models.Params
+    g_opt: optax.OptState
+    d_opt: optax.OptState
+    step: jax.Array  # rounds completed
+    d_updates: jax.Array  # discriminator updates applied
+    g_updates: jax.Array  # generator updates applied
+    key: jax.Array
+
+
+class RunInfo(NamedTuple):
+    """What one ``GAN.run`` call reports, as host numpy values.
+
+    ``d_loss`` and ``g_loss`` hold one entry per completed round (NaN where that half of
+    the round made no update, e.g. with ``k_g = 0``). ``diverged`` is True when a round
+    produced a non-finite loss or parameter; the state returned is then the last finite
+    one and the remaining rounds were not run.
+    """
+
+    d_loss: np.ndarray
+    g_loss: np.ndarray
+    rounds: int
+    diverged: bool
+
+
+def _optimizer(kind: str, beta1: float, beta2: float) -> optax.GradientTransformation:
+    """The learning-rate-free part of the optimizer; the run-time lr is applied after it."""
+    if kind == "adam":
+        return optax.scale_by_adam(b1=beta1, b2=beta2)
+    if kind == "sgd":
+        return optax.identity()
+    raise ValueError(f"unknown optimizer {kind!r}")
+
+
+def _all_finite(tree) -> jax.Array:
+    leaves = jax.tree_util.tree_leaves(tree)
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves]))
+
+
+class EvalSet(NamedTuple):
+    """Fixed inputs for evaluation, so that successive frames are comparable."""
+
+    z: jax.Array  # (EVAL_SAMPLES, latent_dim) latent noise
+    real: jax.Array  # (EVAL_SAMPLES, 2) real samples
+
+
+class Frame(NamedTuple):
+    """Everything measured or drawn at one moment of a run (see ``metrics`` for definitions)."""
+
+    step: jax.Array
+    fake: jax.Array  # (EVAL_SAMPLES, 2) generated from the fixed eval noise
+    modes: metrics.ModeStats
+    d_real: jax.Array  # mean D(x) on real samples
+    d_fake: jax.Array  # mean D(G(z)) on fake samples
+    value: jax.Array  # V(D, G); -log 4 at the equilibrium
+    jsd: jax.Array
+    d_surface: jax.Array  # (res, res) D on the grid, row i is x = grid.xs[i]
+    d_star: jax.Array  # (res, res) optimal D* = p_x / (p_x + p_g) on the grid
+    g_arrows: jax.Array  # (ARROWS, 2) -grad_x of the generator loss at the first fakes
+    g_grad_norms: jax.Array  # (3,) ||grad_theta L_G|| for minimax, non-saturating, least squares
+    manifold: jax.Array  # (2, LINES, POINTS, 2) image of a latent grid; zeros unless latent is 2D
+
+
+ARROWS = 150
+MANIFOLD_LINES = 15
+MANIFOLD_POINTS = 60
+
+
+def _root_keys(seed: int) -> jax.Array:
+    """The four independent keys of a run: G init, D init, training, evaluation."""
+    return jax.random.split(jax.random.PRNGKey(seed), 4)
+
+
+class GAN:
+    """Compiled functions for one static configuration (shapes and optimizer kind).
+
+    Build with ``make_gan(config)``, which caches instances so that every session and
+    every call with the same shapes shares the same compiled code.
+    """
+
+    def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int):
+        self.model = model
+        self.batch_size = batch_size
+        self.tx = _optimizer(optimizer, beta1, beta2)
+        self._run = jax.jit(self._run_impl)
+        self._evaluate = jax.jit(self._evaluate_impl)
+        self._grad_norms = jax.jit(self._grad_norms_impl)
+        self._mode_stats = jax.jit(
+            lambda g_params, mixture, z: metrics.mode_stats(self.generate(g_params, z), mixture))
+        self.compiles = 0  # incremented each time ``_run_impl`` is traced
+
+    # -- model pieces --------------------------------------------------------------------------
+
+    def init(self, seed: int) -> State:
+        """A fresh state; the seed fixes the weights and every later sample."""
+        m = self.model
+        k_g, k_d, k_run, _ = _root_keys(seed)
+        g_params = models.mlp_init(k_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
+        d_params = models.mlp_init(k_d, models.layer_sizes(2, m.d_depth, m.d_width, 1))
+        zero = jnp.zeros((), jnp.int32)
+        return State(g_params, d_params, self.tx.init(g_params), self.tx.init(d_params),
+                     zero, zero, zero, k_run)
+
+    def generate(self, g_params: models.Params, z: jax.Array) -> jax.Array:
+        return models.mlp_apply(g_params, z, self.model.activation)
+
+    def logits(self, d_params: models.Params, x: jax.Array) -> jax.Array:
+        return models.discriminator_logits(d_params, x, self.model.activation)
+
+    def noise(self, key: jax.Array, n: int) -> jax.Array:
+        return models.sample_noise(key, n, self.model.latent_dim, self.model.noise)
+
+    def eval_set(self, seed: int, mixture: Mixture) -> EvalSet:
+        """The fixed evaluation noise and real samples of a run."""
+        k_z, k_real = jax.random.split(_root_keys(seed)[3])
+        return EvalSet(self.noise(k_z, metrics.EVAL_SAMPLES), sample(mixture, k_real, metrics.EVAL_SAMPLES))
+
+    # -- losses and single updates -------------------------------------------------------------
+
+    def d_objective(self, d_params, g_params, real, z, hyper: Hyper) -> jax.Array:
+        fake = self.generate(g_params, z)
+        loss = losses.d_loss(hyper.loss, self.logits(d_params, real), self.logits(d_params, fake))
+
+        def r1(_):
+            # R1 penalty (Mescheder et al. 2018): gamma/2 * E ||grad_x l(x)||^2 on real data.
+            g = jax.vmap(jax.grad(lambda x: self.logits(d_params, x[None])[0]))(real)
+            return 0.5 * hyper.r1_weight * jnp.mean(jnp.sum(g**2, axis=-1))
+
+        return loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
+
+    def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
+        return losses.g_loss(hyper.loss, self.logits(d_params, self.generate(g_params, z)))
+
+    def _apply(self, grads, opt_state, params, lr):
+        updates, opt_state = self.tx.update(grads, opt_state, params)
+        params = jax.tree_util.tree_map(lambda p, u: p - lr * u, params, updates)
+        return params, opt_state
+
+    def _d_update(self, state: State, key, hyper: Hyper, mixture: Mixture):
+        k_real, k_z = jax.random.split(key)
+        real = sample(mixture, k_real, self.batch_size)
+        z = self.noise(k_z, self.batch_size)
+        loss, grads = jax.value_and_grad(self.d_objective)(state.d_params, state.g_params, real, z, hyper)
+        d_params, d_opt = self._apply(grads, state.d_opt, state.d_params, hyper.lr_d)
+        return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
+
+    def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params):
+        z = self.noise(key, self.batch_size)
+        loss, grads = jax.value_and_grad(self.g_objective)(state.g_params, d_params, z, hyper)
+        g_params, g_opt = self._apply(grads, state.g_opt, state.g_params, hyper.lr_g)
+        return state._replace(g_params=g_params, g_opt=g_opt, g_updates=state.g_updates + 1), loss
+
+    def round(self, state: State, hyper: Hyper, mixture: Mixture):
+        """One round; returns ``(state, d_loss, g_loss)`` (NaN for a half that did not run).
+
+        Alternating: ``k_d`` D updates, then ``k_g`` G updates against the new D.
+        Simultaneous: one D update and one G update, both from the round's starting point
+        (the G gradient uses the D of before the D update).
+        """
+        key, k_d, k_g = jax.random.split(state.key, 3)
+        state = state._replace(key=key)
+        d_before = state.d_params
+        n_d = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_d, 1), hyper.k_d)
+        n_g = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_g, 1), hyper.k_g)
+        nan = jnp.full((), jnp.nan)
+
+        def d_body(i, carry):
+            return self._d_update(carry[0], jax.random.fold_in(k_d, i), hyper, mixture)
+
+        state, d_loss = jax.lax.fori_loop(0, n_d, d_body, (state, nan))
+
+        def g_body(i, carry):
+            s = carry[0]
+            d_params = jax.tree_util.tree_map(
+                lambda old, new: jnp.where(hyper.simultaneous, old, new), d_before, s.d_params)
+            return self._g_update(s, jax.random.fold_in(k_g, i), hyper, d_params)
+
+        state, g_loss = jax.lax.fori_loop(0, n_g, g_body, (state, nan))
+        return state._replace(step=state.step + 1), d_loss, g_loss
+
+    def _run_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
+        self.compiles += 1  # Python side effect: runs only while tracing
+        buf = jnp.full((MAX_ROUNDS_PER_CALL,), jnp.nan)
+
+        def cond(carry):
+            i, _, _, _, diverged = carry
+            return (i < n) & ~diverged
+
+        def body(carry):
+            i, s, d_buf, g_buf, _ = carry
+            new, d_loss, g_loss = self.round(s, hyper, mixture)
+            finite = _all_finite((new.d_params, new.g_params))
+            finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+            s = jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, s)
+            d_buf = d_buf.at[i].set(d_loss)
+            g_buf = g_buf.at[i].set(g_loss)
+            return i + finite.astype(i.dtype), s, d_buf, g_buf, ~finite
+
+        i, state, d_buf, g_buf, diverged = jax.lax.while_loop(
+            cond, body, (jnp.zeros((), jnp.int32), state, buf, buf, jnp.zeros((), bool)))
+        return state, d_buf, g_buf, i, diverged
+
+    def run(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, RunInfo]:
+        """Advances up to ``n`` rounds; stops early (keeping the last finite state) on divergence."""
+        d_all, g_all, done = [], [], 0
+        diverged = False
+        while done < n and not diverged:
+            chunk = min(n - done, MAX_ROUNDS_PER_CALL)
+            state, d_buf, g_buf, i, div = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
+            i = int(i)
+            d_all.append(np.asarray(d_buf[:i]))
+            g_all.append(np.asarray(g_buf[:i]))
+            done += i
+            diverged = bool(div)
+        cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0,), np.float32))
+        return state, RunInfo(cat(d_all), cat(g_all), done, diverged)
+
+
+    # -- evaluation ----------------------------------------------------------------------------
+
+    def _grad_norms_impl(self, g_params, d_params, z):
+        def norm(index):
+            hyper = _loss_only_hyper(index)
+            grads = jax.grad(self.g_objective)(g_params, d_params, z, hyper)
+            return optax.global_norm(grads)
+
+        return jnp.stack([norm(i) for i in range(len(losses.LOSSES))])
+
+    def generator_grad_norms(self, state: State, z: jax.Array) -> np.ndarray:
+        """||grad_theta L_G|| for each loss (minimax, non-saturating, least squares) at ``state``."""
+        return np.asarray(self._grad_norms(state.g_params, state.d_params, z))
+
+    def _manifold(self, g_params) -> jax.Array:
+        if self.model.latent_dim != 2:
+            return jnp.zeros((2, MANIFOLD_LINES, MANIFOLD_POINTS, 2))
+        lim = 2.5 if self.model.noise == "gaussian" else 1.0
+        a = jnp.linspace(-lim, lim, MANIFOLD_LINES)
+        b = jnp.linspace(-lim, lim, MANIFOLD_POINTS)
+        ga, gb = jnp.meshgrid(a, b, indexing="ij")  # (LINES, POINTS)
+        rows = jnp.stack([ga, gb], axis=-1)  # z1 fixed along each line
+        cols = jnp.stack([gb, ga], axis=-1)  # z2 fixed along each line
+        return self.generate(g_params, jnp.stack([rows, cols]))
+
+    def _evaluate_impl(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                       loss: jax.Array) -> Frame:
+        fake = self.generate(state.g_params, ev.z)
+        real_logits = self.logits(state.d_params, ev.real)
+        fake_logits = self.logits(state.d_params, fake)
+        dens = metrics.density_view(fake, mixture, grid)
+        res = grid.xs.shape[0]
+        surface = jax.nn.sigmoid(self.logits(state.d_params, grid.points)).reshape(res, res)
+
+        def sample_loss(x):
+            return losses.g_loss(loss, self.logits(state.d_params, x[None]))
+
+        arrows = -jax.vmap(jax.grad(sample_loss))(fake[:ARROWS])
+        return Frame(
+            step=state.step,
+            fake=fake,
+            modes=metrics.mode_stats(fake, mixture),
+            d_real=jnp.mean(jax.nn.sigmoid(real_logits)),
+            d_fake=jnp.mean(jax.nn.sigmoid(fake_logits)),
+            value=losses.value(real_logits, fake_logits),
+            jsd=dens.jsd,
+            d_surface=surface,
+            d_star=dens.d_star,
+            g_arrows=arrows,
+            g_grad_norms=self._grad_norms_impl(state.g_params, state.d_params, ev.z[:512]),
+            manifold=self._manifold(state.g_params),
+        )
+
+    def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
+        """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""
+        return self._mode_stats(state.g_params, mixture, ev.z)
+
+    def evaluate(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                 loss: str | int = "non_saturating") -> Frame:
+        """Measures ``state`` on the fixed evaluation set; arrays stay on the device."""
+        index = losses.loss_index(loss) if isinstance(loss, str) else int(loss)
+        return self._evaluate(state, mixture, ev, grid, jnp.asarray(index, jnp.int32))
+
+
+def _loss_only_hyper(index: int) -> Hyper:
+    zero = jnp.zeros((), jnp.float32)
+    return Hyper(zero, zero, jnp.zeros((), jnp.int32), jnp.zeros((), jnp.int32),
+                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_gan(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int) -> GAN:
+    return GAN(model, optimizer, beta1, beta2, batch_size)
+
+
+def make_gan(config: Config) -> GAN:
+    """The shared compiled ``GAN`` for this configuration's shapes and optimizer kind."""
+    t = config.train
+    return _cached_gan(config.model, t.optimizer, t.beta1, t.beta2, t.batch_size)

@@ -1,0 +1,59 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gan_viz import data
+
+
+def test_ring_centres_lie_on_the_circle():
+    m = data.ring(8, radius=2.0, std=0.02)
+    c = np.asarray(m.centres)
+    np.testing.assert_allclose(np.linalg.norm(c, axis=1), 2.0, rtol=1e-6)
+    np.testing.assert_allclose(c[0], [2.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(np.asarray(m.weights), 1 / 8)
+
+
+def test_grid_is_centred_with_spacing():
+    m = data.grid(5, spacing=2.0, std=0.05)
+    c = np.asarray(m.centres)
+    assert c.shape == (25, 2)
+    assert sorted(set(np.round(c[:, 0], 6))) == [-4.0, -2.0, 0.0, 2.0, 4.0]
+    np.testing.assert_allclose(c.mean(axis=0), 0.0, atol=1e-6)
+
+
+def test_custom_normalises_weights_and_rejects_bad_input():
+    m = data.custom([[0, 0], [1, 1]], [1, 3], 0.1)
+    np.testing.assert_allclose(np.asarray(m.weights), [0.25, 0.75])
+    with pytest.raises(ValueError):
+        data.custom([[0, 0, 0]], None, 0.1)
+    with pytest.raises(ValueError):
+        data.custom([[0, 0]], [1, 2], 0.1)
+    with pytest.raises(ValueError):
+        data.custom([[0, 0]], None, -1.0)
+
+
+def test_samples_follow_the_weights_and_std():
+    m = data.custom([[-3.0, 0.0], [3.0, 0.0]], [0.25, 0.75], 0.1)
+    x = np.asarray(data.sample(m, jax.random.PRNGKey(0), 20000))
+    right = x[:, 0] > 0
+    assert abs(right.mean() - 0.75) < 0.015
+    np.testing.assert_allclose(x[right].std(axis=0), 0.1, rtol=0.05)
+
+
+def test_log_density_matches_a_single_gaussian_and_integrates_to_one():
+    m = data.single(1.0, -1.0, std=0.5)
+    x = jnp.array([[1.0, -1.0], [2.0, 0.0]])
+    expected = -np.log(2 * np.pi * 0.25) - 0.5 * np.array([0.0, 2.0]) / 0.25
+    np.testing.assert_allclose(np.asarray(data.log_density(m, x)), expected, rtol=1e-5)
+    ring = data.ring(8, 2.0, 0.2)
+    xs = np.linspace(-4, 4, 401)
+    gx, gy = np.meshgrid(xs, xs)
+    p = np.exp(np.asarray(data.log_density(ring, jnp.stack([gx, gy], -1))))
+    assert abs(p.sum() * (xs[1] - xs[0]) ** 2 - 1.0) < 1e-3
+
+
+def test_extent_is_square_and_contains_the_modes():
+    x0, x1, y0, y1 = data.extent(data.grid(5, 2.0, 0.05))
+    assert x1 - x0 == pytest.approx(y1 - y0)
+    assert x0 < -4 and x1 > 4

@@ -1,0 +1,130 @@
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gan_viz import data, metrics
+
+
+@pytest.fixture(scope="module")
+def ring8():
+    return data.ring(8, 2.0, 0.02)
+
+
+def test_a_true_mixture_sample_covers_every_mode(ring8):
+    x = data.sample(ring8, jax.random.PRNGKey(0), metrics.EVAL_SAMPLES)
+    st = metrics.mode_stats(x, ring8)
+    assert int(st.modes_captured) == 8
+    # P(chi2_2 < 9) = 1 - exp(-4.5) = 0.9889
+    assert float(st.hq_fraction) == pytest.approx(1 - math.exp(-4.5), abs=0.01)
+    assert float(st.reverse_kl) < 0.01
+    assert float(st.off_mode) + float(st.occupancy.sum()) == pytest.approx(1.0)
+
+
+def test_a_collapsed_sample_captures_one_mode(ring8):
+    x = jnp.tile(ring8.centres[3], (100, 1))
+    st = metrics.mode_stats(x, ring8)
+    assert int(st.modes_captured) == 1
+    assert float(st.hq_fraction) == 1.0
+    assert float(st.reverse_kl) == pytest.approx(math.log(8), rel=1e-6)
+    assert float(st.occupancy[3]) == 1.0
+
+
+def test_hq_threshold_is_three_std(ring8):
+    c = np.asarray(ring8.centres[0])
+    inside = c + np.array([2.9 * 0.02, 0.0])
+    outside = c + np.array([3.1 * 0.02, 0.0])
+    st = metrics.mode_stats(jnp.asarray(np.stack([inside, outside])), ring8)
+    assert float(st.hq_fraction) == 0.5
+    assert int(st.modes_captured) == 1
+
+
+def test_no_hq_samples_reports_log_k(ring8):
+    st = metrics.mode_stats(jnp.zeros((10, 2)), ring8)
+    assert float(st.hq_fraction) == 0.0
+    assert int(st.modes_captured) == 0
+    assert float(st.reverse_kl) == pytest.approx(math.log(8), rel=1e-6)
+
+
+def one_hot(k, mode, share=0.9):
+    v = np.zeros(k)
+    v[mode] = share
+    return v
+
+
+def test_hops_are_counted_between_collapsed_evaluations():
+    seq = [one_hot(8, 0), one_hot(8, 0), one_hot(8, 3), np.full(8, 0.1), one_hot(8, 5), one_hot(8, 5)]
+    rep = metrics.hop_events(np.stack(seq))
+    assert rep.collapsed.tolist() == [True, True, True, False, True, True]
+    assert rep.hops == [(2, 0, 3), (4, 3, 5)]
+    assert rep.dominant.tolist() == [0, 0, 3, -1, 5, 5]
+
+
+def test_covering_all_modes_is_never_collapsed_and_never_hops():
+    seq = np.full((20, 8), 0.12)
+    rep = metrics.hop_events(seq)
+    assert not rep.collapsed.any() and rep.hops == []
+
+
+def test_two_mode_wobble_is_not_a_hop():
+    # K = 8 allows collapse onto <= 2 modes; an even split that wobbles is not a hop.
+    a = np.zeros(8)
+    a[[1, 2]] = [0.46, 0.44]
+    b = np.zeros(8)
+    b[[1, 2]] = [0.44, 0.46]
+    rep = metrics.hop_events(np.stack([a, b, a, b]))
+    assert rep.collapsed.all()
+    assert rep.hops == []
+    c = np.zeros(8)
+    c[[1, 2]] = [0.10, 0.80]
+    assert metrics.hop_events(np.stack([a, c])).hops == [(1, 1, 2)]
+
+
+def test_off_data_generator_is_not_collapsed():
+    assert metrics.collapsed_and_dominant(one_hot(8, 2, share=0.05)) == (False, -1)
+    # 3 modes of 8 holding the mass is more than K // 4 = 2: not collapsed
+    v = np.zeros(8)
+    v[[0, 1, 2]] = 0.3
+    assert metrics.collapsed_and_dominant(v) == (False, -1)
+    # K = 1: always one mode
+    assert metrics.collapsed_and_dominant(np.array([0.9])) == (True, 0)
+
+
+def test_jsd_known_answers():
+    p = jnp.zeros((4, 4)).at[0, 0].set(1.0)
+    q = jnp.zeros((4, 4)).at[3, 3].set(1.0)
+    assert float(metrics.jsd_from_densities(p, p, 1.0)) == pytest.approx(0.0, abs=1e-7)
+    assert float(metrics.jsd_from_densities(p, q, 1.0)) == pytest.approx(math.log(2), abs=1e-6)
+    # mass off the grid counts as its own cell: half the mass missing vs all present
+    half = p * 0.5
+    expected = 0.5 * (0.5 * math.log(0.5 / 0.75) + 0.5 * math.log(0.5 / 0.25)) + 0.5 * (1.0 * math.log(1 / 0.75))
+    assert float(metrics.jsd_from_densities(half, p, 1.0)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_optimal_discriminator_is_one_half_where_densities_match():
+    p = jnp.array([0.3, 0.2, 0.0, 0.0])
+    q = jnp.array([0.3, 0.0, 0.5, 0.0])
+    np.testing.assert_allclose(np.asarray(metrics.optimal_discriminator(p, q)), [0.5, 1.0, 0.0, 0.5])
+
+
+def test_kde_integrates_to_one_and_smoothed_jsd_is_near_zero_for_true_samples(ring8):
+    grid = metrics.make_grid(data.extent(ring8))
+    x = data.sample(ring8, jax.random.PRNGKey(1), metrics.EVAL_SAMPLES)
+    h = metrics.bandwidth(ring8.std, grid)
+    assert float(metrics.kde(x, grid, h).sum() * grid.cell**2) == pytest.approx(1.0, abs=1e-3)
+    view = metrics.density_view(x, ring8, grid)
+    assert float(view.jsd) < 0.01
+    # D* from matching densities is ~1/2 wherever there is mass
+    mass = np.asarray(view.p_x) > 0.05
+    assert np.abs(np.asarray(view.d_star)[mass] - 0.5).max() < 0.2
+
+
+def test_smoothed_jsd_is_large_for_a_collapsed_generator(ring8):
+    grid = metrics.make_grid(data.extent(ring8))
+    one = data.single(2.0, 0.0, 0.02)
+    x = data.sample(one, jax.random.PRNGKey(2), metrics.EVAL_SAMPLES)
+    view = metrics.density_view(x, ring8, grid)
+    # one mode of eight: JSD of (1/8 overlap) = 0.5*[7/8 log 2 + (1/8) log(2/(1+8/8))...]; just bound it
+    assert 0.4 < float(view.jsd) < math.log(2)

@@ -1,0 +1,136 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gan_viz import data, metrics
+from gan_viz.config import Config, ModelConfig, TrainConfig, hyper_from
+from gan_viz.train import GAN, make_gan
+
+SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
+
+
+@pytest.fixture(scope="module")
+def gan() -> GAN:
+    return make_gan(SMALL)
+
+
+@pytest.fixture(scope="module")
+def mix():
+    return SMALL.data.mixture()
+
+
+def leaves_equal(a, b) -> bool:
+    return all(np.array_equal(np.asarray(x), np.asarray(y))
+               for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
+
+
+def test_same_seed_is_bit_identical_and_another_seed_differs(gan, mix):
+    h = hyper_from(SMALL.train)
+    a, ia = gan.run(gan.init(3), h, mix, 50)
+    b, ib = gan.run(gan.init(3), h, mix, 50)
+    c, _ = gan.run(gan.init(4), h, mix, 50)
+    assert leaves_equal(a, b)
+    np.testing.assert_array_equal(ia.d_loss, ib.d_loss)
+    assert not leaves_equal(a.g_params, c.g_params)
+
+
+def test_splitting_a_run_into_calls_changes_nothing(gan, mix):
+    h = hyper_from(SMALL.train)
+    whole, info = gan.run(gan.init(0), h, mix, 40)
+    half, _ = gan.run(gan.init(0), h, mix, 25)
+    half, _ = gan.run(half, h, mix, 15)
+    assert leaves_equal(whole, half)
+    assert info.rounds == 40 and info.d_loss.shape == (40,) and int(whole.step) == 40
+
+
+def test_changing_run_time_hyperparameters_does_not_recompile(mix):
+    cfg = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
+    gan = make_gan(cfg)
+    s = gan.init(0)
+    h = hyper_from(cfg.train)
+    s, _ = gan.run(s, h, mix, 3)
+    before = gan.compiles
+    assert before == 1
+    variants = [
+        h._replace(lr_d=jnp.float32(3e-4), lr_g=jnp.float32(1e-2)),
+        h._replace(k_d=jnp.int32(5), k_g=jnp.int32(2)),
+        h._replace(k_d=jnp.int32(0)),
+        h._replace(loss=jnp.int32(0)),
+        h._replace(loss=jnp.int32(2), r1_weight=jnp.float32(1.0)),
+        h._replace(simultaneous=jnp.bool_(True)),
+    ]
+    for v in variants:
+        s, _ = gan.run(s, v, mix, 7)
+    s, _ = gan.run(s, h, mix, 200)  # a different number of rounds
+    # data that keeps its number of modes is an argument too
+    s, _ = gan.run(s, h, data.ring(8, 1.0, 0.1), 2)
+    assert gan.compiles == before
+
+
+def test_k_counts_updates_and_zero_freezes(gan, mix):
+    h = hyper_from(SMALL.train)._replace(k_d=jnp.int32(3), k_g=jnp.int32(0))
+    s0 = gan.init(0)
+    s, info = gan.run(s0, h, mix, 4)
+    assert int(s.d_updates) == 12 and int(s.g_updates) == 0
+    assert leaves_equal(s.g_params, s0.g_params)
+    assert np.isnan(info.g_loss).all() and np.isfinite(info.d_loss).all()
+    h = h._replace(k_d=jnp.int32(0), k_g=jnp.int32(2))
+    s2, _ = gan.run(s, h, mix, 4)
+    assert int(s2.g_updates) == 8
+    assert leaves_equal(s2.d_params, s.d_params)
+
+
+def test_simultaneous_updates_both_from_the_same_point(gan, mix):
+    h = hyper_from(SMALL.train)._replace(simultaneous=jnp.bool_(True), k_d=jnp.int32(5))
+    s0 = gan.init(0)
+    s, _ = gan.run(s0, h, mix, 1)
+    assert int(s.d_updates) == 1 and int(s.g_updates) == 1
+    # G's step used the starting D: redo it by hand with only G moving against s0's D
+    only_g, _ = gan.run(s0, h._replace(k_d=jnp.int32(0)), mix, 1)
+    assert leaves_equal(only_g.g_params, s.g_params)
+
+
+def test_divergence_keeps_the_last_finite_state():
+    cfg = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1),
+                 train=TrainConfig(batch_size=16, optimizer="sgd", loss="least_squares"))
+    gan = make_gan(cfg)
+    mix = cfg.data.mixture()
+    h = hyper_from(cfg.train)._replace(lr_d=jnp.float32(10.0), lr_g=jnp.float32(10.0))
+    s, info = gan.run(gan.init(0), h, mix, 500)
+    assert info.diverged
+    assert info.rounds < 500 and int(s.step) == info.rounds
+    leaves = jax.tree_util.tree_leaves((s.g_params, s.d_params))
+    assert all(np.isfinite(np.asarray(x)).all() for x in leaves)
+    assert np.isfinite(info.d_loss).all()
+    # frozen networks keep the kept state as it is: nothing is lost
+    frozen = hyper_from(cfg.train)._replace(k_d=jnp.int32(0), k_g=jnp.int32(0))
+    s2, info2 = gan.run(s, frozen, mix, 5)
+    assert not info2.diverged and leaves_equal(s2.g_params, s.g_params)
+
+
+def test_evaluation_frame_shapes_and_fixed_noise(gan, mix):
+    ev = gan.eval_set(0, mix)
+    assert ev.z.shape == (metrics.EVAL_SAMPLES, 2)
+    assert np.array_equal(np.asarray(ev.z), np.asarray(gan.eval_set(0, mix).z))
+    grid = metrics.make_grid(data.extent(mix), res=32)
+    f = gan.evaluate(gan.init(0), mix, ev, grid, "minimax")
+    assert f.fake.shape == (metrics.EVAL_SAMPLES, 2)
+    assert f.d_surface.shape == (32, 32) and f.d_star.shape == (32, 32)
+    assert f.manifold.shape[0] == 2 and f.manifold.shape[-1] == 2
+    assert f.g_grad_norms.shape == (3,)
+    assert 0 < float(f.d_real) < 1 and 0 < float(f.d_fake) < 1
+    # V(D, G) is computed from the same logits as the mean outputs
+    assert float(f.value) < 0
+
+
+def test_arrows_point_downhill_on_the_generator_loss(gan, mix):
+    ev = gan.eval_set(0, mix)
+    grid = metrics.make_grid(data.extent(mix), res=16)
+    s = gan.init(0)
+    f = gan.evaluate(s, mix, ev, grid, "non_saturating")
+    x = f.fake[:20]
+    step = 1e-3 * f.g_arrows[:20]
+    before = jax.nn.softplus(-gan.logits(s.d_params, x))
+    after = jax.nn.softplus(-gan.logits(s.d_params, x + step))
+    assert bool(jnp.all(after <= before + 1e-7))
