@@ -5,6 +5,9 @@ builds a new compiled trainer. ``train`` mixes both kinds: ``optimizer``, ``beta
 ``beta2`` and ``batch_size`` are compiled in, while the learning rates, ``k_d``, ``k_g``,
 ``loss``, ``simultaneous`` and ``r1_weight`` travel as arrays (see ``Hyper``) and can change
 between calls without recompiling.
+
+``train.g_ema`` > 0 keeps an exponential moving average of the generator's weights
+(Yazici et al. 2019) and every evaluation and picture uses it; 0 shows G itself.
 """
 
 from __future__ import annotations
@@ -62,7 +65,12 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Generator and discriminator MLPs and the latent noise."""
+    """Generator and discriminator MLPs and the latent noise.
+
+    ``g_depth = 0`` makes the generator affine, G(z) = W z + b: with Gaussian noise its
+    output is one Gaussian cluster with a learnable mean and covariance (a location-scale
+    generator, used by the counter-example).
+    """
 
     latent_dim: int = 2
     noise: str = "gaussian"
@@ -75,8 +83,13 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Optimisation. ``steps`` counts rounds; a round is ``k_d`` D updates then ``k_g`` G updates
-    (or, with ``simultaneous``, one joint update of both from the same point)."""
+    """Optimisation.
+
+    A *step* is one optimizer update of D or of G; a *round* is ``k_d`` D steps then ``k_g``
+    G steps (with ``simultaneous``, one D step and one G step from the same point).
+    ``steps`` is the training budget and ``eval_every`` the evaluation interval, both in
+    steps; training advances whole rounds, so both are rounded up to a whole round.
+    """
 
     loss: str = "non_saturating"
     optimizer: str = "adam"
@@ -89,6 +102,7 @@ class TrainConfig:
     batch_size: int = 256
     simultaneous: bool = False
     r1_weight: float = 0.0
+    g_ema: float = 0.0
     steps: int = 5000
     eval_every: int = 250
 
@@ -118,6 +132,14 @@ class Hyper(NamedTuple):
     loss: jax.Array
     simultaneous: jax.Array
     r1_weight: jax.Array
+    g_ema: jax.Array
+
+
+def steps_per_round(train: TrainConfig) -> int:
+    """Optimizer steps in one round of ``train``."""
+    if train.simultaneous:
+        return min(train.k_d, 1) + min(train.k_g, 1)
+    return train.k_d + train.k_g
 
 
 def hyper_from(train: TrainConfig) -> Hyper:
@@ -130,6 +152,7 @@ def hyper_from(train: TrainConfig) -> Hyper:
         loss=jnp.asarray(loss_index(train.loss), jnp.int32),
         simultaneous=jnp.asarray(train.simultaneous, jnp.bool_),
         r1_weight=jnp.asarray(train.r1_weight, jnp.float32),
+        g_ema=jnp.asarray(train.g_ema, jnp.float32),
     )
 
 
@@ -158,8 +181,8 @@ def validate(cfg: Config) -> Config:
     d.mixture()  # checks centres and weights
     need(1 <= m.latent_dim <= 512, f"model.latent_dim must be in [1, 512], got {m.latent_dim}")
     need(m.noise in NOISE, f"model.noise must be one of {', '.join(NOISE)}, got {m.noise!r}")
-    for name in ("g_depth", "d_depth"):
-        need(1 <= getattr(m, name) <= 8, f"model.{name} must be in [1, 8], got {getattr(m, name)}")
+    need(0 <= m.g_depth <= 8, f"model.g_depth must be in [0, 8], got {m.g_depth}")
+    need(1 <= m.d_depth <= 8, f"model.d_depth must be in [1, 8], got {m.d_depth}")
     for name in ("g_width", "d_width"):
         need(1 <= getattr(m, name) <= 1024, f"model.{name} must be in [1, 1024], got {getattr(m, name)}")
     need(m.activation in ACTIVATIONS,
@@ -172,8 +195,10 @@ def validate(cfg: Config) -> Config:
         need(math.isfinite(v) and 0 <= v <= 10, f"train.{name} must be in [0, 10], got {v}")
     need(0 <= t.beta1 < 1 and 0 <= t.beta2 < 1, "train.beta1 and train.beta2 must be in [0, 1)")
     need(0 <= t.k_d <= 100 and 0 <= t.k_g <= 100, "train.k_d and train.k_g must be in [0, 100]")
+    need(t.k_d + t.k_g > 0, "train.k_d and train.k_g cannot both be 0 (nothing would train)")
     need(1 <= t.batch_size <= 4096, f"train.batch_size must be in [1, 4096], got {t.batch_size}")
     need(math.isfinite(t.r1_weight) and t.r1_weight >= 0, "train.r1_weight must be >= 0")
+    need(0 <= t.g_ema < 1, f"train.g_ema must be in [0, 1), got {t.g_ema}")
     need(1 <= t.steps <= 10_000_000, f"train.steps must be in [1, 1e7], got {t.steps}")
     need(1 <= t.eval_every <= 1_000_000, f"train.eval_every must be >= 1, got {t.eval_every}")
     need(0 <= cfg.seed < 2**31, f"seed must be in [0, 2^31), got {cfg.seed}")

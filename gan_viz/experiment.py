@@ -18,7 +18,7 @@ import numpy as np
 
 from gan_viz import data as data_lib
 from gan_viz import metrics
-from gan_viz.config import Config, hyper_from, validate
+from gan_viz.config import Config, hyper_from, steps_per_round, validate
 from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
 
 
@@ -28,6 +28,7 @@ class History:
 
     steps: list[int] = field(default_factory=list)
     occupancy: list[np.ndarray] = field(default_factory=list)
+    region: list[np.ndarray] = field(default_factory=list)
     off_mode: list[float] = field(default_factory=list)
     hq_fraction: list[float] = field(default_factory=list)
     modes_captured: list[int] = field(default_factory=list)
@@ -36,8 +37,8 @@ class History:
     g_loss: list[float] = field(default_factory=list)
 
     def hops(self) -> metrics.HopReport:
-        k = len(self.occupancy[0]) if self.occupancy else 0
-        return metrics.hop_events(np.asarray(self.occupancy).reshape(-1, k))
+        k = len(self.region[0]) if self.region else 0
+        return metrics.hop_events(np.asarray(self.region).reshape(-1, k))
 
 
 @dataclass
@@ -64,15 +65,17 @@ def train(
     steps: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Trains ``config`` from its seed for ``steps`` rounds (default ``config.train.steps``).
+    """Trains ``config`` from its seed for ``steps`` steps (default ``config.train.steps``).
 
-    Mode statistics are recorded every ``config.train.eval_every`` rounds on the fixed
+    A step is one update of D or of G; training advances whole rounds of ``k_d + k_g``
+    steps, so the budget is rounded up to a whole round. Mode statistics are recorded
+    every ``config.train.eval_every`` steps (rounded up likewise) on the fixed
     evaluation noise; the summary adds hop events, the final JSD and V(D, G), wall time and
     throughput. Training stops early, keeping the last finite state, if it diverges.
 
     Args:
         config: the run.
-        steps: rounds to train; defaults to ``config.train.steps``.
+        steps: steps to train; defaults to ``config.train.steps``.
         progress: called as ``progress(done, total)`` after each evaluation.
 
     Returns:
@@ -92,6 +95,7 @@ def train(
         st = jax.device_get(gan.mode_stats(state, mixture, ev))
         history.steps.append(int(state.step))
         history.occupancy.append(np.asarray(st.occupancy))
+        history.region.append(np.asarray(st.region))
         history.off_mode.append(float(st.off_mode))
         history.hq_fraction.append(float(st.hq_fraction))
         history.modes_captured.append(int(st.modes_captured))
@@ -99,27 +103,32 @@ def train(
         history.d_loss.append(d_loss)
         history.g_loss.append(g_loss)
 
+    per_round = steps_per_round(config.train)
+    total_rounds = -(-total // per_round)
+    rounds_per_eval = -(-config.train.eval_every // per_round)
     diverged = False
-    done = 0
+    rounds = 0
     t0 = time.perf_counter()
     train_seconds = 0.0
-    while done < total and not diverged:
-        n = min(config.train.eval_every, total - done)
+    while rounds < total_rounds and not diverged:
+        n = min(rounds_per_eval, total_rounds - rounds)
         t = time.perf_counter()
         state, info = gan.run(state, hyper, mixture, n)
         jax.block_until_ready(state)
         train_seconds += time.perf_counter() - t
-        done += info.rounds
+        rounds += info.rounds
         diverged = info.diverged
         record(state, _nanmean(info.d_loss), _nanmean(info.g_loss))
         if progress is not None:
-            progress(done, total)
+            progress(int(state.step), total_rounds * per_round)
+    done = int(state.step)
     frame = jax.device_get(gan.evaluate(state, mixture, ev, grid, config.train.loss))
     wall = time.perf_counter() - t0
     hops = history.hops()
     summary = {
         "preset_seed": config.seed,
         "steps": done,
+        "rounds": rounds,
         "modes_captured": int(frame.modes.modes_captured),
         "num_modes": mixture.num_modes,
         "hq_fraction": float(frame.modes.hq_fraction),

@@ -13,9 +13,14 @@ Mode metrics (VEEGAN 2017, PacGAN 2018), on a fixed set of generated samples:
 
 Mode hopping (our definition, used by the presets, the CLI and the app):
 
-- At an evaluation, let q be the HQ mode histogram. The generator is *collapsed* when at least
-  10 % of its samples are HQ and the fewest modes that together hold >= 80 % of the HQ samples
-  number at most ``max(1, K // 4)``. Its *dominant mode* is argmax q.
+- Every sample belongs to the *region* of its nearest mode centre (the Voronoi cell), HQ or
+  not: ``region[k]`` is the share of all samples whose nearest centre is k. Regions, not HQ
+  samples, because a hopping generator is usually a tight cluster *near* a mode, jumping
+  from mode to mode long before it is within 3 std of any of them; the HQ metrics say how
+  precise it is, the regions say where it is.
+- At an evaluation, the generator is *collapsed* when the fewest regions that together hold
+  >= 80 % of its samples number at most ``max(1, K // 4)``. Its *dominant mode* is the
+  region with the largest share.
 - A *hop* happens between two consecutive collapsed evaluations (evaluations in between that
   are not collapsed are skipped) when the dominant mode changes and the previous dominant mode
   now holds less than half the share of the new one. The second condition stops a generator
@@ -48,7 +53,6 @@ from gan_viz.data import Mixture, log_density
 
 HQ_RADIUS = 3.0  # Mahalanobis distance below which a sample is high quality
 COLLAPSE_MASS = 0.8  # share of HQ samples that must sit in few modes for "collapsed"
-COLLAPSE_MIN_HQ = 0.1  # below this HQ fraction the generator is off the data, not collapsed
 HOP_RATIO = 0.5  # old dominant mode must fall below this times the new one's share
 EVAL_SAMPLES = 2500
 GRID_RES = 96
@@ -58,8 +62,9 @@ class ModeStats(NamedTuple):
     hq_fraction: jax.Array
     modes_captured: jax.Array
     reverse_kl: jax.Array
-    occupancy: jax.Array  # (K,)
-    off_mode: jax.Array
+    occupancy: jax.Array  # (K,) share of all samples that are HQ on each mode
+    off_mode: jax.Array  # share of samples that are not HQ
+    region: jax.Array  # (K,) share of all samples whose nearest mode is k (HQ or not)
 
 
 def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
@@ -82,6 +87,7 @@ def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
         reverse_kl=rkl,
         occupancy=occupancy,
         off_mode=1.0 - occupancy.sum(),
+        region=jnp.zeros((k,)).at[nearest].add(1.0) / n,
     )
 
 
@@ -95,23 +101,20 @@ class HopReport(NamedTuple):
     hops: list[tuple[int, int, int]]  # (evaluation index, from mode, to mode)
 
 
-def collapsed_and_dominant(occupancy: np.ndarray) -> tuple[bool, int]:
-    """Whether one evaluation's occupancy vector (K,) is collapsed, and its dominant mode."""
-    occ = np.asarray(occupancy, dtype=np.float64)
+def collapsed_and_dominant(region: np.ndarray) -> tuple[bool, int]:
+    """Whether one evaluation's region shares (K,) are collapsed, and its dominant mode."""
+    occ = np.asarray(region, dtype=np.float64)
     k = occ.shape[0]
-    hq = occ.sum()
-    if hq < COLLAPSE_MIN_HQ:
-        return False, -1
-    q = np.sort(occ / hq)[::-1]
+    q = np.sort(occ / max(occ.sum(), 1e-12))[::-1]
     modes_needed = int(np.searchsorted(np.cumsum(q), COLLAPSE_MASS - 1e-9) + 1)
     if modes_needed <= max(1, k // 4):
         return True, int(np.argmax(occ))
     return False, -1
 
 
-def hop_events(occupancies: np.ndarray) -> HopReport:
-    """Applies the hop definition (module docstring) to a (T, K) occupancy history."""
-    occ = np.asarray(occupancies, dtype=np.float64)
+def hop_events(regions: np.ndarray) -> HopReport:
+    """Applies the hop definition (module docstring) to a (T, K) history of region shares."""
+    occ = np.asarray(regions, dtype=np.float64)
     collapsed = np.zeros(len(occ), bool)
     dominant = np.full(len(occ), -1, int)
     hops: list[tuple[int, int, int]] = []

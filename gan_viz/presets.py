@@ -22,12 +22,12 @@ RING8 = DataConfig(layout="ring", modes=8, radius=2.0, std=0.02)
 _PRESETS = [
     Preset(
         "ring8-hopping",
-        "Standard GAN on ring-8: the generator sits on one or two modes and hops between them.",
+        "Ring-8, G takes 40 steps against each D (k_g = 40): it piles onto D's blind spot and hops mode to mode.",
         Config(
             data=RING8,
             model=ModelConfig(latent_dim=2, g_depth=2, g_width=64, d_depth=2, d_width=64),
-            train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-3, lr_g=1e-2,
-                              k_d=1, k_g=1, batch_size=128, steps=6000, eval_every=100),
+            train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-3, lr_g=3e-3,
+                              k_d=20, k_g=40, batch_size=128, steps=4800, eval_every=120),
         ),
     ),
     Preset(
@@ -52,12 +52,12 @@ _PRESETS = [
     ),
     Preset(
         "vanishing-gradient",
-        "Minimax loss against an over-trained D (k_d = 25): the generator's gradient all but vanishes.",
+        "Minimax loss against an over-trained D (k_d = 50): the generator's gradient all but vanishes.",
         Config(
             data=RING8,
             model=ModelConfig(latent_dim=2, g_depth=2, g_width=64, d_depth=2, d_width=64),
-            train=TrainConfig(loss="minimax", optimizer="adam", lr_d=1e-3, lr_g=1e-3,
-                              k_d=25, k_g=1, batch_size=256, steps=200, eval_every=50),
+            train=TrainConfig(loss="minimax", optimizer="adam", lr_d=2e-3, lr_g=1e-4,
+                              k_d=50, k_g=1, batch_size=256, steps=2550, eval_every=510),
         ),
     ),
     Preset(

@@ -1,4 +1,8 @@
-"""The GAN training step: pure functions over one state pytree; the only place that jits.
+"""GAN training: pure functions over one state pytree; the only place that jits.
+
+Vocabulary: a *step* is one optimizer update of D or of G; a *round* is ``k_d`` D steps
+then ``k_g`` G steps. ``State.step`` counts steps, so charts and budgets read the same
+whatever k is.
 
 A round is ``k_d`` discriminator updates followed by ``k_g`` generator updates (Goodfellow's
 algorithm with k = ``k_d``), or, when ``simultaneous`` is set, one update of each network
@@ -35,9 +39,10 @@ class State(NamedTuple):
 
     g_params: models.Params
     d_params: models.Params
+    g_ema: models.Params  # moving average of g_params (equal to it when Hyper.g_ema = 0)
     g_opt: optax.OptState
     d_opt: optax.OptState
-    step: jax.Array  # rounds completed
+    step: jax.Array  # training steps done: one step is one update of D or of G
     d_updates: jax.Array  # discriminator updates applied
     g_updates: jax.Array  # generator updates applied
     key: jax.Array
@@ -133,7 +138,7 @@ class GAN:
         g_params = models.mlp_init(k_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
         d_params = models.mlp_init(k_d, models.layer_sizes(2, m.d_depth, m.d_width, 1))
         zero = jnp.zeros((), jnp.int32)
-        return State(g_params, d_params, self.tx.init(g_params), self.tx.init(d_params),
+        return State(g_params, d_params, g_params, self.tx.init(g_params), self.tx.init(d_params),
                      zero, zero, zero, k_run)
 
     def generate(self, g_params: models.Params, z: jax.Array) -> jax.Array:
@@ -183,7 +188,9 @@ class GAN:
         z = self.noise(key, self.batch_size)
         loss, grads = jax.value_and_grad(self.g_objective)(state.g_params, d_params, z, hyper)
         g_params, g_opt = self._apply(grads, state.g_opt, state.g_params, hyper.lr_g)
-        return state._replace(g_params=g_params, g_opt=g_opt, g_updates=state.g_updates + 1), loss
+        g_ema = jax.tree_util.tree_map(lambda e, p: hyper.g_ema * e + (1 - hyper.g_ema) * p,
+                                       state.g_ema, g_params)
+        return state._replace(g_params=g_params, g_ema=g_ema, g_opt=g_opt, g_updates=state.g_updates + 1), loss
 
     def round(self, state: State, hyper: Hyper, mixture: Mixture):
         """One round; returns ``(state, d_loss, g_loss)`` (NaN for a half that did not run).
@@ -211,7 +218,7 @@ class GAN:
             return self._g_update(s, jax.random.fold_in(k_g, i), hyper, d_params)
 
         state, g_loss = jax.lax.fori_loop(0, n_g, g_body, (state, nan))
-        return state._replace(step=state.step + 1), d_loss, g_loss
+        return state._replace(step=state.step + n_d + n_g), d_loss, g_loss
 
     def _run_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
         self.compiles += 1  # Python side effect: runs only while tracing
@@ -224,7 +231,7 @@ class GAN:
         def body(carry):
             i, s, d_buf, g_buf, _ = carry
             new, d_loss, g_loss = self.round(s, hyper, mixture)
-            finite = _all_finite((new.d_params, new.g_params))
+            finite = _all_finite((new.d_params, new.g_params, new.g_ema))
             finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
             s = jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, s)
             d_buf = d_buf.at[i].set(d_loss)
@@ -278,7 +285,7 @@ class GAN:
 
     def _evaluate_impl(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                        loss: jax.Array) -> Frame:
-        fake = self.generate(state.g_params, ev.z)
+        fake = self.generate(state.g_ema, ev.z)
         real_logits = self.logits(state.d_params, ev.real)
         fake_logits = self.logits(state.d_params, fake)
         dens = metrics.density_view(fake, mixture, grid)
@@ -301,12 +308,12 @@ class GAN:
             d_star=dens.d_star,
             g_arrows=arrows,
             g_grad_norms=self._grad_norms_impl(state.g_params, state.d_params, ev.z[:512]),
-            manifold=self._manifold(state.g_params),
+            manifold=self._manifold(state.g_ema),
         )
 
     def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
         """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""
-        return self._mode_stats(state.g_params, mixture, ev.z)
+        return self._mode_stats(state.g_ema, mixture, ev.z)
 
     def evaluate(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                  loss: str | int = "non_saturating") -> Frame:
@@ -318,7 +325,7 @@ class GAN:
 def _loss_only_hyper(index: int) -> Hyper:
     zero = jnp.zeros((), jnp.float32)
     return Hyper(zero, zero, jnp.zeros((), jnp.int32), jnp.zeros((), jnp.int32),
-                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero)
+                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero, zero)
 
 
 @functools.lru_cache(maxsize=16)

@@ -49,13 +49,13 @@ def test_no_hq_samples_reports_log_k(ring8):
 
 
 def one_hot(k, mode, share=0.9):
-    v = np.zeros(k)
+    v = np.full(k, (1 - share) / (k - 1))
     v[mode] = share
     return v
 
 
 def test_hops_are_counted_between_collapsed_evaluations():
-    seq = [one_hot(8, 0), one_hot(8, 0), one_hot(8, 3), np.full(8, 0.1), one_hot(8, 5), one_hot(8, 5)]
+    seq = [one_hot(8, 0), one_hot(8, 0), one_hot(8, 3), np.full(8, 0.125), one_hot(8, 5), one_hot(8, 5)]
     rep = metrics.hop_events(np.stack(seq))
     assert rep.collapsed.tolist() == [True, True, True, False, True, True]
     assert rep.hops == [(2, 0, 3), (4, 3, 5)]
@@ -82,14 +82,20 @@ def test_two_mode_wobble_is_not_a_hop():
     assert metrics.hop_events(np.stack([a, c])).hops == [(1, 1, 2)]
 
 
-def test_off_data_generator_is_not_collapsed():
-    assert metrics.collapsed_and_dominant(one_hot(8, 2, share=0.05)) == (False, -1)
+def test_spread_generator_is_not_collapsed():
     # 3 modes of 8 holding the mass is more than K // 4 = 2: not collapsed
     v = np.zeros(8)
     v[[0, 1, 2]] = 0.3
     assert metrics.collapsed_and_dominant(v) == (False, -1)
     # K = 1: always one mode
-    assert metrics.collapsed_and_dominant(np.array([0.9])) == (True, 0)
+    assert metrics.collapsed_and_dominant(np.array([1.0])) == (True, 0)
+
+
+def test_regions_count_every_sample_by_its_nearest_mode(ring8):
+    near = ring8.centres[2] * 0.8  # 0.4 from mode 2: far from HQ, still in its region
+    st = metrics.mode_stats(jnp.stack([near, near, ring8.centres[5]]), ring8)
+    np.testing.assert_allclose(np.asarray(st.region)[[2, 5]], [2 / 3, 1 / 3], rtol=1e-6)
+    assert float(st.hq_fraction) == pytest.approx(1 / 3)
 
 
 def test_jsd_known_answers():

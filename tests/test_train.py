@@ -41,7 +41,7 @@ def test_splitting_a_run_into_calls_changes_nothing(gan, mix):
     half, _ = gan.run(gan.init(0), h, mix, 25)
     half, _ = gan.run(half, h, mix, 15)
     assert leaves_equal(whole, half)
-    assert info.rounds == 40 and info.d_loss.shape == (40,) and int(whole.step) == 40
+    assert info.rounds == 40 and info.d_loss.shape == (40,) and int(whole.step) == 80  # 2 steps a round
 
 
 def test_changing_run_time_hyperparameters_does_not_recompile(mix):
@@ -72,7 +72,7 @@ def test_k_counts_updates_and_zero_freezes(gan, mix):
     h = hyper_from(SMALL.train)._replace(k_d=jnp.int32(3), k_g=jnp.int32(0))
     s0 = gan.init(0)
     s, info = gan.run(s0, h, mix, 4)
-    assert int(s.d_updates) == 12 and int(s.g_updates) == 0
+    assert int(s.d_updates) == 12 and int(s.g_updates) == 0 and int(s.step) == 12
     assert leaves_equal(s.g_params, s0.g_params)
     assert np.isnan(info.g_loss).all() and np.isfinite(info.d_loss).all()
     h = h._replace(k_d=jnp.int32(0), k_g=jnp.int32(2))
@@ -99,7 +99,7 @@ def test_divergence_keeps_the_last_finite_state():
     h = hyper_from(cfg.train)._replace(lr_d=jnp.float32(10.0), lr_g=jnp.float32(10.0))
     s, info = gan.run(gan.init(0), h, mix, 500)
     assert info.diverged
-    assert info.rounds < 500 and int(s.step) == info.rounds
+    assert info.rounds < 500 and int(s.step) == 2 * info.rounds
     leaves = jax.tree_util.tree_leaves((s.g_params, s.d_params))
     assert all(np.isfinite(np.asarray(x)).all() for x in leaves)
     assert np.isfinite(info.d_loss).all()
@@ -134,3 +134,14 @@ def test_arrows_point_downhill_on_the_generator_loss(gan, mix):
     before = jax.nn.softplus(-gan.logits(s.d_params, x))
     after = jax.nn.softplus(-gan.logits(s.d_params, x + step))
     assert bool(jnp.all(after <= before + 1e-7))
+
+
+def test_generator_average_follows_the_decay(gan, mix):
+    h = hyper_from(SMALL.train)._replace(k_d=jnp.int32(0))
+    s0 = gan.init(0)
+    plain, _ = gan.run(s0, h, mix, 3)
+    assert leaves_equal(plain.g_ema, plain.g_params)  # decay 0: the average is G itself
+    half, _ = gan.run(s0, h._replace(g_ema=jnp.float32(0.5)), mix, 1)
+    expected = jax.tree_util.tree_map(lambda a, b: 0.5 * a + 0.5 * b, s0.g_params, half.g_params)
+    for a, b in zip(jax.tree_util.tree_leaves(half.g_ema), jax.tree_util.tree_leaves(expected)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-7)

@@ -1,0 +1,188 @@
+"""Pure plotting: numpy arrays in, plotly figures out (no streamlit, no jax).
+
+Colours and sizes are chosen for a projector at the back of a room: large fonts, thick
+lines, a colour-blind-safe pair for real (blue) and generated (orange) samples, and a
+decision surface that runs from orange (D says "fake") through white (D = 1/2) to blue
+(D says "real").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+REAL = "#1f5fbf"
+FAKE = "#e8590c"
+HOP = "#c2255c"
+FONT = dict(size=18)
+SURFACE_SCALE = [[0.0, "#f7a35c"], [0.5, "#ffffff"], [1.0, "#6ea8fe"]]
+OCCUPANCY_SCALE = [[0.0, "#ffffff"], [0.15, "#c5d9f7"], [1.0, "#0b3d91"]]
+MAX_POINTS = 1000  # generated points drawn per frame (of the 2,500 evaluated)
+REAL_POINTS = 500
+
+
+def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y arrays drawing one line segment per row, separated by NaN gaps."""
+    n = len(starts)
+    xs = np.full(3 * n, np.nan)
+    ys = np.full(3 * n, np.nan)
+    xs[0::3], xs[1::3] = starts[:, 0], ends[:, 0]
+    ys[0::3], ys[1::3] = starts[:, 1], ends[:, 1]
+    return xs, ys
+
+
+def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y arrays for (L, P, 2) polylines, separated by NaN gaps."""
+    L, P, _ = lines.shape
+    pad = np.full((L, 1, 2), np.nan)
+    flat = np.concatenate([lines, pad], axis=1).reshape(-1, 2)
+    return flat[:, 0], flat[:, 1]
+
+
+def main_view(
+    *,
+    extent: tuple[float, float, float, float],
+    grid_x: np.ndarray,
+    grid_y: np.ndarray,
+    surface: np.ndarray,
+    real: np.ndarray,
+    fake: np.ndarray,
+    surface_label: str = "D(x)",
+    arrows: np.ndarray | None = None,
+    manifold: np.ndarray | None = None,
+    centres: np.ndarray | None = None,
+    height: int = 640,
+    title: str | None = None,
+) -> go.Figure:
+    """The big square plot: decision surface, its D = 1/2 contour, real and generated samples.
+
+    Args:
+        extent: fixed ``(x0, x1, y0, y1)`` so axes never jump while training.
+        grid_x, grid_y: cell centres of ``surface``; ``surface[i, j]`` is at (grid_x[i], grid_y[j]).
+        surface: D (or D*) on the grid, values in [0, 1].
+        real, fake: (n, 2) samples; at most ``REAL_POINTS`` / ``MAX_POINTS`` are drawn.
+        arrows: optional (m, 2) directions that lower the generator loss, one per ``fake[:m]``.
+        manifold: optional (2, L, P, 2) image of a latent grid.
+        centres: optional (K, 2) mode centres, drawn as small crosses.
+    """
+    x0, x1, y0, y1 = extent
+    z = np.asarray(surface, dtype=np.float32).T  # plotly rows are y
+    traces: list = [
+        go.Heatmap(x=grid_x, y=grid_y, z=z, zmin=0, zmax=1, colorscale=SURFACE_SCALE, name=surface_label,
+                   colorbar=dict(title=dict(text=surface_label), len=0.8, thickness=18), hoverinfo="skip"),
+        go.Contour(x=grid_x, y=grid_y, z=z, showscale=False, contours=dict(start=0.5, end=0.5, size=1,
+                   coloring="none"), line=dict(color="#333333", width=3, dash="dash"), name="D = 1/2",
+                   hoverinfo="skip"),
+        go.Scattergl(x=real[:REAL_POINTS, 0], y=real[:REAL_POINTS, 1], mode="markers", name="real",
+                     marker=dict(color=REAL, size=6, opacity=0.7)),
+        go.Scattergl(x=fake[:MAX_POINTS, 0], y=fake[:MAX_POINTS, 1], mode="markers", name="generated",
+                     marker=dict(color=FAKE, size=6, opacity=0.75)),
+    ]
+    if centres is not None:
+        traces.append(go.Scatter(x=centres[:, 0], y=centres[:, 1], mode="markers", name="mode centres",
+                                 marker=dict(symbol="x-thin", size=14, line=dict(width=3, color="#111111")),
+                                 hoverinfo="skip"))
+    if arrows is not None and len(arrows):
+        span = x1 - x0
+        norms = np.linalg.norm(arrows, axis=1, keepdims=True)
+        scale = 0.08 * span / max(float(np.percentile(norms, 90)), 1e-12)
+        start = fake[: len(arrows)]
+        xs, ys = _segments(start, start + np.clip(arrows * scale, -0.15 * span, 0.15 * span))
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", name="-grad G loss",
+                                 line=dict(color="#2b2b2b", width=2), hoverinfo="skip"))
+    if manifold is not None and np.any(manifold):
+        xs, ys = _polylines(np.concatenate([manifold[0], manifold[1]], axis=0))
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", name="G(latent grid)",
+                                 line=dict(color="#5f3dc4", width=1.5), opacity=0.7, hoverinfo="skip"))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        height=height, margin=dict(l=40, r=20, t=50 if title else 20, b=40), font=FONT,
+        title=title, uirevision="main", plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=16)),
+    )
+    fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[y0, y1], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def occupancy_view(
+    steps: Sequence[int],
+    occupancy: np.ndarray,
+    off_mode: Sequence[float],
+    hops: Sequence[tuple[int, int, int]] = (),
+    height: int = 320,
+) -> go.Figure:
+    """Mode occupancy over time: one row per mode plus an "off" row, hops marked.
+
+    Args:
+        steps: (T,) training step of each evaluation.
+        occupancy: (T, K) share of all generated samples that are HQ on each mode.
+        off_mode: (T,) share that is on no mode.
+        hops: ``(evaluation index, from mode, to mode)`` as from ``metrics.hop_events``.
+    """
+    occ = np.asarray(occupancy, dtype=np.float32).reshape(len(steps), -1)
+    k = occ.shape[1]
+    z = np.concatenate([occ.T, np.asarray(off_mode, np.float32)[None, :]], axis=0)
+    labels = [f"mode {i}" for i in range(k)] + ["off"]
+    traces: list = [go.Heatmap(x=list(steps), y=labels, z=z, zmin=0, zmax=1, colorscale=OCCUPANCY_SCALE,
+                               colorbar=dict(title=dict(text="share"), thickness=14),
+                               hovertemplate="step %{x}<br>%{y}: %{z:.2f}<extra></extra>")]
+    if hops:
+        hx = [steps[t] for t, _, _ in hops]
+        hy = [labels[to] for _, _, to in hops]
+        traces.append(go.Scatter(x=hx, y=hy, mode="markers", name="hop",
+                                 marker=dict(symbol="star", size=16, color=HOP, line=dict(width=1, color="white")),
+                                 hovertemplate="hop at step %{x} to %{y}<extra></extra>"))
+    fig = go.Figure(traces)
+    fig.update_layout(height=height, margin=dict(l=90, r=20, t=30, b=40), font=dict(size=15),
+                      uirevision="occupancy", showlegend=False,
+                      title=dict(text=f"Mode occupancy over time ({len(hops)} hops)", font=dict(size=17)))
+    fig.update_xaxes(title_text="step")
+    return fig
+
+
+def metric_charts(
+    steps: Sequence[int],
+    d_loss: Sequence[float],
+    g_loss: Sequence[float],
+    value: Sequence[float],
+    jsd: Sequence[float],
+    hq_fraction: Sequence[float],
+    modes_captured: Sequence[int],
+    num_modes: int,
+    height: int = 560,
+) -> go.Figure:
+    """Losses, V(D, G) against -log 4, JSD, % high quality and modes captured, over time."""
+    fig = make_subplots(rows=2, cols=2, shared_xaxes=True, vertical_spacing=0.14, horizontal_spacing=0.1,
+                        subplot_titles=("D and G losses", "V(D, G) and JSD", "% high quality",
+                                        f"modes captured (of {num_modes})"))
+    s = list(steps)
+    fig.add_trace(go.Scatter(x=s, y=list(d_loss), name="D loss", line=dict(color=REAL, width=3)), 1, 1)
+    fig.add_trace(go.Scatter(x=s, y=list(g_loss), name="G loss", line=dict(color=FAKE, width=3)), 1, 1)
+    fig.add_trace(go.Scatter(x=s, y=list(value), name="V(D, G)", line=dict(color="#2b8a3e", width=3)), 1, 2)
+    fig.add_trace(go.Scatter(x=s, y=list(jsd), name="JSD", line=dict(color="#862e9c", width=3)), 1, 2)
+    fig.add_hline(y=-math.log(4), line=dict(color="#2b8a3e", dash="dot", width=2), row=1, col=2,
+                  annotation_text="-log 4", annotation_position="bottom right")
+    fig.add_trace(go.Scatter(x=s, y=[100 * h for h in hq_fraction], name="% HQ",
+                             line=dict(color="#1864ab", width=3)), 2, 1)
+    fig.add_trace(go.Scatter(x=s, y=list(modes_captured), name="modes", line=dict(color="#c92a2a", width=3),
+                             line_shape="hv"), 2, 2)
+    fig.update_yaxes(range=[0, 100], row=2, col=1)
+    fig.update_yaxes(range=[0, num_modes + 0.5], row=2, col=2)
+    fig.update_layout(height=height, margin=dict(l=50, r=20, t=50, b=40), font=dict(size=15),
+                      uirevision="metrics", legend=dict(orientation="h", y=-0.12))
+    return fig
+
+
+def gradient_norms(names: Sequence[str], norms: Sequence[float], height: int = 320) -> go.Figure:
+    """Bar chart of the generator's gradient norm under each loss, on the same state (log scale)."""
+    fig = go.Figure(go.Bar(x=list(names), y=[max(float(n), 1e-12) for n in norms],
+                           marker_color=[FAKE, REAL, "#868e96"][: len(names)],
+                           text=[f"{float(n):.2e}" for n in norms], textposition="outside"))
+    fig.update_yaxes(type="log", title_text="||grad_theta L_G||")
+    fig.update_layout(height=height, font=FONT, margin=dict(l=60, r=20, t=30, b=40), uirevision="gradnorms")
+    return fig

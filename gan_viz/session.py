@@ -1,0 +1,161 @@
+"""One live run for the app: state, run-time hyperparameters, bounded history, divergence.
+
+``LiveRun`` is plain Python over the compiled core, so the app stays thin and the logic is
+testable without a browser. Compiled ``GAN`` objects are shared through ``make_gan``'s
+cache; each browser session owns one ``LiveRun``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import jax
+import numpy as np
+
+from gan_viz import data as data_lib
+from gan_viz import metrics
+from gan_viz.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
+from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
+
+HISTORY_POINTS = 400  # charts keep at most this many points; older ones are thinned 2:1
+
+# Keys of TrainConfig that change without a reset (they travel in ``Hyper``).
+LIVE_TRAIN_KEYS = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema")
+
+
+@dataclass
+class History:
+    """Bounded per-frame records: when full, every other point is dropped (time stays uniform)."""
+
+    max_points: int = HISTORY_POINTS
+    step: list[int] = field(default_factory=list)
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    jsd: list[float] = field(default_factory=list)
+    hq_fraction: list[float] = field(default_factory=list)
+    modes_captured: list[int] = field(default_factory=list)
+    occupancy: list[list[float]] = field(default_factory=list)
+    region: list[list[float]] = field(default_factory=list)
+    off_mode: list[float] = field(default_factory=list)
+    stride: int = 1  # record one frame in ``stride`` (doubles each time the buffer thins)
+    _skipped: int = 0
+
+    _FIELDS = ("step", "d_loss", "g_loss", "value", "jsd", "hq_fraction", "modes_captured",
+               "occupancy", "region", "off_mode")
+
+    def add(self, frame: Frame, d_loss: float, g_loss: float) -> None:
+        self._skipped += 1
+        if self._skipped < self.stride:
+            return
+        self._skipped = 0
+        self.step.append(int(frame.step))
+        self.d_loss.append(d_loss)
+        self.g_loss.append(g_loss)
+        self.value.append(float(frame.value))
+        self.jsd.append(float(frame.jsd))
+        self.hq_fraction.append(float(frame.modes.hq_fraction))
+        self.modes_captured.append(int(frame.modes.modes_captured))
+        self.occupancy.append(np.asarray(frame.modes.occupancy).tolist())
+        self.region.append(np.asarray(frame.modes.region).tolist())
+        self.off_mode.append(float(frame.modes.off_mode))
+        if len(self.step) > self.max_points:
+            for name in self._FIELDS:
+                setattr(self, name, getattr(self, name)[::2])
+            self.stride *= 2
+
+    def __len__(self) -> int:
+        return len(self.step)
+
+    def hops(self) -> metrics.HopReport:
+        k = len(self.region[0]) if self.region else 1
+        return metrics.hop_events(np.asarray(self.region, dtype=np.float64).reshape(-1, k))
+
+
+def needs_reset(old: Config, new: Config) -> bool:
+    """True when ``new`` cannot continue ``old``'s run (shapes, optimizer, data or seed changed)."""
+    live = {k: getattr(new.train, k) for k in LIVE_TRAIN_KEYS + ("steps", "eval_every")}
+    return replace(new, train=replace(new.train, **{k: getattr(old.train, k) for k in live})) != old
+
+
+class LiveRun:
+    """A run the app steps frame by frame."""
+
+    def __init__(self, config: Config, grid_res: int = metrics.GRID_RES):
+        self.config = validate(config)
+        self.gan: GAN = make_gan(config)
+        self.mixture = config.data.mixture()
+        self.extent = data_lib.extent(self.mixture)
+        self.grid = metrics.make_grid(self.extent, grid_res)
+        self.eval_set: EvalSet = self.gan.eval_set(config.seed, self.mixture)
+        self.state: State = self.gan.init(config.seed)
+        self.hyper: Hyper = hyper_from(config.train)
+        self.history = History()
+        self.diverged = False
+        self.message = ""
+        self.frame: Frame | None = None
+        self._last_losses = (math.nan, math.nan)
+        self.steps_per_s = 0.0
+        self.refresh()
+
+    # -- controls ------------------------------------------------------------------------------
+
+    def set_live(self, train: TrainConfig) -> None:
+        """Applies run-time hyperparameters (no reset, no recompilation)."""
+        self.config = replace(self.config, train=train)
+        self.hyper = hyper_from(train)
+
+    def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
+        """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).
+
+        Returns the number of steps done. On divergence the last finite state is kept,
+        ``diverged`` is set and ``message`` says what to do; further calls do nothing.
+        """
+        if self.diverged or rounds <= 0:
+            return 0
+        hyper = self.hyper
+        if k_d is not None:
+            hyper = hyper._replace(k_d=jax.numpy.int32(k_d))
+        if k_g is not None:
+            hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
+        before = int(self.state.step)
+        t = time.perf_counter()
+        self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
+        done = int(self.state.step) - before
+        dt = time.perf_counter() - t
+        if dt > 0 and done:
+            self.steps_per_s = done / dt
+        if info.rounds:
+            self._last_losses = (_nanmean(info.d_loss), _nanmean(info.g_loss))
+        if info.diverged:
+            self.diverged = True
+            t = self.config.train
+            self.message = (
+                f"Training diverged at step {int(self.state.step)} (a loss or weight became "
+                f"infinite/NaN with lr_D = {t.lr_d:g}, lr_G = {t.lr_g:g}). Paused at the last finite "
+                "state: lower the learning rates and press Reset.")
+        return done
+
+    def rounds_for_steps(self, steps: int) -> int:
+        """Whole rounds needed for about ``steps`` steps with the current k."""
+        return max(1, -(-steps // max(steps_per_round(self.config.train), 1)))
+
+    def refresh(self) -> Frame:
+        """Evaluates the current state (one device-to-host copy) and records it."""
+        frame = self.gan.evaluate(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
+        self.frame = jax.device_get(frame)
+        if not self.history.step or self.history.step[-1] != int(self.frame.step):
+            self.history.add(self.frame, *self._last_losses)
+        return self.frame
+
+    @property
+    def step(self) -> int:
+        return int(self.state.step)
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = np.asarray(x)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
