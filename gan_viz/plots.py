@@ -115,19 +115,21 @@ def occupancy_view(
     off_mode: Sequence[float],
     hops: Sequence[tuple[int, int, int]] = (),
     height: int = 320,
+    title: str = "Mode occupancy over time",
+    off_label: str = "off",
 ) -> go.Figure:
     """Mode occupancy over time: one row per mode plus an "off" row, hops marked.
 
     Args:
         steps: (T,) training step of each evaluation.
-        occupancy: (T, K) share of all generated samples that are HQ on each mode.
-        off_mode: (T,) share that is on no mode.
+        occupancy: (T, K) share of generated samples on each mode (HQ occupancy or region share).
+        off_mode: (T,) the rest (not HQ, or 0 for region shares).
         hops: ``(evaluation index, from mode, to mode)`` as from ``metrics.hop_events``.
     """
     occ = np.asarray(occupancy, dtype=np.float32).reshape(len(steps), -1)
     k = occ.shape[1]
     z = np.concatenate([occ.T, np.asarray(off_mode, np.float32)[None, :]], axis=0)
-    labels = [f"mode {i}" for i in range(k)] + ["off"]
+    labels = [f"mode {i}" for i in range(k)] + [off_label]
     traces: list = [go.Heatmap(x=list(steps), y=labels, z=z, zmin=0, zmax=1, colorscale=OCCUPANCY_SCALE,
                                colorbar=dict(title=dict(text="share"), thickness=14),
                                hovertemplate="step %{x}<br>%{y}: %{z:.2f}<extra></extra>")]
@@ -140,7 +142,7 @@ def occupancy_view(
     fig = go.Figure(traces)
     fig.update_layout(height=height, margin=dict(l=90, r=20, t=30, b=40), font=dict(size=15),
                       uirevision="occupancy", showlegend=False,
-                      title=dict(text=f"Mode occupancy over time ({len(hops)} hops)", font=dict(size=17)))
+                      title=dict(text=f"{title} ({len(hops)} hops)", font=dict(size=17)))
     fig.update_xaxes(title_text="step")
     return fig
 
@@ -160,16 +162,17 @@ def metric_charts(
     fig = make_subplots(rows=2, cols=2, shared_xaxes=True, vertical_spacing=0.14, horizontal_spacing=0.1,
                         subplot_titles=("D and G losses", "V(D, G) and JSD", "% high quality",
                                         f"modes captured (of {num_modes})"))
-    s = list(steps)
-    fig.add_trace(go.Scatter(x=s, y=list(d_loss), name="D loss", line=dict(color=REAL, width=3)), 1, 1)
-    fig.add_trace(go.Scatter(x=s, y=list(g_loss), name="G loss", line=dict(color=FAKE, width=3)), 1, 1)
-    fig.add_trace(go.Scatter(x=s, y=list(value), name="V(D, G)", line=dict(color="#2b8a3e", width=3)), 1, 2)
-    fig.add_trace(go.Scatter(x=s, y=list(jsd), name="JSD", line=dict(color="#862e9c", width=3)), 1, 2)
+    s = np.asarray(steps, dtype=np.float64)
+    arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731  (NaN gaps stay binary-safe)
+    fig.add_trace(go.Scatter(x=s, y=arr(d_loss), name="D loss", line=dict(color=REAL, width=3)), 1, 1)
+    fig.add_trace(go.Scatter(x=s, y=arr(g_loss), name="G loss", line=dict(color=FAKE, width=3)), 1, 1)
+    fig.add_trace(go.Scatter(x=s, y=arr(value), name="V(D, G)", line=dict(color="#2b8a3e", width=3)), 1, 2)
+    fig.add_trace(go.Scatter(x=s, y=arr(jsd), name="JSD", line=dict(color="#862e9c", width=3)), 1, 2)
     fig.add_hline(y=-math.log(4), line=dict(color="#2b8a3e", dash="dot", width=2), row=1, col=2,
                   annotation_text="-log 4", annotation_position="bottom right")
-    fig.add_trace(go.Scatter(x=s, y=[100 * h for h in hq_fraction], name="% HQ",
+    fig.add_trace(go.Scatter(x=s, y=100 * arr(hq_fraction), name="% HQ",
                              line=dict(color="#1864ab", width=3)), 2, 1)
-    fig.add_trace(go.Scatter(x=s, y=list(modes_captured), name="modes", line=dict(color="#c92a2a", width=3),
+    fig.add_trace(go.Scatter(x=s, y=arr(modes_captured), name="modes", line=dict(color="#c92a2a", width=3),
                              line_shape="hv"), 2, 2)
     fig.update_yaxes(range=[0, 100], row=2, col=1)
     fig.update_yaxes(range=[0, num_modes + 0.5], row=2, col=2)

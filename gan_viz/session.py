@@ -102,10 +102,19 @@ class LiveRun:
 
     # -- controls ------------------------------------------------------------------------------
 
-    def set_live(self, train: TrainConfig) -> None:
-        """Applies run-time hyperparameters (no reset, no recompilation)."""
+    def set_live(self, train: TrainConfig, freeze_d: bool = False) -> None:
+        """Applies run-time hyperparameters (no reset, no recompilation).
+
+        ``freeze_d`` holds the discriminator fixed (k_d = 0) without forgetting the chosen k_d.
+        """
         self.config = replace(self.config, train=train)
         self.hyper = hyper_from(train)
+        if freeze_d:
+            self.hyper = self.hyper._replace(k_d=jax.numpy.int32(0))
+
+    def warm_up(self) -> None:
+        """Compiles the training call now (zero rounds), so the first frame does not wait."""
+        self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).

@@ -246,6 +246,8 @@ class GAN:
         """Advances up to ``n`` rounds; stops early (keeping the last finite state) on divergence."""
         d_all, g_all, done = [], [], 0
         diverged = False
+        if n <= 0:  # compiles (once per shape) without training
+            state, *_ = self._run(state, hyper, mixture, jnp.asarray(0, jnp.int32))
         while done < n and not diverged:
             chunk = min(n - done, MAX_ROUNDS_PER_CALL)
             state, d_buf, g_buf, i, div = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
@@ -264,7 +266,7 @@ class GAN:
         def norm(index):
             hyper = _loss_only_hyper(index)
             grads = jax.grad(self.g_objective)(g_params, d_params, z, hyper)
-            return optax.global_norm(grads)
+            return optax.tree.norm(grads)
 
         return jnp.stack([norm(i) for i in range(len(losses.LOSSES))])
 

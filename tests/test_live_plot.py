@@ -66,8 +66,13 @@ def test_figure_to_dict_encodes_nested_arrays_and_is_json_serialisable():
     fig = {
         "data": [
             {"type": "heatmap", "z": np.ones((2, 3)), "x0": np.float32(0.5)},
-            {"type": "scatter", "x": (1, 2), "y": np.array([3.0, 4.0]),
-             "marker": {"color": np.array([0.1, 0.2])}, "text": np.array(["a", "b"])},
+            {
+                "type": "scatter",
+                "x": (1, 2),
+                "y": np.array([3.0, 4.0]),
+                "marker": {"color": np.array([0.1, 0.2])},
+                "text": np.array(["a", "b"]),
+            },
         ],
         "layout": {"title": {"text": "t"}, "xaxis": {"range": np.array([0, 1])}},
     }
@@ -106,8 +111,9 @@ def test_figure_to_dict_defaults_cheap_tick_labels_on_used_cartesian_axes():
     assert layout["xaxis2"]["ticklabeloverflow"] == "allow"
     assert layout["yaxis2"]["ticklabeloverflow"] == "allow"
     assert layout["xaxis3"]["ticklabeloverflow"] == "allow"
-    assert not any(k.startswith(("xaxis", "yaxis")) for k in figure_to_dict(
-        {"data": [{"type": "pie", "values": [1]}]})["layout"])
+    assert not any(
+        k.startswith(("xaxis", "yaxis")) for k in figure_to_dict({"data": [{"type": "pie", "values": [1]}]})["layout"]
+    )
 
 
 def test_figure_to_dict_accepts_plotly_figure():
@@ -146,9 +152,7 @@ def test_plotly_js_comes_from_installed_plotly_package():
 
     path = _assets.plotly_js_path()
     assert path.is_file()
-    assert path.parent.parent.resolve() == (
-        _assets.Path(plotly.__file__).parent.resolve()
-    )
+    assert path.parent.parent.resolve() == (_assets.Path(plotly.__file__).parent.resolve())
     assert path.parent.name == "package_data"
     assert b"plotly.js" in path.read_bytes()[:300]
 
@@ -169,6 +173,18 @@ def test_ensure_asset_dir_materialises_once_and_refreshes_on_change(tmp_path, mo
     assert d2 != d1 and (d2 / "index.html").read_text() == "<html>changed</html>"
 
 
+def test_ensure_asset_dir_prunes_week_old_versions_only(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("GAN_VIZ_CACHE_DIR", str(tmp_path))
+    old, recent = tmp_path / "live_plot-0.0-old", tmp_path / "live_plot-0.0-recent"
+    old.mkdir()
+    recent.mkdir()
+    os.utime(old, (0, 0))
+    d = _assets.ensure_asset_dir()
+    assert not old.exists() and recent.exists() and d.exists()
+
+
 def test_ensure_asset_dir_falls_back_when_cache_root_unwritable(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a dir")
@@ -185,7 +201,10 @@ def test_live_plot_passes_compact_args_to_component(monkeypatch):
     monkeypatch.setattr(lp, "_get_component", lambda: lambda **kw: calls.append(kw))
     ret = lp.live_plot(
         [{"data": [{"type": "heatmap", "z": np.zeros((2, 2))}]}],
-        key="k", height=300.0, frame=np.int64(5), request_next=True,
+        key="k",
+        height=300.0,
+        frame=np.int64(5),
+        request_next=True,
     )
     assert ret is None
     (kw,) = calls

@@ -1,28 +1,63 @@
 """Live plotly figures in Streamlit, updated in place with ``Plotly.react``.
 
-``st.plotly_chart`` re-creates its chart on every rerun, which caps a live
-training view at ~6-9 frames/s on a 2-core machine. :func:`live_plot` instead
-mounts one small iframe component (Streamlit components v1) that keeps its plot
-divs and calls ``Plotly.react`` on each update, with ``layout.uirevision`` set
-so zoom/pan survive updates. Call it from an ``st.fragment(run_every=...)``.
+``st.plotly_chart`` rebuilds its chart on every rerun. :func:`live_plot` mounts
+one small iframe component instead, which keeps its plot divs and calls
+``Plotly.react`` on each update (``layout.uirevision`` is set, so zoom/pan
+survive updates)::
 
-Why components v1 with a file directory, not ``st.components.v2``: v2 inlines
-its JS into every element message unless the component is declared as an
-``asset_dir`` in a ``pyproject.toml`` manifest, and it mounts into the app page
-instead of an iframe. v1 loads ``index.html`` (and plotly.js) once per iframe
-and afterwards only ships the JSON arguments. The static directory is
-materialised in a user cache directory with a copy of the plotly.js bundle
-from the installed ``plotly`` package, see :mod:`gan_viz.live_plot._assets`
-(so no CDN, and nothing needs to be written into site-packages).
+    @st.fragment(run_every=0.05)
+    def view():
+        train_some_steps()
+        live_plot([field_fig, loss_fig], key="live", height=480, frame=step)
 
-Arrays are sent as plotly's typed-array spec (``{"dtype", "bdata", "shape"}``,
-base64, float32 by default), which plotly.js >= 2.28 decodes natively; that is
-about half the size of JSON number lists and cheaper to encode.
+or, frontend-driven (the browser asks for the next frame once it has drawn
+the previous one; no timer)::
 
-The frontend renders ``<span id="frame-counter" data-frame=... data-frames-rendered=...>``
-under the plots and keeps ``window.__framesRendered``, the number of draws it
-actually did (renders are coalesced to one per animation frame), so a browser
-test can measure real rendered frames/s.
+    @st.fragment
+    def view():
+        train_some_steps()
+        live_plot([field_fig, loss_fig], key="live", height=480, frame=step,
+                  request_next=True)
+
+Why components v1 with a static directory rather than ``st.components.v2``:
+v2 mounts into the app page (no iframe) and sends inline JS with every element
+message; only a component declared as an ``asset_dir`` in an installed
+package's ``pyproject.toml`` manifest gets its files served by URL, and
+inlining the 4.8 MB plotly.js bundle is not an option. With v1, the iframe
+loads ``index.html`` and plotly.js once; afterwards each update only ships the
+JSON arguments, over the app's websocket. Streamlit v1 serves one directory
+and rejects symlinks that leave it, so :mod:`gan_viz.live_plot._assets` copies
+``index.html`` plus ``plotly/package_data/plotly.min.js`` from the installed
+``plotly`` package into a versioned per-user cache directory (no CDN, nothing
+written into site-packages, works for editable and regular installs as long as
+``frontend/index.html`` is shipped as package data).
+
+Performance notes (2-core machine, headless Chromium, software GL):
+
+* Arrays are sent as plotly's typed-array spec (``{"dtype", "bdata",
+  "shape"}``, base64, float32 by default), which plotly.js >= 2.28 decodes
+  natively: ~30 KB per frame for a 60x60 heatmap, 1,000 points and a 500-point
+  line, encoded in < 1 ms.
+* Streamlit runs ``gc.collect(2)`` after every script *and fragment* run
+  (``runner.postScriptGC``, default on). With plotly/JAX imported that takes
+  50-100 ms per run and was the largest single server cost here. Set
+  ``[runner] postScriptGC = false`` in ``.streamlit/config.toml`` (or call
+  ``gc.freeze()`` once after the heavy imports and model set-up).
+* Use ``scattergl`` for hundreds of points or more: 1,000 SVG markers cost
+  ~60 ms of main-thread time per redraw. The component defaults
+  ``plotGlPixelRatio`` to the screen's devicePixelRatio (plotly's default of 2
+  quadruples the WebGL canvas pixels) and :func:`figure_to_dict` defaults
+  ``ticklabeloverflow="allow"`` (plotly otherwise measures every tick label on
+  every redraw); both can be overridden.
+* plotly.js does not resolve template *names*; pass a ``go.Figure`` (whose
+  template is resolved by plotly.py, but adds ~7 KB per figure and frame) or
+  style the figure dict directly.
+
+The frontend renders ``<span id="frame-counter" data-frame=...
+data-frames-rendered=...>`` under the plots and keeps
+``window.__framesRendered``, the number of draws it actually did (renders are
+coalesced to one per animation frame, so a burst of updates draws only the
+newest), so browser tests can measure real rendered frames/s.
 """
 
 from __future__ import annotations
@@ -41,8 +76,20 @@ _component: Any = None
 
 _AXIS_RE = re.compile(r"^[xy]axis\d*$")
 _CARTESIAN = {
-    "scatter", "scattergl", "heatmap", "heatmapgl", "contour", "bar", "histogram",
-    "histogram2d", "histogram2dcontour", "box", "violin", "image", "candlestick", "ohlc",
+    "scatter",
+    "scattergl",
+    "heatmap",
+    "heatmapgl",
+    "contour",
+    "bar",
+    "histogram",
+    "histogram2d",
+    "histogram2dcontour",
+    "box",
+    "violin",
+    "image",
+    "candlestick",
+    "ohlc",
 }
 
 # dtypes plotly.js can decode from a typed-array spec.
@@ -180,7 +227,9 @@ def live_plot(
             request is kept in flight while a frame is drawn, so the loop runs
             as fast as Python and the browser allow without producing frames
             that are then dropped; it pauses while the tab is hidden, and polls
-            every 250 ms while ``frame`` does not change.
+            every 250 ms while ``frame`` does not change. Make this the last
+            Streamlit call in the fragment: the request is a widget event, so
+            it may interrupt Streamlit calls that come after it in the same run.
     """
     figs = [figure_to_dict(f) for f in figures]
     _get_component()(

@@ -13,11 +13,13 @@ The directory name contains the plotly version and a hash of ``index.html``
 and of the bundle's size and mtime, so upgrading plotly or editing the HTML
 gives a fresh directory, and an existing up-to-date one is reused without
 copying. The directory is built under a temporary name and renamed into place,
-so concurrent Streamlit processes never serve a half-written copy.
+so concurrent Streamlit processes never serve a half-written copy. Directories
+of other versions are deleted once they are a week old.
 
 This works the same for editable and regular (wheel, even zipped) installs:
-``index.html`` is read with ``importlib.resources`` and only needs to be
-shipped as package data, and nothing is written into site-packages.
+``frontend/index.html`` is read with ``importlib.resources`` and only needs to
+be shipped as package data (``pyproject.toml`` already lists
+``live_plot/frontend/*``), and nothing is written into site-packages.
 
 Cache root: ``$GAN_VIZ_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/gan_viz``
 (default ``~/.cache/gan_viz``), falling back to the system temp dir when that
@@ -30,6 +32,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -38,8 +41,8 @@ PLOTLY_JS = "plotly.min.js"
 
 
 def index_html() -> str:
-    """Return the component's HTML (shipped as package data next to this file)."""
-    return resources.files(__package__).joinpath(INDEX_HTML).read_text("utf-8")
+    """Return the component's HTML (package data: ``gan_viz/live_plot/frontend/index.html``)."""
+    return resources.files(__package__).joinpath("frontend", INDEX_HTML).read_text("utf-8")
 
 
 def plotly_js_path() -> Path:
@@ -48,9 +51,7 @@ def plotly_js_path() -> Path:
 
     path = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
     if not path.is_file():
-        raise FileNotFoundError(
-            f"plotly.js bundle not found at {path}; is the 'plotly' package installed?"
-        )
+        raise FileNotFoundError(f"plotly.js bundle not found at {path}; is the 'plotly' package installed?")
     return path
 
 
@@ -67,10 +68,19 @@ def asset_dir_name(html: str, plotly_js: Path) -> str:
     import plotly
 
     st = plotly_js.stat()
-    digest = hashlib.sha256(
-        f"{html}\0{st.st_size}\0{st.st_mtime_ns}".encode()
-    ).hexdigest()[:12]
+    digest = hashlib.sha256(f"{html}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:12]
     return f"live_plot-{plotly.__version__}-{digest}"
+
+
+def _prune_old(root: Path, keep: Path, max_age_s: float = 7 * 86400) -> None:
+    """Delete asset dirs of other versions that are older than a week (best effort)."""
+    now = time.time()
+    for old in root.glob("live_plot-*"):
+        try:
+            if old != keep and now - old.stat().st_mtime > max_age_s:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def ensure_asset_dir() -> Path:
@@ -98,6 +108,7 @@ def ensure_asset_dir() -> Path:
                 shutil.rmtree(tmp, ignore_errors=True)
                 if not (target / INDEX_HTML).is_file():
                     raise
+            _prune_old(root, keep=target)
             return target
         except OSError as exc:
             error = exc

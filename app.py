@@ -1,0 +1,235 @@
+"""gan_viz: the live app. Widgets, session state and layout only; the math lives in gan_viz/.
+
+Start with ``gan-viz app`` (or ``streamlit run app.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
+import streamlit as st
+
+from gan_viz import compilation_cache, controls, plots, presets, urlstate
+from gan_viz.config import Config
+from gan_viz.live_plot import live_plot
+from gan_viz.session import LiveRun, needs_reset
+
+FRAME_SECONDS = 0.04  # the live fragment's timer; frames are also limited by compute
+
+st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
+compilation_cache.enable()
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_compilation_note() -> dict:
+    """Process-wide: which shapes have been compiled already (compiled code itself is shared
+    through gan_viz.train.make_gan's cache)."""
+    return {"compiled": set()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Session state: the first visit reads the URL.
+
+ss = st.session_state
+if "preset" not in ss:
+    name, cfg, view, warnings = urlstate.config_from_query(dict(st.query_params))
+    ss.preset = name
+    ss.url_warnings = warnings
+    ss.update(controls.widget_values(cfg))
+    ss.base_config = cfg
+    ss.playing = False
+    ss.frames = 0
+    ss["view.arrows"] = view.get("view.arrows", "false") == "true"
+    ss["view.manifold"] = view.get("view.manifold", "false") == "true"
+    ss["view.dstar"] = view.get("view.dstar", "false") == "true"
+    try:
+        spf = int(view.get("view.steps_per_frame", 120))
+        if spf not in controls.STEPS_PER_FRAME + [120]:
+            raise ValueError
+    except ValueError:
+        ss.url_warnings.append("Ignored URL parameter view.steps_per_frame: not one of the slider's values.")
+        spf = 120
+    ss["view.steps_per_frame"] = spf
+
+
+def load_preset() -> None:
+    cfg = presets.get(ss.preset_select)
+    ss.preset = ss.preset_select
+    ss.base_config = cfg
+    ss.update(controls.widget_values(cfg))
+    ss.pop("run", None)
+    ss.playing = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Sidebar: every setting.
+
+with st.sidebar:
+    st.header("Scene")
+    st.selectbox("Preset", presets.names(), index=presets.names().index(ss.preset), key="preset_select",
+                 on_change=load_preset, help="\n\n".join(f"**{p.name}**: {p.summary}"
+                                                        for p in presets.PRESETS.values()))
+    st.subheader("Data")
+    layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=controls.widget_key("data.layout"))
+    if layout == "ring":
+        st.slider("Modes K", 1, 16, key=controls.widget_key("data.modes"))
+        st.slider("Radius", 0.5, 4.0, step=0.25, key=controls.widget_key("data.radius"))
+    elif layout == "grid":
+        st.slider("Grid n (n x n modes)", 1, 7, key=controls.widget_key("data.grid_n"))
+        st.slider("Spacing", 0.5, 3.0, step=0.25, key=controls.widget_key("data.spacing"))
+    elif layout == "custom":
+        rows = [{"x": x, "y": y, "weight": w} for (x, y), w in zip(
+            ss.base_config.data.centres or ((1.5, 1.5), (-1.5, -1.5)),
+            ss.base_config.data.weights or (1.0,) * max(len(ss.base_config.data.centres), 2))]
+        ss.custom_rows = st.data_editor(rows, num_rows="dynamic", key="custom_centres",
+                                        column_config={"weight": st.column_config.NumberColumn(min_value=0.0)})
+    std_options = sorted(set(controls.STD_OPTIONS) | {ss[controls.widget_key("data.std")]})
+    st.select_slider("Std of each mode", std_options, key=controls.widget_key("data.std"))
+
+    st.subheader("Networks")
+    c1, c2 = st.columns(2)
+    c1.select_slider("G width", controls.WIDTH_OPTIONS, key=controls.widget_key("model.g_width"))
+    c2.select_slider("D width", controls.WIDTH_OPTIONS, key=controls.widget_key("model.d_width"))
+    c1.slider("G depth", 0, 4, key=controls.widget_key("model.g_depth"), help="0 = affine G(z) = Wz + b")
+    c2.slider("D depth", 1, 4, key=controls.widget_key("model.d_depth"))
+    st.select_slider("Latent dimension", controls.LATENT_OPTIONS, key=controls.widget_key("model.latent_dim"))
+    c1, c2 = st.columns(2)
+    c1.selectbox("Noise", ["gaussian", "uniform"], key=controls.widget_key("model.noise"))
+    c2.selectbox("Activation", ["relu", "leaky_relu", "tanh", "elu", "gelu"],
+                 key=controls.widget_key("model.activation"))
+
+    st.subheader("Training (live: no reset)")
+    st.selectbox("Loss", ["minimax", "non_saturating", "least_squares"], key=controls.widget_key("train.loss"))
+    fmt = lambda v: f"{v:.0e}"  # noqa: E731
+    st.select_slider("lr_D (log scale)", controls.LR_OPTIONS, format_func=fmt, key=controls.widget_key("train.lr_d"))
+    st.select_slider("lr_G (log scale)", controls.LR_OPTIONS, format_func=fmt, key=controls.widget_key("train.lr_g"))
+    c1, c2 = st.columns(2)
+    c1.slider("k_D (D steps/round)", 0, 50, key=controls.widget_key("train.k_d"))
+    c2.slider("k_G (G steps/round)", 0, 50, key=controls.widget_key("train.k_g"))
+    st.checkbox("Simultaneous updates", key=controls.widget_key("train.simultaneous"))
+    st.select_slider("Steps per frame", controls.STEPS_PER_FRAME + ([120] if ss["view.steps_per_frame"] == 120
+                     else []), key="view.steps_per_frame")
+    with st.expander("More training settings (reset)"):
+        st.selectbox("Optimizer", ["adam", "sgd"], key=controls.widget_key("train.optimizer"))
+        st.select_slider("Batch size", controls.BATCH_OPTIONS, key=controls.widget_key("train.batch_size"))
+        st.number_input("R1 penalty weight (live)", 0.0, 100.0, step=0.1, key=controls.widget_key("train.r1_weight"))
+        st.number_input("G weight average (EMA decay, live)", 0.0, 0.9999, step=0.001, format="%.4f",
+                        key=controls.widget_key("train.g_ema"))
+        st.number_input("Seed", 0, 2**31 - 1, step=1, key=controls.widget_key("seed"))
+
+    st.subheader("View")
+    st.toggle("Gradient arrows on generated samples", key="view.arrows")
+    st.toggle("Generator manifold (2D latent)", key="view.manifold")
+    st.toggle("Show optimal D* instead of D", key="view.dstar")
+
+# ---------------------------------------------------------------------------------------------
+# Build the config from the widgets; reset only when shapes, data or seed change.
+
+for w in ss.pop("url_warnings", []):
+    st.warning(w)
+
+try:
+    cfg: Config = controls.config_from_widgets(ss.base_config, dict(ss))
+    if cfg.data.layout == "custom":
+        cfg = controls.with_custom_centres(cfg, list(ss.get("custom_rows", [])))
+except ValueError as e:
+    st.warning(f"Setting ignored: {e}")
+    cfg = ss.run.config if "run" in ss else ss.base_config
+
+if "run" not in ss or needs_reset(ss.run.config, cfg):
+    shapes = cfg.static_key()
+    note = _shared_compilation_note()
+    msg = ("Compiling the training step for these shapes (a few seconds, once per shape)..."
+           if shapes not in note["compiled"] else "Starting a new run...")
+    with st.spinner(msg):
+        ss.run = LiveRun(cfg)
+        ss.run.warm_up()
+    note["compiled"].add(shapes)
+else:
+    ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False))
+run: LiveRun = ss.run
+
+view = {k: ss[k] for k in urlstate.VIEW_KEYS}
+st.query_params.from_dict(urlstate.query_from_config(ss.preset, cfg, view))
+
+# ---------------------------------------------------------------------------------------------
+# Header and buttons.
+
+st.markdown("### gan_viz: watch a GAN chase the data")
+b = st.columns([1.2, 1, 1, 1, 1, 1.4, 3])
+if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
+               disabled=run.diverged):
+    ss.playing = not ss.playing
+    st.rerun()
+if b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True):
+    run.advance(1)
+if b[2].button("Step D", key="step_d", help="one discriminator step", use_container_width=True):
+    run.advance(1, k_d=1, k_g=0)
+if b[3].button("Step G", key="step_g", help="one generator step", use_container_width=True):
+    run.advance(1, k_d=0, k_g=1)
+if b[4].button("Reset", key="reset", use_container_width=True):
+    ss.run = LiveRun(cfg)
+    ss.playing = False
+    ss.frames = 0
+    st.rerun()
+b[5].toggle("Freeze D", key="freeze_d", help="k_D = 0 while on: the generator plays against a fixed classifier")
+
+
+# ---------------------------------------------------------------------------------------------
+# The live view: a fragment that trains and redraws in place.
+
+
+def figures(run: LiveRun) -> list[dict]:
+    f = run.frame
+    h = run.history
+    hops = h.hops()
+    use_dstar = ss["view.dstar"]
+    main = plots.main_view(
+        extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys),
+        surface=f.d_star if use_dstar else f.d_surface, surface_label="D*(x)" if use_dstar else "D(x)",
+        real=np.asarray(run.eval_set.real), fake=f.fake, centres=np.asarray(run.mixture.centres),
+        arrows=f.g_arrows if ss["view.arrows"] else None,
+        manifold=f.manifold if ss["view.manifold"] and run.config.model.latent_dim == 2 else None,
+        height=620)
+    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, hops.hops, height=300,
+                               title="Share of G's samples nearest each mode", off_label="not HQ")
+    charts = plots.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
+                                 run.mixture.num_modes, height=520)
+    return [main, occ, charts]
+
+
+interval = FRAME_SECONDS if ss.playing and not run.diverged else None
+
+
+@st.fragment(run_every=interval)
+def live_view() -> None:
+    if ss.playing and not run.diverged:
+        t = time.perf_counter()
+        run.advance(run.rounds_for_steps(ss["view.steps_per_frame"]))
+        run.refresh()
+        ss.frames += 1
+        ss.frame_seconds = time.perf_counter() - t
+        if run.diverged:
+            ss.playing = False
+            st.rerun(scope="app")
+    elif run.frame is None or int(run.frame.step) != run.step:
+        run.refresh()
+    f = run.frame
+    hops = run.history.hops()
+    fps = 1.0 / max(ss.get("frame_seconds", math.inf), 1e-6) if ss.playing else 0.0
+    st.markdown(
+        f"<div id='status-line' style='font-size:1.15rem'>step <b>{run.step:,}</b> &middot; "
+        f"{run.steps_per_s:,.0f} steps/s &middot; frame <span id='frame-count'>{ss.frames}</span> &middot; "
+        f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
+        f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
+        f"hops {len(hops.hops)} &middot; {'playing' if ss.playing else 'paused'}</div>",
+        unsafe_allow_html=True)
+    if run.diverged:
+        st.error(run.message)
+    live_plot(figures(run), key="live", height=1180, frame=ss.frames, columns=2)
+
+
+live_view()

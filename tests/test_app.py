@@ -1,0 +1,121 @@
+"""The app's logic through Streamlit's AppTest (no browser): presets, buttons, live sliders, URLs."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_viz import controls
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_default_preset_loads_and_shows_the_status_line():
+    at = start()
+    run = at.session_state["run"]
+    assert run.config.train.k_g == 40  # ring8-hopping
+    assert any("status-line" in m.value for m in at.markdown)
+    assert not at.error
+
+
+def test_step_buttons_advance_the_state():
+    at = start()
+    run = at.session_state["run"]
+    k = run.config.train.k_d + run.config.train.k_g
+    button(at, "step").click().run()
+    assert at.session_state["run"].step == k
+    button(at, "step_d").click().run()
+    assert int(at.session_state["run"].state.d_updates) == run.config.train.k_d + 1
+    button(at, "step_g").click().run()
+    assert at.session_state["run"].step == k + 2
+
+
+def test_learning_rate_slider_applies_live_without_reset_or_recompile():
+    at = start()
+    button(at, "step").click().run()
+    run = at.session_state["run"]
+    compiles = run.gan.compiles
+    at.select_slider(key=controls.widget_key("train.lr_d")).set_value(1e-4).run()
+    at.slider(key=controls.widget_key("train.k_g")).set_value(5).run()
+    button(at, "step").click().run()
+    after = at.session_state["run"]
+    assert after is run  # same run: nothing was reset
+    assert float(after.hyper.lr_d) == pytest.approx(1e-4)
+    assert int(after.hyper.k_g) == 5
+    assert after.step == 60 + after.config.train.k_d + 5
+    assert after.gan.compiles == compiles
+    assert at.query_params["train.lr_d"] == "0.0001"
+
+
+def test_changing_network_shape_resets_the_run():
+    at = start()
+    button(at, "step").click().run()
+    at.select_slider(key=controls.widget_key("model.g_width")).set_value(32).run()
+    assert at.session_state["run"].step == 0
+    assert at.session_state["run"].config.model.g_width == 32
+
+
+def test_preset_picker_loads_a_preset():
+    at = start()
+    at.selectbox(key="preset_select").set_value("grid25").run()
+    run = at.session_state["run"]
+    assert run.config.data.layout == "grid" and run.mixture.num_modes == 25
+    assert at.query_params["preset"] == "grid25"
+
+
+def test_url_reproduces_a_scene_and_bad_parameters_warn():
+    at = start({"preset": "ring8-healthy", "train.lr_g": "0.0003", "seed": "7",
+                "train.k_d": "banana", "data.std": "-1", "nonsense": "1"})
+    cfg = at.session_state["run"].config
+    assert cfg.train.lr_g == pytest.approx(3e-4) and cfg.seed == 7
+    assert cfg.train.k_d == 1 and cfg.data.std == pytest.approx(0.02)  # fell back to the preset
+    text = " ".join(w.value for w in at.warning)
+    assert "train.k_d" in text and "data.std" in text and "nonsense" in text
+    assert not at.exception
+
+
+def test_unknown_preset_in_url_warns_and_falls_back():
+    at = start({"preset": "does-not-exist"})
+    assert any("Unknown preset" in w.value for w in at.warning)
+    assert at.session_state["preset"] == "ring8-hopping"
+
+
+def test_divergence_pauses_with_a_message_and_keeps_the_state():
+    at = start({"preset": "ring8-healthy", "train.optimizer": "sgd", "train.loss": "least_squares",
+                "train.lr_d": "1", "train.lr_g": "1"})
+    for _ in range(3):
+        button(at, "step").click().run()
+    for _ in range(40):
+        if at.session_state["run"].diverged:
+            break
+        at.session_state["run"].advance(50)
+        at.run()
+    run = at.session_state["run"]
+    assert run.diverged
+    assert any("diverged" in e.value for e in at.error)
+    assert not at.exception
+    button(at, "reset").click().run()
+    assert not at.session_state["run"].diverged and at.session_state["run"].step == 0
+
+
+def test_freeze_d_holds_the_discriminator():
+    at = start()
+    at.toggle(key="freeze_d").set_value(True).run()
+    before = at.session_state["run"].state.d_updates
+    button(at, "step").click().run()
+    run = at.session_state["run"]
+    assert int(run.state.d_updates) == int(before)
+    assert int(run.state.g_updates) == run.config.train.k_g
