@@ -5,9 +5,6 @@ Start with ``gan-viz app`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
 import streamlit as st
@@ -15,7 +12,7 @@ import streamlit as st
 from gan_viz import compilation_cache, controls, plots, presets, urlstate
 from gan_viz.config import Config
 from gan_viz.live_plot import live_plot
-from gan_viz.session import LiveRun, needs_reset
+from gan_viz.session import LiveRun, RateMeter, needs_reset
 
 FRAME_SECONDS = 0.04  # the live fragment's timer; frames are also limited by compute
 
@@ -42,6 +39,8 @@ if "preset" not in ss:
     ss.base_config = cfg
     ss.playing = False
     ss.frames = 0
+    ss.fps = RateMeter()
+    ss.sps = RateMeter()
     ss["view.arrows"] = view.get("view.arrows", "false") == "true"
     ss["view.manifold"] = view.get("view.manifold", "false") == "true"
     ss["view.dstar"] = view.get("view.dstar", "false") == "true"
@@ -163,6 +162,8 @@ b = st.columns([1.2, 1, 1, 1, 1, 1.4, 3])
 if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
                disabled=run.diverged):
     ss.playing = not ss.playing
+    ss.fps.reset()
+    ss.sps.reset()
     st.rerun()
 if b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True):
     run.advance(1)
@@ -190,7 +191,7 @@ def figures(run: LiveRun) -> list[dict]:
     main = plots.main_view(
         extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys),
         surface=f.d_star if use_dstar else f.d_surface, surface_label="D*(x)" if use_dstar else "D(x)",
-        real=np.asarray(run.eval_set.real), fake=f.fake, centres=np.asarray(run.mixture.centres),
+        real=np.asarray(run.eval_set.real), fake=f.fake,
         arrows=f.g_arrows if ss["view.arrows"] else None,
         manifold=f.manifold if ss["view.manifold"] and run.config.model.latent_dim == 2 else None,
         height=620)
@@ -207,11 +208,11 @@ interval = FRAME_SECONDS if ss.playing and not run.diverged else None
 @st.fragment(run_every=interval)
 def live_view() -> None:
     if ss.playing and not run.diverged:
-        t = time.perf_counter()
-        run.advance(run.rounds_for_steps(ss["view.steps_per_frame"]))
+        done = run.advance(run.rounds_for_steps(ss["view.steps_per_frame"]))
         run.refresh()
         ss.frames += 1
-        ss.frame_seconds = time.perf_counter() - t
+        ss.fps.add(1)
+        ss.sps.add(done)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
@@ -219,10 +220,11 @@ def live_view() -> None:
         run.refresh()
     f = run.frame
     hops = run.history.hops()
-    fps = 1.0 / max(ss.get("frame_seconds", math.inf), 1e-6) if ss.playing else 0.0
+    fps, sps = (ss.fps.rate(), ss.sps.rate()) if ss.playing else (0.0, 0.0)
     st.markdown(
         f"<div id='status-line' style='font-size:1.15rem'>step <b>{run.step:,}</b> &middot; "
-        f"{run.steps_per_s:,.0f} steps/s &middot; frame <span id='frame-count'>{ss.frames}</span> &middot; "
+        f"{sps:,.0f} steps/s &middot; {fps:.1f} frames/s &middot; "
+        f"frame <span id='frame-count'>{ss.frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
         f"hops {len(hops.hops)} &middot; {'playing' if ss.playing else 'paused'}</div>",

@@ -9,7 +9,7 @@ decision surface that runs from orange (D says "fake") through white (D = 1/2) t
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go

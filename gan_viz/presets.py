@@ -32,12 +32,13 @@ _PRESETS = [
     ),
     Preset(
         "ring8-healthy",
-        "Same data, k = 1 and equal learning rates, G weights averaged: all 8 modes, >= 80 % high quality.",
+        "Same data, k = 1, equal learning rates, R1 penalty and averaged G: all 8 modes, >= 80 % high quality.",
         Config(
             data=RING8,
             model=ModelConfig(latent_dim=2, g_depth=2, g_width=64, d_depth=2, d_width=64),
             train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-3, lr_g=1e-3,
-                              k_d=1, k_g=1, batch_size=256, g_ema=0.999, steps=24000, eval_every=4000),
+                              k_d=1, k_g=1, batch_size=256, r1_weight=0.05, g_ema=0.999, steps=16000,
+                              eval_every=2000),
         ),
     ),
     Preset(
@@ -65,7 +66,8 @@ _PRESETS = [
         "The lecture's data: one real cluster top-right, for the frozen-classifier counter-example.",
         Config(
             data=DataConfig(layout="single", x=1.5, y=1.5, std=0.25),
-            model=ModelConfig(latent_dim=2, g_depth=2, g_width=32, d_depth=2, d_width=32),
+            # g_depth=0: the affine location-scale generator G(z) = W z + b (see counterexample.py)
+            model=ModelConfig(latent_dim=2, g_depth=0, g_width=32, d_depth=2, d_width=32),
             train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-2, lr_g=1e-2,
                               k_d=1, k_g=1, batch_size=256, steps=2000, eval_every=100),
         ),

@@ -74,6 +74,30 @@ class History:
         return metrics.hop_events(np.asarray(self.region, dtype=np.float64).reshape(-1, k))
 
 
+class RateMeter:
+    """Events per wall-clock second over the last ``window`` seconds (frames/s, steps/s)."""
+
+    def __init__(self, window: float = 3.0):
+        self.window = window
+        self._events: list[tuple[float, float]] = []  # (time, amount)
+
+    def add(self, amount: float = 1.0, now: float | None = None) -> None:
+        now = time.perf_counter() if now is None else now
+        self._events.append((now, amount))
+        while self._events and now - self._events[0][0] > self.window:
+            self._events.pop(0)
+
+    def rate(self) -> float:
+        if len(self._events) < 2:
+            return 0.0
+        span = self._events[-1][0] - self._events[0][0]
+        # the first event opens the window; what came after it happened within ``span``
+        return sum(a for _, a in self._events[1:]) / span if span > 0 else 0.0
+
+    def reset(self) -> None:
+        self._events.clear()
+
+
 def needs_reset(old: Config, new: Config) -> bool:
     """True when ``new`` cannot continue ``old``'s run (shapes, optimizer, data or seed changed)."""
     live = {k: getattr(new.train, k) for k in LIVE_TRAIN_KEYS + ("steps", "eval_every")}

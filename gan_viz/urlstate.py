@@ -9,7 +9,7 @@ so a half-broken link still opens the closest scene it describes.
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from collections.abc import Mapping
 
 from gan_viz import config as config_lib
 from gan_viz import presets

@@ -62,8 +62,9 @@ def test_bad_input_exits_nonzero_with_one_line(capsys, argv, fragment):
 
 
 def test_evaluate_scores_external_samples(tmp_path, capsys):
-    from gan_viz import data, presets
     import jax
+
+    from gan_viz import data, presets
 
     mix = presets.get("ring8-healthy").data.mixture()
     x = np.asarray(data.sample(mix, jax.random.PRNGKey(0), 2500))

@@ -1,0 +1,97 @@
+"""Starting the Streamlit app: ``gan-viz app`` for people, ``serve()`` for tests and benchmarks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def app_path() -> Path:
+    """The app script, app.py at the top of the checkout (the README installs it editable)."""
+    repo_app = Path(__file__).resolve().parents[1] / "app.py"
+    if not repo_app.is_file():
+        raise FileNotFoundError(f"app.py not found next to the gan_viz package ({repo_app}); "
+                                "install from a checkout with `pip install -e .`")
+    return repo_app
+
+
+def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app_path()),
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        *(extra or []),
+    ]
+
+
+def run_app(port: int = 8501, extra: list[str] | None = None) -> int:
+    """Runs the app in the foreground (Ctrl+C stops it) and returns Streamlit's exit status."""
+    print(f"gan_viz: open http://localhost:{port} in a browser (Ctrl+C to stop)")
+    return subprocess.call(streamlit_command(port, extra))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(port: int | None = None, timeout: float = 90.0, log: Path | None = None) -> Iterator[str]:
+    """Starts the app on a free localhost port, waits until healthy, yields its URL, stops it."""
+    port = port or free_port()
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        streamlit_command(port, ["--server.address", "127.0.0.1"]),
+        stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with status {proc.returncode} before it was ready")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not become healthy within {timeout:.0f} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
+
+
+class BrowserMissing(RuntimeError):
+    pass
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or a clear error saying how to install it (never a download)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise BrowserMissing(
+            "Chromium was not found. Install Debian's package: "
+            "`sudo apt-get update && sudo apt-get install -y chromium` (scripts/test.sh does this).")
+    return path

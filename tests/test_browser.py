@@ -1,0 +1,94 @@
+"""The live app in a real headless Chromium: what a person sees (screenshots in test-artifacts/)."""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from gan_viz import launch
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        path = launch.chromium_path()
+    except launch.BrowserMissing as e:
+        pytest.fail(str(e))  # a missing browser is a failure with instructions, never a skip
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=launch.CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with launch.serve(log=ARTIFACTS / "streamlit.log") as url:
+        yield url
+
+
+def frame_count(page) -> int:
+    return int(page.locator("#frame-count").inner_text())
+
+
+def plot_counter(page) -> str:
+    return page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").inner_text()
+
+
+def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
+    page = browser.new_page(viewport={"width": 1600, "height": 1300})
+    page.goto(app_url)
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "01-loaded.png", full_page=True)
+    assert frame_count(page) == 0
+
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    time.sleep(6)
+    first, first_plot = frame_count(page), plot_counter(page)
+    time.sleep(4)
+    second, second_plot = frame_count(page), plot_counter(page)
+    assert second > first > 0, (first, second)
+    assert second_plot != first_plot
+    page.screenshot(path=ARTIFACTS / "02-playing.png", full_page=True)
+    status = page.locator("#status-line").inner_text()
+    assert re.search(r"[\d,]+ steps/s", status) and "playing" in status
+
+    # Move the lr_D slider one notch with the keyboard while it plays: applied live, no reset.
+    step_before = int(re.search(r"step ([\d,]+)", status).group(1).replace(",", ""))
+    slider = page.get_by_role("slider", name=re.compile("lr_D"))
+    slider.focus()
+    slider.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('train.lr_d=0.0005')", timeout=30_000)
+    time.sleep(3)
+    status = page.locator("#status-line").inner_text()
+    step_after = int(re.search(r"step ([\d,]+)", status).group(1).replace(",", ""))
+    assert step_after > step_before  # still the same run, still training
+
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    page.screenshot(path=ARTIFACTS / "03-paused.png", full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    page.close()
+
+
+def test_a_shared_link_opens_the_same_scene_and_bad_values_warn(browser, app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/?preset=grid25&train.lr_g=0.0002&train.k_d=oops")
+    page.locator("#status-line").wait_for(timeout=120_000)
+    body = page.locator("body").inner_text()
+    assert "Ignored URL parameter train.k_d" in body
+    assert "modes captured" in body and "/ 25" in page.locator("#status-line").inner_text()
+    assert "train.lr_g=0.0002" in page.url and "preset=grid25" in page.url
+    page.screenshot(path=ARTIFACTS / "04-shared-link.png", full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
