@@ -181,7 +181,7 @@ def start(seed: int = 0, config: Config | None = None, setup: Setup = SETUP) -> 
     mixture = config.data.mixture()
     state = gan.init(seed)
     g_params = [{"w": _scale(config), "b": jnp.asarray(setup.start, jnp.float32)}]
-    state = state._replace(g_params=g_params, g_opt=gan.tx.init(g_params))
+    state = state._replace(g_params=g_params, g_ema=g_params, g_opt=gan.tx.init(g_params))
     ev = gan.eval_set(seed, mixture)
     grid = _grid(setup)
     real, fake = jax.device_get((ev.real, gan.generate(g_params, ev.z)))
@@ -368,7 +368,9 @@ def _scale(config: Config) -> jax.Array:
 
 
 def _pin_scale(state: State, scale: jax.Array) -> State:
-    return state._replace(g_params=[{"w": scale, "b": state.g_params[0]["b"]}])
+    """Resets W after a generator step; with ``Hyper.g_ema = 0`` the average is G itself."""
+    g_params = [{"w": scale, "b": state.g_params[0]["b"]}]
+    return state._replace(g_params=g_params, g_ema=g_params)
 
 
 def _hyper(sb: Storyboard, k_d: int, k_g: int) -> Hyper:
@@ -381,6 +383,7 @@ def _hyper(sb: Storyboard, k_d: int, k_g: int) -> Hyper:
         loss=jnp.asarray(losses.loss_index(s.loss), jnp.int32),
         simultaneous=jnp.asarray(False),
         r1_weight=jnp.asarray(0.0, jnp.float32),
+        g_ema=jnp.asarray(0.0, jnp.float32),  # evaluations show G itself
     )
 
 

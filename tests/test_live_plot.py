@@ -87,6 +87,13 @@ def test_figure_to_dict_encodes_nested_arrays_and_is_json_serialisable():
     assert out["layout"]["xaxis"]["range"]["dtype"] == "i4"
 
 
+def test_figure_to_dict_is_idempotent_and_keeps_nan_binary():
+    once = figure_to_dict({"data": [{"type": "scatter", "y": np.array([1.0, np.nan])}]}, float32=False)
+    assert figure_to_dict(once) == once
+    assert np.isnan(_decode(once["data"][0]["y"])[1])
+    json.dumps(once, allow_nan=False)  # NaN travels inside bdata, not as invalid JSON
+
+
 def test_figure_to_dict_sets_uirevision_without_overriding_and_copies():
     layout = {"title": {"text": "t"}}
     out = figure_to_dict({"data": [], "layout": layout})

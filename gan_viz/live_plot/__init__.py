@@ -181,6 +181,9 @@ def figure_to_dict(fig: Any, *, float32: bool = True) -> dict[str, Any]:
 
 
 def _get_component() -> Any:
+    # Declared lazily, on the first call from a script run: declare_component only
+    # registers with the Runtime when a ScriptRunContext exists, and importing this
+    # module (e.g. in unit tests) should not write the cache directory.
     global _component
     if _component is None:
         import streamlit.components.v1 as components
@@ -209,8 +212,10 @@ def live_plot(
     frame; if updates arrive faster, only the newest is drawn).
 
     Args:
-        figures: Plotly figures (``go.Figure`` or ``{"data", "layout"}`` dicts,
-            arrays may be numpy), laid out left to right in a grid. Figure
+        figures: Plotly figures (``go.Figure`` or ``{"data", "layout"}`` dicts;
+            arrays may be numpy/JAX and are sent as float32, see
+            :func:`figure_to_dict`; pass ``figure_to_dict(fig, float32=False)``
+            to keep float64), laid out left to right in a grid. Figure
             ``layout.width``/``height`` are ignored; the grid cell sizes them.
         key: Unique, stable Streamlit key. Required: it keeps the iframe (and
             the user's zoom) alive while the arguments change every frame.

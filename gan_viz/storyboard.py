@@ -1,0 +1,175 @@
+"""Draws the counter-example storyboard: one panel per round; arrays in, a plotly Figure out.
+
+Pure drawing: no jax, no streamlit. A round is any object with the attributes of
+``counterexample.RoundRecord`` (``round``, ``fake_before``, ``mean_before``, ``d_surface``,
+``fake_after``, ``mean_after``, ``frozen_d_on_moved``, ``jsd``); a round whose ``fake_after``
+is None (classifier trained, generator not moved yet) is drawn without the move.
+
+Colours are chosen for a projector: light backgrounds for the classifier's two sides, dark
+saturated points on top, a thick black D = 1/2 line, large type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+REAL_COLOUR = "#08306b"  # dark navy: p_x
+FAKE_COLOUR = "#d0006f"  # strong magenta: the generator
+ARROW_COLOUR = "#111111"
+# D_t on the grid: light orange where it says "fake", white at 1/2, light blue where "real".
+SURFACE_SCALE = [[0.0, "#fdbe85"], [0.5, "#ffffff"], [1.0, "#9ecae1"]]
+BOUNDARY = dict(color="#111111", width=3.5, dash="dash")
+FONT = 20
+TITLE_FONT = 24
+PANEL_PX = 520  # width of one panel
+MAX_POINTS = 600  # points drawn per cloud (the statistics use all samples)
+MARGIN = 1.0  # data units around everything drawn
+
+
+def panel_title(index: int, moved: bool) -> str:
+    """``Round t: Dt trained, G moves`` (or ``... trained`` before the move)."""
+    return f"Round {index}: D{index} trained, G moves" if moved else f"Round {index}: D{index} trained"
+
+
+def view_box(clouds: Sequence[np.ndarray], min_half: float = 3.0,
+             limit: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float]:
+    """A square ``(x0, x1, y0, y1)`` around every point, at least ``2 * min_half`` wide.
+
+    Args:
+        clouds: arrays of shape (n, 2); non-finite rows are ignored.
+        min_half: smallest half-width.
+        limit: an outer box (e.g. the grid) the view is clipped to.
+    """
+    pts = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c in clouds])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if pts.size == 0:
+        lo, hi = np.array([-min_half, -min_half]), np.array([min_half, min_half])
+    else:
+        lo, hi = np.percentile(pts, 0.5, axis=0) - MARGIN, np.percentile(pts, 99.5, axis=0) + MARGIN
+    mid = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2, min_half)
+    x0, x1, y0, y1 = mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half
+    if limit is not None:
+        x0, x1 = max(x0, limit[0]), min(x1, limit[1])
+        y0, y1 = max(y0, limit[2]), min(y1, limit[3])
+    return float(x0), float(x1), float(y0), float(y1)
+
+
+def _thin(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    return x if len(x) <= MAX_POINTS else x[:: int(np.ceil(len(x) / MAX_POINTS))]
+
+
+def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
+           fake: np.ndarray | None = None, title: str | None = None,
+           max_panels: int | None = 4) -> go.Figure:
+    """One panel per round (the last ``max_panels`` rounds), shared axes.
+
+    Each panel shows D_t's decision surface as a heatmap with its D = 1/2 contour, the real
+    samples, the generator's samples before the move (faded) and after it, and an arrow from
+    the old generator mean to the new one.
+
+    Args:
+        rounds: round records, round 1 first.
+        real: (n, 2) samples of p_x.
+        xs, ys: the grid cell centres of ``d_surface`` (row i of a surface is x = xs[i]).
+        fake: the generator's current samples; drawn as a single "start" panel when there are
+            no rounds yet.
+        title: an overall title.
+        max_panels: draw only the last this many rounds (None: all).
+
+    Returns:
+        A plotly Figure.
+    """
+    rounds = list(rounds)
+    if max_panels is not None and len(rounds) > max_panels:
+        rounds = rounds[-max_panels:]
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    real = np.asarray(real, float)
+    clouds = [real]
+    for r in rounds:
+        clouds.append(r.fake_before)
+        if r.fake_after is not None:
+            clouds.append(r.fake_after)
+    if not rounds and fake is not None:
+        clouds.append(fake)
+    grid_box = (xs[0], xs[-1], ys[0], ys[-1])
+    x0, x1, y0, y1 = view_box(clouds, limit=grid_box)
+
+    n = max(len(rounds), 1)
+    titles = [panel_title(r.round, r.fake_after is not None) for r in rounds] or ["Start: p_x and the generator"]
+    fig = make_subplots(rows=1, cols=n, shared_xaxes=True, shared_yaxes=True, subplot_titles=titles,
+                        horizontal_spacing=0.03)
+    legend_done: set[str] = set()
+
+    def scatter(pts, name, col, **marker):
+        pts = _thin(pts)
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name,
+                                   legendgroup=name, showlegend=name not in legend_done,
+                                   marker=marker, hoverinfo="skip"), row=1, col=col)
+        legend_done.add(name)
+
+    # Clip the grid to the view so the heatmap stays light.
+    ix = (xs >= x0 - 1) & (xs <= x1 + 1)
+    iy = (ys >= y0 - 1) & (ys <= y1 + 1)
+    for col, r in enumerate(rounds, start=1):
+        t = r.round
+        z = np.asarray(r.d_surface, float)[np.ix_(ix, iy)].T  # plotly rows are y
+        fig.add_trace(go.Heatmap(x=xs[ix], y=ys[iy], z=z, zmin=0, zmax=1, colorscale=SURFACE_SCALE,
+                                 zsmooth="best", showscale=col == 1, hoverinfo="skip",
+                                 colorbar=dict(title=dict(text="D<sub>t</sub>(x)", font=dict(size=FONT)),
+                                               tickvals=[0, 0.5, 1], ticktext=["0 fake", "½", "1 real"],
+                                               tickfont=dict(size=FONT - 2), len=0.8, x=1.01)),
+                      row=1, col=col)
+        fig.add_trace(go.Contour(x=xs[ix], y=ys[iy], z=z, showscale=False, hoverinfo="skip", showlegend=False,
+                                 contours=dict(start=0.5, end=0.5, size=1, coloring="lines"),
+                                 colorscale=[[0, BOUNDARY["color"]], [1, BOUNDARY["color"]]], line=BOUNDARY),
+                      row=1, col=col)
+        if "boundary" not in legend_done:  # a legend entry that looks like the line
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=BOUNDARY,
+                                     name="D<sub>t</sub> = ½ (decision boundary)"), row=1, col=col)
+            legend_done.add("boundary")
+        scatter(real, "real data p<sub>x</sub>", col, size=6, color=REAL_COLOUR, opacity=0.75)
+        moved = r.fake_after is not None
+        scatter(r.fake_before, "G before the move" if moved else "G (D<sub>t</sub> trained on these)", col,
+                size=6, color=FAKE_COLOUR, opacity=0.25 if moved else 0.85)
+        if moved:
+            scatter(r.fake_after, "G after the move", col, size=6, color=FAKE_COLOUR, opacity=0.9)
+            a, b = np.asarray(r.mean_before, float), np.asarray(r.mean_after, float)
+            axis = "" if col == 1 else str(col)
+            fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref=f"x{axis}", yref=f"y{axis}",
+                               axref=f"x{axis}", ayref=f"y{axis}", showarrow=True, arrowhead=2,
+                               arrowsize=1.6, arrowwidth=3.5, arrowcolor=ARROW_COLOUR, text="")
+            fig.add_annotation(
+                x=0.5, y=0.02, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
+                yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", borderpad=4,
+                text=f"D{t}(moved G) = {r.frozen_d_on_moved:.2f} · JSD = {r.jsd:.2f} nats",
+                font=dict(size=FONT, color=ARROW_COLOUR))
+    if not rounds:
+        scatter(real, "real data p<sub>x</sub>", 1, size=6, color=REAL_COLOUR, opacity=0.75)
+        if fake is not None:
+            scatter(fake, "generator p<sub>θ</sub>", 1, size=6, color=FAKE_COLOUR, opacity=0.85)
+
+    fig.update_xaxes(range=[x0, x1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
+                     constrain="domain")
+    fig.update_yaxes(range=[y0, y1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False)
+    for col in range(1, n + 1):  # square cells: each y axis keeps its own x axis's scale
+        fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1, row=1, col=col)
+    fig.update_annotations(selector=dict(text=titles[0]), font_size=TITLE_FONT)
+    for t in titles[1:]:
+        fig.update_annotations(selector=dict(text=t), font_size=TITLE_FONT)
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=TITLE_FONT + 2), x=0.5) if title else None,
+        width=PANEL_PX * n + 160, height=PANEL_PX + (170 if title else 130),
+        font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color="#111111"),
+        paper_bgcolor="white", plot_bgcolor="white",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top", font=dict(size=FONT),
+                    itemsizing="constant"),
+        margin=dict(l=50, r=40, t=90 if title else 60, b=120),
+    )
+    return fig
