@@ -9,7 +9,7 @@ import numpy as np
 import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
 import streamlit as st
 
-from gan_viz import compilation_cache, controls, plots, presets, urlstate
+from gan_viz import compilation_cache, controls, plots, presets, theory, urlstate
 from gan_viz.config import Config
 from gan_viz.live_plot import live_plot
 from gan_viz.session import LiveRun, RateMeter, needs_reset
@@ -234,4 +234,73 @@ def live_view() -> None:
     live_plot(figures(run), key="live", height=1180, frame=ss.frames, columns=2)
 
 
-live_view()
+tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
+with tab_live:
+    live_view()
+
+
+# ---------------------------------------------------------------------------------------------
+# Theory views.
+
+
+@st.cache_data(show_spinner="Training a fresh D for each k ...", max_entries=4)
+def k_d_scene() -> theory.KdScene:
+    return theory.k_d_scene(theory.KD_SCENE, theory.KD_VALUES)
+
+
+with tab_theory:
+    f = run.frame
+    st.markdown("#### The optimal discriminator D* beside the learned D")
+    st.markdown(
+        "For a fixed generator the best classifier is **D★(x) = p_x(x) / (p_x(x) + p_g(x))** "
+        "(computed here from the exact mixture density and a smoothed estimate of p_g). The learned D "
+        "only approaches it: it sees finite batches, has limited capacity and is trained a few steps per "
+        "round, so away from the data and the samples its surface is an arbitrary extrapolation, the "
+        "blind spots the generator can exploit. Where p_g = p_x, D★ = 1/2.")
+    c1, c2 = st.columns(2)
+    common = dict(extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys),
+                  real=np.asarray(run.eval_set.real), fake=f.fake, height=460)
+    c1.plotly_chart(plots.main_view(surface=f.d_surface, surface_label="D(x)", title="learned D", **common),
+                    key="theory_d")
+    c2.plotly_chart(plots.main_view(surface=f.d_star, surface_label="D*(x)", title="optimal D*", **common),
+                    key="theory_dstar")
+
+    st.markdown("#### V(D, G), C(G) and the Jensen-Shannon divergence")
+    h = run.history
+    gap = float(f.value) - float(theory.c_of_g_from_jsd(float(f.jsd)))
+    st.markdown(
+        "Plugging D★ into the game gives **C(G) = -log 4 + 2 JSD(p_x || p_g)**, minimal (-log 4 = -1.386) "
+        f"exactly when p_g = p_x. Now: V(D, G) = **{float(f.value):.3f}**, -log 4 + 2 JSD = "
+        f"**{float(theory.c_of_g_from_jsd(float(f.jsd))):.3f}** (gap {gap:+.3f}). The two agree when D is "
+        "close to D★; a learned D below D★ gives a smaller V.")
+    st.plotly_chart(plots.value_vs_jsd(h.step, h.value, h.jsd), key="theory_cofg")
+
+    st.markdown("#### Vanishing gradients: minimax vs non-saturating loss on the same state")
+    norms = np.asarray(f.g_grad_norms)
+    st.markdown(
+        "With the minimax loss log(1 - D(G(z))) the gradient w.r.t. the logit is -D(G(z)): when D confidently "
+        "rejects the fakes it vanishes. The non-saturating loss -log D(G(z)) has gradient -(1 - D(G(z))), "
+        f"largest exactly then. Current state: mean D(G(z)) = **{float(f.d_fake):.3f}**; gradient norms "
+        f"minimax **{norms[0]:.2e}**, non-saturating **{norms[1]:.2e}** "
+        f"(ratio {norms[1] / max(norms[0], 1e-30):,.1f}x). Load the `vanishing-gradient` preset to see it.")
+    st.plotly_chart(plots.gradient_norms([theory.LOSS_LABELS[n] for n in ("minimax", "non_saturating",
+                                          "least_squares")], norms), key="theory_norms")
+
+    st.markdown("#### Under- vs over-trained discriminator")
+    st.markdown(
+        "One real cluster, a generator frozen at its start, and a fresh D trained **k_D** steps. Too few steps: "
+        "the arrows (-grad of the minimax generator loss) point almost anywhere, poor guidance. Enough: they "
+        "point at the data. Too many: D is so sure that D(G(z)) ~ 0 and the minimax gradient vanishes: "
+        "no local feedback (slides, seed 002).")
+    scene = k_d_scene()
+    k_sel = st.select_slider("k_D (discriminator steps)", theory.KD_VALUES, value=30, key="kd_choice")
+    p = next(q for q in scene.points if q.k_d == k_sel)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(plots.main_view(extent=scene.extent, grid_x=scene.grid_x, grid_y=scene.grid_y,
+                                    surface=p.frame.d_surface, real=scene.real, fake=p.frame.fake,
+                                    arrows=p.frame.g_arrows, height=460,
+                                    title=f"k_D = {k_sel}: alignment {p.alignment:.2f}, "
+                                          f"|grad| minimax {p.grad_norms[0]:.1e}"), key="theory_kd")
+    c2.plotly_chart(plots.k_d_curves([q.k_d for q in scene.points], [q.alignment for q in scene.points],
+                                     [q.grad_norms[0] for q in scene.points],
+                                     [q.grad_norms[1] for q in scene.points]), key="theory_kd_curve")

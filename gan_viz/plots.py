@@ -189,3 +189,39 @@ def gradient_norms(names: Sequence[str], norms: Sequence[float], height: int = 3
     fig.update_yaxes(type="log", title_text="||grad_theta L_G||")
     fig.update_layout(height=height, font=FONT, margin=dict(l=60, r=20, t=30, b=40), uirevision="gradnorms")
     return fig
+
+
+def value_vs_jsd(steps: Sequence[int], value: Sequence[float], jsd: Sequence[float], height: int = 380) -> go.Figure:
+    """V(D, G) over time beside C(G) = -log 4 + 2 JSD and the equilibrium line -log 4."""
+    s = np.asarray(steps, dtype=np.float64)
+    c_of_g = -math.log(4.0) + 2.0 * np.asarray(jsd, dtype=np.float64)
+    fig = go.Figure([
+        go.Scatter(x=s, y=np.asarray(value, dtype=np.float64), name="V(D, G) with the learned D",
+                   line=dict(color="#2b8a3e", width=3)),
+        go.Scatter(x=s, y=c_of_g, name="C(G) = -log 4 + 2 JSD (with D*)", line=dict(color="#862e9c", width=3)),
+    ])
+    fig.add_hline(y=-math.log(4), line=dict(color="#495057", dash="dot", width=2),
+                  annotation_text="-log 4 (p_g = p_x)", annotation_position="bottom right")
+    fig.update_layout(height=height, font=dict(size=15), margin=dict(l=50, r=20, t=30, b=40),
+                      legend=dict(orientation="h", y=-0.2), uirevision="cofg")
+    fig.update_xaxes(title_text="step")
+    return fig
+
+
+def k_d_curves(k_values: Sequence[int], alignment: Sequence[float], minimax_norm: Sequence[float],
+               non_saturating_norm: Sequence[float], height: int = 380) -> go.Figure:
+    """Guidance (alignment) and generator gradient norms against the number of D steps."""
+    k = np.maximum(np.asarray(k_values, dtype=np.float64), 0.5)  # k = 0 drawn at 0.5 on the log axis
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=k, y=np.asarray(minimax_norm), name="|grad| minimax", mode="lines+markers",
+                             line=dict(color=FAKE, width=3)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=k, y=np.asarray(non_saturating_norm), name="|grad| non-saturating",
+                             mode="lines+markers", line=dict(color=REAL, width=3)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=k, y=np.asarray(alignment), name="arrows toward data (cos)", mode="lines+markers",
+                             line=dict(color="#2b8a3e", width=3, dash="dash")), secondary_y=True)
+    fig.update_xaxes(type="log", title_text="D steps before G looks (k_D; 0 drawn at 0.5)")
+    fig.update_yaxes(type="log", title_text="||grad_theta L_G||", secondary_y=False)
+    fig.update_yaxes(range=[-1, 1.05], title_text="alignment", secondary_y=True)
+    fig.update_layout(height=height, font=dict(size=15), margin=dict(l=60, r=60, t=30, b=50),
+                      legend=dict(orientation="h", y=-0.3))
+    return fig

@@ -55,7 +55,15 @@ class KdPoint(NamedTuple):
     grad_norms: np.ndarray  # (3,) per loss, w.r.t. G's weights
 
 
-def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> list[KdPoint]:
+class KdScene(NamedTuple):
+    extent: tuple[float, float, float, float]
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    real: np.ndarray  # (n, 2) real samples to draw
+    points: list[KdPoint]
+
+
+def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScene:
     """For each k in ``k_values``: a fresh D trained k steps against G at initialisation.
 
     The generator never moves, so the only thing that changes between points is how well
@@ -80,7 +88,7 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> list[K
             arrow_norm=float(np.median(np.linalg.norm(arrows, axis=-1))),
             grad_norms=np.asarray(frame.g_grad_norms),
         ))
-    return out
+    return KdScene(data_lib.extent(mix), np.asarray(grid.xs), np.asarray(grid.ys), np.asarray(ev.real), out)
 
 
 def c_of_g_from_jsd(jsd: np.ndarray | float) -> np.ndarray | float:

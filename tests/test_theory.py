@@ -23,7 +23,9 @@ def test_c_of_g_is_minus_log_4_at_zero_jsd_and_zero_at_log_2():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_under_trained_d_guides_poorly_and_over_trained_minimax_d_gives_no_gradient(seed):
     cfg = replace(theory.KD_SCENE, seed=seed)
-    pts = {p.k_d: p for p in theory.k_d_scene(cfg, [1, 30, 1000])}
+    scene = theory.k_d_scene(cfg, [1, 30, 1000])
+    assert scene.real.shape[1] == 2 and scene.grid_x.shape == scene.grid_y.shape
+    pts = {p.k_d: p for p in scene.points}
     # a barely trained D: arrows hardly point at the data
     assert pts[1].alignment < 0.6
     # a well trained D: arrows point at the data, with a healthy gradient
