@@ -9,7 +9,7 @@ import numpy as np
 import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
 import streamlit as st
 
-from gan_viz import compilation_cache, controls, plots, presets, theory, urlstate
+from gan_viz import compilation_cache, controls, counterexample, plots, presets, theory, urlstate
 from gan_viz.config import Config
 from gan_viz.live_plot import live_plot
 from gan_viz.session import LiveRun, RateMeter, needs_reset
@@ -237,6 +237,71 @@ def live_view() -> None:
 tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
 with tab_live:
     live_view()
+
+
+# ---------------------------------------------------------------------------------------------
+# The lecture's counter-example, one phase at a time.
+
+NARRATIVE = {
+    "train_classifier": "**Next: train a new classifier D_{t}.** With the generator frozen, D_{t} learns to separate "
+                        "the real cluster from the generator's samples: it is right almost everywhere it was trained.",
+    "move_generator": "**Next: move the generator against the frozen D_{t}.** The generator only wants D_{t} to say "
+                      "\"real\". It finds the blind spot: a region D_{t} calls real although no data lives there.",
+}
+
+
+@st.cache_data(show_spinner="Training the remedy: D and G together ...", max_entries=8)
+def contrast(seed: int) -> counterexample.Contrast:
+    return counterexample.run_contrast(seed=seed, steps=400, every=20)
+
+
+with tab_story:
+    st.markdown(
+        "**p_x = p_theta implies the classifier fails. The converse is false.** Each round trains a *new* "
+        "classifier D_t to convergence with the generator frozen, then freezes D_t and lets the generator "
+        "move against it. The frozen classifier then calls the moved samples real (it fails), yet p_theta is "
+        "no closer to p_x: the generator hops instead of learning the data (lecture, 9:51-14:25).")
+    c = st.columns([1, 1.3, 1.3, 1.1, 1, 2])
+    sb_seed = c[0].number_input("Seed", 0, 2**31 - 1, value=0, step=1, key="sb_seed")
+    if "sb" not in ss or ss.sb.seed != sb_seed:
+        ss.sb = counterexample.start(seed=int(sb_seed))
+        ss.pop("show_contrast", None)
+    sb = ss.sb
+    phase = sb.next_phase
+    if c[1].button("Train classifier", key="sb_train", disabled=phase != "train_classifier"
+                   or len(sb.records) >= counterexample.MAX_ROUNDS, use_container_width=True):
+        ss.sb = counterexample.train_classifier(sb)
+    if c[2].button("Move generator", key="sb_move", disabled=phase != "move_generator", use_container_width=True):
+        ss.sb = counterexample.move_generator(sb)
+    if c[3].button("Play 3 rounds", key="sb_play", use_container_width=True):
+        with st.spinner("Rounds 1-3 ..."):
+            ss.sb = counterexample.run_storyboard(seed=int(sb_seed), rounds=3)
+    if c[4].button("Restart", key="sb_restart", use_container_width=True):
+        ss.sb = counterexample.start(seed=int(sb_seed))
+        ss.pop("show_contrast", None)
+    if c[5].button("Remedy: train D and G together", key="sb_contrast", use_container_width=True):
+        ss.show_contrast = True
+    sb = ss.sb
+    t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
+    st.markdown(NARRATIVE[sb.next_phase].replace("{t}", str(t)))
+    st.plotly_chart(counterexample.figure(sb), key="storyboard_fig")
+    done = [r for r in sb.records if r.complete]
+    if done:
+        st.markdown("Per round: the frozen D_t on the moved samples, its accuracy, how far p_theta still is "
+                    f"from p_x, and how far the generator moved (data std = {sb.data_std:g}).")
+        st.dataframe([{
+            "round": r.round, "mean D_t on moved samples": round(r.frozen_d_on_moved, 3),
+            "D_t accuracy (real vs moved)": f"{100 * r.d_accuracy:.0f} %",
+            "JSD(p_x || p_theta) after move": round(r.jsd, 3),
+            "moved (data std)": round(r.moved_distance / sb.data_std, 1)} for r in done],
+            hide_index=True)
+    if ss.get("show_contrast"):
+        ct = contrast(int(sb_seed))
+        st.markdown(
+            f"**The remedy.** Same start, same classifier and generator, but one D step and one G step per "
+            f"round: the classifier keeps up, and the generator lands on the data. JSD falls from "
+            f"{ct.jsd[0]:.2f} to **{ct.jsd[-1]:.3f}** nats in {int(ct.steps[-1])} rounds.")
+        st.plotly_chart(plots.contrast_chart(ct.steps, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")
 
 
 # ---------------------------------------------------------------------------------------------

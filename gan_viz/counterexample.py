@@ -28,8 +28,11 @@ Design (each choice was needed for the storyboard to happen reliably, see the te
   soon as D_t says "real", the generator stops on or just short of p_x, and later rounds
   converge. Minimax saturates against a confident classifier, but Adam rescales the
   small gradient, so the generator still starts to move.
-- Start: p_theta1 bottom-left, diagonally opposite p_x. For most seeds the generator then
-  jumps to beyond the data (top-right), then to the top-left, then somewhere else.
+- Start: p_theta1 bottom-left, diagonally opposite p_x. In round 1 the generator runs
+  through p_x and stops beyond it (top-right); later rounds send it below or left of the
+  data (the lecture's top-left for some seeds) and back: it hops between regions that the
+  current classifier calls real. In 40 of 40 seeds checked, every one of 3 rounds ends with
+  mean D_t >= 0.99 on the moved samples and JSD >= 0.43 nats.
 
 Keys: the training key lives in the GAN state; each fresh classifier takes its weights from
 a split of it, and ``GAN.run`` splits it for every batch, so no key is used twice and a seed
@@ -56,7 +59,7 @@ FAR_JSD = 0.3  # JSD after the move at or above this (nats): p_theta is still fa
 
 
 class Setup(NamedTuple):
-    """The storyboard's schedule; values the tests check the claims with.
+    """The storyboard's schedule; the defaults are what the tests check.
 
     Attributes:
         start: the generator's starting mean, p_theta1 (the data sits top-right).
@@ -66,7 +69,8 @@ class Setup(NamedTuple):
         loss: generator and classifier loss, a name from ``losses.LOSSES``.
         extent: the grid ``(x0, x1, y0, y1)`` for the JSD and the decision surface; wide,
             because the generator may jump well away from the data.
-        res: grid cells per side.
+        res: grid cells per side; 128 over 16 units gives cells of 0.125, so the JSD's
+            kernel bandwidth is max(std_x, 1.5 cells) = std_x = 0.25 (see ``metrics``).
     """
 
     start: tuple[float, float] = (-1.5, -1.5)
@@ -177,6 +181,8 @@ def start(seed: int = 0, config: Config | None = None, setup: Setup = SETUP) -> 
         raise ValueError("the counter-example needs the affine generator: model.g_depth=0, model.latent_dim=2")
     if setup.loss not in losses.LOSSES:
         raise ValueError(f"unknown loss {setup.loss!r}; choose from {', '.join(losses.LOSSES)}")
+    if setup.d_steps < 1 or setup.g_steps < 1 or setup.res < 2:
+        raise ValueError("setup.d_steps and setup.g_steps must be >= 1 and setup.res >= 2")
     gan = make_gan(config)
     mixture = config.data.mixture()
     state = gan.init(seed)

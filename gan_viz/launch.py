@@ -43,6 +43,14 @@ def run_app(port: int = 8501, extra: list[str] | None = None) -> int:
     return subprocess.call(streamlit_command(port, extra))
 
 
+_last_pid: list[int] = []
+
+
+def last_server_pid() -> int:
+    """The process id of the server most recently started by ``serve``."""
+    return _last_pid[-1]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,6 +65,7 @@ def serve(port: int | None = None, timeout: float = 90.0, log: Path | None = Non
     proc = subprocess.Popen(
         streamlit_command(port, ["--server.address", "127.0.0.1"]),
         stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    _last_pid.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

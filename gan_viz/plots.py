@@ -225,3 +225,16 @@ def k_d_curves(k_values: Sequence[int], alignment: Sequence[float], minimax_norm
     fig.update_layout(height=height, font=dict(size=15), margin=dict(l=60, r=60, t=30, b=50),
                       legend=dict(orientation="h", y=-0.3))
     return fig
+
+
+def contrast_chart(steps: Sequence[int], jsd: Sequence[float], g_mean: np.ndarray, data_mean: np.ndarray,
+                   height: int = 360) -> go.Figure:
+    """JSD and the generator's distance to the data over joint training (the lecture's remedy)."""
+    dist = np.linalg.norm(np.asarray(g_mean) - np.asarray(data_mean)[None], axis=1)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("JSD(p_x || p_theta)", "distance of G's mean to the data"))
+    fig.add_trace(go.Scatter(x=np.asarray(steps), y=np.asarray(jsd), line=dict(color="#862e9c", width=3),
+                             name="JSD"), 1, 1)
+    fig.add_trace(go.Scatter(x=np.asarray(steps), y=dist, line=dict(color=FAKE, width=3), name="distance"), 1, 2)
+    fig.update_xaxes(title_text="round (1 D step + 1 G step)")
+    fig.update_layout(height=height, font=dict(size=15), showlegend=False, margin=dict(l=50, r=20, t=40, b=50))
+    return fig

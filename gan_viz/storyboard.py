@@ -2,8 +2,9 @@
 
 Pure drawing: no jax, no streamlit. A round is any object with the attributes of
 ``counterexample.RoundRecord`` (``round``, ``fake_before``, ``mean_before``, ``d_surface``,
-``fake_after``, ``mean_after``, ``frozen_d_on_moved``, ``jsd``); a round whose ``fake_after``
-is None (classifier trained, generator not moved yet) is drawn without the move.
+``d_on_before``, ``d_accuracy_before``, ``fake_after``, ``mean_after``, ``frozen_d_on_moved``,
+``jsd``); a round whose ``fake_after`` is None (classifier trained, generator not moved yet) is
+drawn without the move.
 
 Colours are chosen for a projector: light backgrounds for the classifier's two sides, dark
 saturated points on top, a thick black D = 1/2 line, large type.
@@ -29,6 +30,7 @@ TITLE_FONT = 24
 PANEL_PX = 520  # width of one panel
 MAX_POINTS = 600  # points drawn per cloud (the statistics use all samples)
 MARGIN = 1.0  # data units around everything drawn
+REAL_NAME = "real data p<sub>x</sub>"
 
 
 def panel_title(index: int, moved: bool) -> str:
@@ -102,23 +104,27 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
     x0, x1, y0, y1 = view_box(clouds, limit=grid_box)
 
     n = max(len(rounds), 1)
-    titles = [panel_title(r.round, r.fake_after is not None) for r in rounds] or ["Start: p_x and the generator"]
+    titles = ([panel_title(r.round, r.fake_after is not None) for r in rounds]
+              or ["Start: p<sub>x</sub> and the generator"])
     fig = make_subplots(rows=1, cols=n, shared_xaxes=True, shared_yaxes=True, subplot_titles=titles,
                         horizontal_spacing=0.03)
     legend_done: set[str] = set()
 
-    def scatter(pts, name, col, **marker):
+    def scatter(pts, name, col, opacity):
         pts = _thin(pts)
-        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name,
-                                   legendgroup=name, showlegend=name not in legend_done,
-                                   marker=marker, hoverinfo="skip"), row=1, col=col)
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name, legendgroup=name,
+                                 showlegend=name not in legend_done, hoverinfo="skip",
+                                 marker=dict(size=6, color=FAKE_COLOUR if name != REAL_NAME else REAL_COLOUR,
+                                             opacity=opacity)),
+                      row=1, col=col)
         legend_done.add(name)
 
-    # Clip the grid to the view so the heatmap stays light.
+    # Only the part of the grid near the view: a lighter figure.
     ix = (xs >= x0 - 1) & (xs <= x1 + 1)
     iy = (ys >= y0 - 1) & (ys <= y1 + 1)
     for col, r in enumerate(rounds, start=1):
-        t = r.round
+        t, moved = r.round, r.fake_after is not None
+        axis = "" if col == 1 else str(col)
         z = np.asarray(r.d_surface, float)[np.ix_(ix, iy)].T  # plotly rows are y
         fig.add_trace(go.Heatmap(x=xs[ix], y=ys[iy], z=z, zmin=0, zmax=1, colorscale=SURFACE_SCALE,
                                  zsmooth="best", showscale=col == 1, hoverinfo="skip",
@@ -134,26 +140,25 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=BOUNDARY,
                                      name="D<sub>t</sub> = ½ (decision boundary)"), row=1, col=col)
             legend_done.add("boundary")
-        scatter(real, "real data p<sub>x</sub>", col, size=6, color=REAL_COLOUR, opacity=0.75)
-        moved = r.fake_after is not None
-        scatter(r.fake_before, "G before the move" if moved else "G (D<sub>t</sub> trained on these)", col,
-                size=6, color=FAKE_COLOUR, opacity=0.25 if moved else 0.85)
+        scatter(real, REAL_NAME, col, 0.75)
         if moved:
-            scatter(r.fake_after, "G after the move", col, size=6, color=FAKE_COLOUR, opacity=0.9)
+            scatter(r.fake_before, "G before the move", col, 0.25)
+            scatter(r.fake_after, "G after the move", col, 0.9)
             a, b = np.asarray(r.mean_before, float), np.asarray(r.mean_after, float)
-            axis = "" if col == 1 else str(col)
             fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref=f"x{axis}", yref=f"y{axis}",
                                axref=f"x{axis}", ayref=f"y{axis}", showarrow=True, arrowhead=2,
                                arrowsize=1.6, arrowwidth=3.5, arrowcolor=ARROW_COLOUR, text="")
-            fig.add_annotation(
-                x=0.5, y=0.02, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
-                yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", borderpad=4,
-                text=f"D{t}(moved G) = {r.frozen_d_on_moved:.2f} · JSD = {r.jsd:.2f} nats",
-                font=dict(size=FONT, color=ARROW_COLOUR))
+            caption = f"D{t}(moved G) = {r.frozen_d_on_moved:.2f} · JSD = {r.jsd:.2f} nats"
+        else:
+            scatter(r.fake_before, "G (D<sub>t</sub> trained on these)", col, 0.85)
+            caption = f"D{t}(G) = {r.d_on_before:.2f} · accuracy {100 * r.d_accuracy_before:.0f} %"
+        fig.add_annotation(x=0.5, y=0.02, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
+                           yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", borderpad=4, text=caption,
+                           font=dict(size=FONT, color=ARROW_COLOUR))
     if not rounds:
-        scatter(real, "real data p<sub>x</sub>", 1, size=6, color=REAL_COLOUR, opacity=0.75)
+        scatter(real, REAL_NAME, 1, 0.75)
         if fake is not None:
-            scatter(fake, "generator p<sub>θ</sub>", 1, size=6, color=FAKE_COLOUR, opacity=0.85)
+            scatter(fake, "generator p<sub>θ</sub>", 1, 0.85)
 
     fig.update_xaxes(range=[x0, x1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
                      constrain="domain")
