@@ -10,6 +10,7 @@ Lower level: ``make_gan(config)`` gives the compiled ``GAN`` (``init``, ``run``,
 ``evaluate``); ``hyper_from(config.train)`` gives the run-time hyperparameters.
 """
 
+from gan_viz import _xla  # noqa: F401, I001  (must run before JAX compiles anything)
 from gan_viz import data, losses, metrics, presets
 from gan_viz.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, hyper_from
 from gan_viz.experiment import Result, train

@@ -1,7 +1,8 @@
 """Training-throughput benchmark: jitted JAX vs the same step without jit vs PyTorch eager.
 
-Run with ``gan-viz bench`` (``--json`` for machines). A "step" is one round with k_d = k_g = 1:
-one discriminator update and one generator update, non-saturating loss, Adam, on ring-8.
+Run with ``gan-viz bench`` (``--json`` for machines). A step is one optimizer update of D or
+G; every implementation runs rounds of k_d = k_g = 1 (two steps), non-saturating loss, Adam,
+on ring-8, with the same batch and layer sizes.
 Compile times are measured in fresh subprocesses: once with an empty persistent compilation
 cache and once more with the cache that the first left behind.
 """
@@ -21,7 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from gan_viz import presets
-from gan_viz.config import Config, ModelConfig, hyper_from
+from gan_viz.config import Config, ModelConfig, hyper_from, steps_per_round
 from gan_viz.train import make_gan
 
 
@@ -51,6 +52,7 @@ def _time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
 
 
 def jax_rate(cfg: Config, min_seconds: float) -> float:
+    """Steps (D or G updates) per second of the jitted multi-round call, 1000 rounds a call."""
     gan = make_gan(cfg)
     mix, h = cfg.data.mixture(), hyper_from(cfg.train)
     box = {"s": gan.init(0)}
@@ -59,7 +61,7 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
         box["s"], _ = gan.run(box["s"], h, mix, n)
         jax.block_until_ready(box["s"])
 
-    return _time_rate(fn, 1000, min_seconds)
+    return _time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
 
 
 def nojit_rate(cfg: Config, min_seconds: float) -> float:
@@ -73,7 +75,7 @@ def nojit_rate(cfg: Config, min_seconds: float) -> float:
                 box["s"], _, _ = gan.round(box["s"], h, mix)
         jax.block_until_ready(box["s"])
 
-    return _time_rate(fn, 5, min_seconds)
+    return _time_rate(fn, 5, min_seconds) * steps_per_round(cfg.train)
 
 
 def torch_rate(cfg: Config, min_seconds: float) -> float | None:
@@ -116,7 +118,7 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
         for _ in range(n):
             round_()
 
-    return _time_rate(fn, 50, min_seconds)
+    return _time_rate(fn, 50, min_seconds) * steps_per_round(cfg.train)
 
 
 def recompiles_on_hyperparameter_change(cfg: Config) -> int:

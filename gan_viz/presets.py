@@ -25,9 +25,9 @@ _PRESETS = [
         "Ring-8, G takes 40 steps against each D (k_g = 40): it piles onto D's blind spot and hops mode to mode.",
         Config(
             data=RING8,
-            model=ModelConfig(latent_dim=2, g_depth=2, g_width=64, d_depth=2, d_width=64),
+            model=ModelConfig(latent_dim=2, g_depth=2, g_width=32, d_depth=2, d_width=32),
             train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-3, lr_g=3e-3,
-                              k_d=20, k_g=40, batch_size=128, steps=4800, eval_every=120),
+                              k_d=20, k_g=40, batch_size=64, steps=4800, eval_every=120),
         ),
     ),
     Preset(
