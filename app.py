@@ -5,6 +5,8 @@ Start with ``gan-viz app`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
 import streamlit as st
@@ -14,7 +16,7 @@ from gan_viz.config import Config
 from gan_viz.live_plot import live_plot
 from gan_viz.session import LiveRun, RateMeter, needs_reset
 
-FRAME_SECONDS = 0.04  # the live fragment's timer; frames are also limited by compute
+LIVE_GRID = 64  # decision-surface cells per axis in the live view
 
 st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
 compilation_cache.enable()
@@ -144,7 +146,7 @@ if "run" not in ss or needs_reset(ss.run.config, cfg):
     msg = ("Compiling the training step for these shapes (a few seconds, once per shape)..."
            if shapes not in note["compiled"] else "Starting a new run...")
     with st.spinner(msg):
-        ss.run = LiveRun(cfg)
+        ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
         ss.run.warm_up()
     note["compiled"].add(shapes)
 else:
@@ -172,7 +174,7 @@ if b[2].button("Step D", key="step_d", help="one discriminator step", use_contai
 if b[3].button("Step G", key="step_g", help="one generator step", use_container_width=True):
     run.advance(1, k_d=0, k_g=1)
 if b[4].button("Reset", key="reset", use_container_width=True):
-    ss.run = LiveRun(cfg)
+    ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
     ss.playing = False
     ss.frames = 0
     st.rerun()
@@ -183,43 +185,59 @@ b[5].toggle("Freeze D", key="freeze_d", help="k_D = 0 while on: the generator pl
 # The live view: a fragment that trains and redraws in place.
 
 
-def figures(run: LiveRun) -> list[dict]:
+
+
+FRAMES_PER_BATCH = 10  # while playing, each rerun trains and draws this many frames
+SLOW_SECONDS = 1.0
+
+
+def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray) -> dict:
     f = run.frame
-    h = run.history
-    hops = h.hops()
-    use_dstar = ss["view.dstar"]
-    main = plots.main_view(
-        extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys),
-        surface=f.d_star if use_dstar else f.d_surface, surface_label="D*(x)" if use_dstar else "D(x)",
-        real=np.asarray(run.eval_set.real), fake=f.fake,
+    return plots.main_view(
+        extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys), surface=surface,
+        surface_label="D*(x)" if ss["view.dstar"] else "D(x)", real=np.asarray(run.eval_set.real), fake=fake,
         arrows=f.g_arrows if ss["view.arrows"] else None,
         manifold=f.manifold if ss["view.manifold"] and run.config.model.latent_dim == 2 else None,
-        height=620)
-    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, hops.hops, height=300,
+        height=620, raster=True)
+
+
+def slow_figures(run: LiveRun) -> list[dict]:
+    h = run.history
+    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, h.hops().hops, height=300,
                                title="Share of G's samples nearest each mode", off_label="not HQ")
     charts = plots.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
                                  run.mixture.num_modes, height=520)
-    return [main, occ, charts]
+    return [occ, charts]
 
 
-interval = FRAME_SECONDS if ss.playing and not run.diverged else None
+LEGEND = (
+    "<div style='font-size:1.05rem'>"
+    "<span style='color:#1f5fbf;font-size:1.4rem'>&#9679;</span> real samples &nbsp; "
+    "<span style='color:#e8590c;font-size:1.4rem'>&#9679;</span> generated samples &nbsp; "
+    "<b>&#8212;</b> {s} = 1/2 &nbsp; background {s}: "
+    "<span style='display:inline-block;width:160px;height:14px;vertical-align:middle;border:1px solid #999;"
+    "background:linear-gradient(90deg,#f7a35c,#ffffff,#6ea8fe)'></span> "
+    "0 (fake) &#8594; 1 (real)</div>")
 
 
-@st.fragment(run_every=interval)
+@st.fragment
 def live_view() -> None:
+    # While playing, the plot component asks for the next batch as soon as it has the last
+    # one (request_next), which reruns only this fragment: no timer, so a slow frame is never
+    # interrupted by the next tick, and Python computes batch N+1 while the browser draws N.
+    batch: list[tuple[int, np.ndarray, np.ndarray]] = []
     if ss.playing and not run.diverged:
-        done = run.advance(run.rounds_for_steps(ss["view.steps_per_frame"]))
-        run.refresh()
-        ss.frames += 1
-        ss.fps.add(1)
-        ss.sps.add(done)
+        before = run.step
+        batch = run.advance_frames(FRAMES_PER_BATCH, ss["view.steps_per_frame"])
+        ss.frames += len(batch)
+        ss.fps.add(len(batch))
+        ss.sps.add(run.step - before)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
     elif run.frame is None or int(run.frame.step) != run.step:
         run.refresh()
     f = run.frame
-    hops = run.history.hops()
     fps, sps = (ss.fps.rate(), ss.sps.rate()) if ss.playing else (0.0, 0.0)
     st.markdown(
         f"<div id='status-line' style='font-size:1.15rem'>step <b>{run.step:,}</b> &middot; "
@@ -227,15 +245,27 @@ def live_view() -> None:
         f"frame <span id='frame-count'>{ss.frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
-        f"hops {len(hops.hops)} &middot; {'playing' if ss.playing else 'paused'}</div>",
+        f"hops {len(run.history.hops().hops)} &middot; {'playing' if ss.playing else 'paused'}</div>",
         unsafe_allow_html=True)
     if run.diverged:
         st.error(run.message)
-    live_plot(figures(run), key="live", height=1180, frame=ss.frames, columns=2)
+    if batch and not ss["view.dstar"]:
+        main: list[dict] | dict = [main_figure(run, fake, surface) for _, fake, surface in batch]
+    else:
+        main = main_figure(run, f.fake, f.d_star if ss["view.dstar"] else f.d_surface)
+    # the charts redraw at most every SLOW_SECONDS while playing: each costs the browser ~30 ms
+    now = time.monotonic()
+    slow = [None, None]
+    if not ss.playing or now - ss.get("slow_at", 0.0) >= SLOW_SECONDS:
+        slow = slow_figures(run)
+        ss.slow_at = now
+    live_plot([main, *slow], key="live", height=1180, frame=ss.frames, columns=2,
+              request_next=ss.playing and not run.diverged)
 
 
 tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
 with tab_live:
+    st.markdown(LEGEND.format(s="D*" if ss["view.dstar"] else "D"), unsafe_allow_html=True)
     live_view()
 
 

@@ -171,6 +171,21 @@ class LiveRun:
                 "state: lower the learning rates and press Reset.")
         return done
 
+    def advance_frames(self, frames: int, steps_per_frame: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Trains ``frames`` times ``steps_per_frame`` steps, keeping a picture after each.
+
+        Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
+        state is then fully evaluated (``refresh``). Stops early on divergence.
+        """
+        out = []
+        for _ in range(frames):
+            if not self.advance(self.rounds_for_steps(steps_per_frame)):
+                break
+            fake, surface = jax.device_get(self.gan.view(self.state, self.eval_set, self.grid))
+            out.append((self.step, np.asarray(fake), np.asarray(surface)))
+        self.refresh()
+        return out
+
     def rounds_for_steps(self, steps: int) -> int:
         """Whole rounds needed for about ``steps`` steps with the current k."""
         return max(1, -(-steps // max(steps_per_round(self.config.train), 1)))

@@ -125,6 +125,7 @@ class GAN:
         self._run = jax.jit(self._run_impl)
         self._evaluate = jax.jit(self._evaluate_impl)
         self._grad_norms = jax.jit(self._grad_norms_impl)
+        self._view = jax.jit(self._view_impl)
         self._mode_stats = jax.jit(
             lambda g_params, mixture, z: metrics.mode_stats(self.generate(g_params, z), mixture))
         self.compiles = 0  # incremented each time ``_run_impl`` is traced
@@ -312,6 +313,14 @@ class GAN:
             g_grad_norms=self._grad_norms_impl(state.g_params, state.d_params, ev.z[:512]),
             manifold=self._manifold(state.g_ema),
         )
+
+    def _view_impl(self, g_ema, d_params, z, points):
+        res = int(round(points.shape[0] ** 0.5))
+        return self.generate(g_ema, z), jax.nn.sigmoid(self.logits(d_params, points)).reshape(res, res)
+
+    def view(self, state: State, ev: EvalSet, grid: metrics.Grid) -> tuple[jax.Array, jax.Array]:
+        """Just what the live picture needs: generated samples and D on the grid (cheap)."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points)
 
     def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
         """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""

@@ -218,4 +218,15 @@ def test_live_plot_passes_compact_args_to_component(monkeypatch):
     json.dumps(kw)
     assert kw["key"] == "k" and kw["height"] == 300 and kw["frame"] == 5
     assert kw["request_next"] is True and kw["columns"] is None and kw["config"] == {}
+    assert "ack" in kw and kw["ack"] is None  # no Streamlit session here
     assert kw["figures"][0]["data"][0]["z"]["dtype"] == "f4"
+
+
+def test_live_plot_passes_none_figures_through(monkeypatch):
+    import gan_viz.live_plot as lp
+
+    calls = []
+    monkeypatch.setattr(lp, "_get_component", lambda: lambda **kw: calls.append(kw))
+    lp.live_plot([None, {"data": []}], key="k")
+    assert calls[0]["figures"][0] is None and calls[0]["figures"][1]["data"] == []
+    assert calls[0]["ack"] is None and calls[0]["request_next"] is False

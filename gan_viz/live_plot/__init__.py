@@ -55,9 +55,9 @@ Performance notes (2-core machine, headless Chromium, software GL):
 
 The frontend renders ``<span id="frame-counter" data-frame=...
 data-frames-rendered=...>`` under the plots and keeps
-``window.__framesRendered``, the number of draws it actually did (renders are
-coalesced to one per animation frame, so a burst of updates draws only the
-newest), so browser tests can measure real rendered frames/s.
+``window.__framesRendered``, the number of draws it actually did (updates
+that arrive while a draw is pending replace it, so a burst of updates draws
+only the newest), so browser tests can measure real rendered frames/s.
 """
 
 from __future__ import annotations
@@ -208,8 +208,8 @@ def live_plot(
 
     Call it once per script/fragment run with the same ``key``; the iframe
     stays mounted and each call only ships the new figure JSON, which the
-    frontend applies with ``Plotly.react`` (at most once per browser animation
-    frame; if updates arrive faster, only the newest is drawn).
+    frontend applies with ``Plotly.react`` (if updates arrive faster than the
+    browser draws, only the newest is drawn).
 
     Args:
         figures: Plotly figures (``go.Figure`` or ``{"data", "layout"}`` dicts;
@@ -217,6 +217,10 @@ def live_plot(
             :func:`figure_to_dict`; pass ``figure_to_dict(fig, float32=False)``
             to keep float64), laid out left to right in a grid. Figure
             ``layout.width``/``height`` are ignored; the grid cell sizes them.
+            An entry may be ``None`` (keep that plot as last drawn) or a list of
+            figures: a batch of animation frames, drawn one by one and spread over
+            the time the next batch usually takes to arrive (each counts as a
+            rendered frame).
         key: Unique, stable Streamlit key. Required: it keeps the iframe (and
             the user's zoom) alive while the arguments change every frame.
         height: Height of the whole iframe in pixels, including the 18 px
@@ -231,12 +235,16 @@ def live_plot(
             enclosing ``st.fragment`` (use it without ``run_every``). One
             request is kept in flight while a frame is drawn, so the loop runs
             as fast as Python and the browser allow without producing frames
-            that are then dropped; it pauses while the tab is hidden, and polls
-            every 250 ms while ``frame`` does not change. Make this the last
+            that are then dropped; it polls every 250 ms while ``frame`` does
+            not change, and slows to the browser's background-timer rate while
+            the tab is hidden. Make this the last
             Streamlit call in the fragment: the request is a widget event, so
             it may interrupt Streamlit calls that come after it in the same run.
     """
-    figs = [figure_to_dict(f) for f in figures]
+    figs = [
+        None if f is None else [figure_to_dict(x) for x in f] if isinstance(f, (list, tuple)) else figure_to_dict(f)
+        for f in figures
+    ]
     _get_component()(
         figures=figs,
         frame=None if frame is None else int(frame),
@@ -244,6 +252,18 @@ def live_plot(
         columns=None if columns is None else int(columns),
         config=dict(config or {}),
         request_next=bool(request_next),
+        # The request id this run answers (the component's current value), so the
+        # frontend can tell the answer from the echo Streamlit sends on each request.
+        ack=_current_value(key) if request_next else None,
         key=key,
         default=None,
     )
+
+
+def _current_value(key: str) -> Any:
+    import streamlit as st
+
+    try:
+        return st.session_state.get(key)
+    except Exception:  # no session (bare mode / unit tests)
+        return None
