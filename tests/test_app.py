@@ -63,9 +63,9 @@ def test_learning_rate_slider_applies_live_without_reset_or_recompile():
 def test_changing_network_shape_resets_the_run():
     at = start()
     button(at, "step").click().run()
-    at.select_slider(key=controls.widget_key("model.g_width")).set_value(32).run()
+    at.select_slider(key=controls.widget_key("model.g_width")).set_value(64).run()
     assert at.session_state["run"].step == 0
-    assert at.session_state["run"].config.model.g_width == 32
+    assert at.session_state["run"].config.model.g_width == 64
 
 
 def test_preset_picker_loads_a_preset():
