@@ -203,8 +203,9 @@ def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray) -> dict:
 
 def slow_figures(run: LiveRun) -> list[dict]:
     h = run.history
-    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, h.hops().hops, height=300,
-                               title="Share of G's samples nearest each mode", off_label="not HQ")
+    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, h.hops, height=300,
+                               title="Share of G's samples nearest each mode", off_label="not HQ",
+                               hop_count=h.hop_count)
     charts = plots.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
                                  run.mixture.num_modes, height=520)
     return [occ, charts]
@@ -245,7 +246,7 @@ def live_view() -> None:
         f"frame <span id='frame-count'>{ss.frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
-        f"hops {len(run.history.hops().hops)} &middot; {'playing' if ss.playing else 'paused'}</div>",
+        f"hops {run.history.hop_count} &middot; {'playing' if ss.playing else 'paused'}</div>",
         unsafe_allow_html=True)
     if run.diverged:
         st.error(run.message)

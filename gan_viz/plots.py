@@ -141,10 +141,11 @@ def occupancy_view(
     steps: Sequence[int],
     occupancy: np.ndarray,
     off_mode: Sequence[float],
-    hops: Sequence[tuple[int, int, int]] = (),
+    hops: Sequence[tuple[float, int, int]] = (),
     height: int = 320,
     title: str = "Mode occupancy over time",
     off_label: str = "off",
+    hop_count: int | None = None,
 ) -> dict:
     """Mode occupancy over time: one row per mode plus an "off" row, hops marked (a figure dict).
 
@@ -152,7 +153,9 @@ def occupancy_view(
         steps: (T,) training step of each evaluation.
         occupancy: (T, K) share of generated samples on each mode (HQ occupancy or region share).
         off_mode: (T,) the rest (not HQ, or 0 for region shares).
-        hops: ``(evaluation index, from mode, to mode)`` as from ``metrics.hop_events``.
+        hops: ``(step, from mode, to mode)`` of each hop (``metrics.hop_events`` gives evaluation
+            indices: map them through ``steps``); only hops inside the drawn time range show.
+        hop_count: the number shown in the title (default: ``len(hops)``).
     """
     occ = np.asarray(occupancy, dtype=np.float32).reshape(len(steps), -1)
     k = occ.shape[1]
@@ -163,12 +166,13 @@ def occupancy_view(
                              colorbar=dict(title=dict(text="share"), thickness=14),
                              hovertemplate="step %{x}<br>%{y}: %{z:.2f}<extra></extra>")]
     if hops:
-        data.append(dict(type="scatter", x=[float(steps[t]) for t, _, _ in hops], y=[labels[to] for _, _, to in hops],
+        data.append(dict(type="scatter", x=[float(t) for t, _, _ in hops], y=[labels[to] for _, _, to in hops],
                          mode="markers", name="hop",
                          marker=dict(symbol="star", size=16, color=HOP, line=dict(width=1, color="white")),
                          hovertemplate="hop at step %{x} to %{y}<extra></extra>"))
     layout = _layout(height, uirevision="occupancy", showlegend=False, margin=dict(l=90, r=20, t=40, b=40),
-                     title=dict(text=f"{title} ({len(hops)} hops)", font=dict(size=17)),
+                     title=dict(text=f"{title} ({len(hops) if hop_count is None else hop_count} hops)",
+                                font=dict(size=17)),
                      xaxis=dict(title=dict(text="step")))
     return dict(data=data, layout=layout)
 

@@ -41,37 +41,58 @@ class History:
     region: list[list[float]] = field(default_factory=list)
     off_mode: list[float] = field(default_factory=list)
     stride: int = 1  # record one frame in ``stride`` (doubles each time the buffer thins)
+    hops: list[tuple[int, int, int]] = field(default_factory=list)  # (step, from mode, to mode)
+    hop_count: int = 0
     _skipped: int = 0
+    _dominant: int = -1
 
     _FIELDS = ("step", "d_loss", "g_loss", "value", "jsd", "hq_fraction", "modes_captured",
                "occupancy", "region", "off_mode")
 
-    def add(self, frame: Frame, d_loss: float, g_loss: float) -> None:
+    def add(self, step: int, modes: metrics.ModeStats, d_loss: float, g_loss: float,
+            value: float, jsd: float) -> None:
+        """Records one evaluation (host values); thins the buffer 2:1 when it is full.
+
+        Hops are detected on every evaluation, before any thinning, with the definition in
+        ``gan_viz.metrics``; ``hops`` keeps the newest ``max_points`` of them.
+        """
+        collapsed, dom = metrics.collapsed_and_dominant(np.asarray(modes.region))
+        if collapsed:
+            region = np.asarray(modes.region)
+            prev = self._dominant
+            if prev >= 0 and dom != prev and region[prev] < metrics.HOP_RATIO * region[dom]:
+                self.hops.append((int(step), prev, dom))
+                del self.hops[:-self.max_points]
+                self.hop_count += 1
+                self._dominant = dom
+            elif prev < 0:
+                self._dominant = dom
         self._skipped += 1
         if self._skipped < self.stride:
             return
         self._skipped = 0
-        self.step.append(int(frame.step))
+        self.step.append(int(step))
         self.d_loss.append(d_loss)
         self.g_loss.append(g_loss)
-        self.value.append(float(frame.value))
-        self.jsd.append(float(frame.jsd))
-        self.hq_fraction.append(float(frame.modes.hq_fraction))
-        self.modes_captured.append(int(frame.modes.modes_captured))
-        self.occupancy.append(np.asarray(frame.modes.occupancy).tolist())
-        self.region.append(np.asarray(frame.modes.region).tolist())
-        self.off_mode.append(float(frame.modes.off_mode))
+        self.value.append(value)
+        self.jsd.append(jsd)
+        self.hq_fraction.append(float(modes.hq_fraction))
+        self.modes_captured.append(int(modes.modes_captured))
+        self.occupancy.append(np.asarray(modes.occupancy).tolist())
+        self.region.append(np.asarray(modes.region).tolist())
+        self.off_mode.append(float(modes.off_mode))
         if len(self.step) > self.max_points:
             for name in self._FIELDS:
                 setattr(self, name, getattr(self, name)[::2])
             self.stride *= 2
 
+    def update_last(self, value: float, jsd: float) -> None:
+        """Fills in the full-evaluation numbers of the newest record."""
+        if self.step:
+            self.value[-1], self.jsd[-1] = value, jsd
+
     def __len__(self) -> int:
         return len(self.step)
-
-    def hops(self) -> metrics.HopReport:
-        k = len(self.region[0]) if self.region else 1
-        return metrics.hop_events(np.asarray(self.region, dtype=np.float64).reshape(-1, k))
 
 
 class RateMeter:
@@ -178,11 +199,17 @@ class LiveRun:
         state is then fully evaluated (``refresh``). Stops early on divergence.
         """
         out = []
+        last = self.frame
         for _ in range(frames):
             if not self.advance(self.rounds_for_steps(steps_per_frame)):
                 break
-            fake, surface = jax.device_get(self.gan.view(self.state, self.eval_set, self.grid))
+            fake, surface, modes = jax.device_get(
+                self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
+            # every frame goes into the history, so no hop falls between two records
+            self.history.add(self.step, modes, *self._last_losses,
+                             value=float(last.value) if last is not None else math.nan,
+                             jsd=float(last.jsd) if last is not None else math.nan)
         self.refresh()
         return out
 
@@ -193,10 +220,12 @@ class LiveRun:
     def refresh(self) -> Frame:
         """Evaluates the current state (one device-to-host copy) and records it."""
         frame = self.gan.evaluate(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
-        self.frame = jax.device_get(frame)
-        if not self.history.step or self.history.step[-1] != int(self.frame.step):
-            self.history.add(self.frame, *self._last_losses)
-        return self.frame
+        self.frame = f = jax.device_get(frame)
+        if not self.history.step or self.history.step[-1] != int(f.step):
+            self.history.add(int(f.step), f.modes, *self._last_losses, value=float(f.value), jsd=float(f.jsd))
+        else:
+            self.history.update_last(float(f.value), float(f.jsd))
+        return f
 
     @property
     def step(self) -> int:

@@ -314,13 +314,15 @@ class GAN:
             manifold=self._manifold(state.g_ema),
         )
 
-    def _view_impl(self, g_ema, d_params, z, points):
+    def _view_impl(self, g_ema, d_params, z, points, mixture):
         res = int(round(points.shape[0] ** 0.5))
-        return self.generate(g_ema, z), jax.nn.sigmoid(self.logits(d_params, points)).reshape(res, res)
+        fake = self.generate(g_ema, z)
+        surface = jax.nn.sigmoid(self.logits(d_params, points)).reshape(res, res)
+        return fake, surface, metrics.mode_stats(fake, mixture)
 
-    def view(self, state: State, ev: EvalSet, grid: metrics.Grid) -> tuple[jax.Array, jax.Array]:
-        """Just what the live picture needs: generated samples and D on the grid (cheap)."""
-        return self._view(state.g_ema, state.d_params, ev.z, grid.points)
+    def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid):
+        """What the live picture needs, cheaply: generated samples, D on the grid, mode stats."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture)
 
     def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
         """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""

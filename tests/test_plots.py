@@ -34,7 +34,7 @@ def test_main_view_has_surface_contour_and_samples_with_fixed_axes():
 
 def test_occupancy_view_marks_hops():
     occ = np.array([[0.9, 0.1], [0.1, 0.9], [0.9, 0.1]])
-    fig = plots.occupancy_view([0, 10, 20], occ, [0.0, 0.0, 0.0], [(1, 0, 1), (2, 1, 0)])
+    fig = plots.occupancy_view([0, 10, 20], occ, [0.0, 0.0, 0.0], [(10, 0, 1), (20, 1, 0)])
     go.Figure(fig)
     heat, hops = fig["data"]
     assert np.asarray(heat["z"]).shape == (3, 3)  # 2 modes + off row, 3 times

@@ -1,0 +1,73 @@
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gan_viz import metrics, presets
+from gan_viz.config import Config, ModelConfig, TrainConfig
+from gan_viz.session import History, LiveRun, RateMeter, needs_reset
+
+SMALL = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
+
+
+def stats(region):
+    region = np.asarray(region, dtype=np.float32)
+    return metrics.ModeStats(hq_fraction=0.5, modes_captured=1, reverse_kl=0.0, occupancy=region / 2,
+                             off_mode=0.5, region=region)
+
+
+def one_hot(mode, k=8, share=0.9):
+    v = np.full(k, (1 - share) / (k - 1))
+    v[mode] = share
+    return v
+
+
+def test_history_counts_hops_online_like_the_metric_and_stays_bounded():
+    seq = [one_hot(m) for m in [0, 0, 3, 3, 5, 1, 1, 1, 6]] * 30
+    h = History(max_points=50)
+    for i, r in enumerate(seq):
+        h.add(i * 10, stats(r), 1.0, 1.0, value=-1.3, jsd=0.2)
+    expected = metrics.hop_events(np.stack(seq)).hops
+    assert h.hop_count == len(expected)
+    assert [(s, a, b) for s, a, b in h.hops] == [(t * 10, a, b) for t, a, b in expected][-50:]
+    assert len(h) <= 50 and h.stride > 1
+    assert h.step == sorted(h.step)
+
+
+def test_rate_meter():
+    m = RateMeter(window=10)
+    for t in range(5):
+        m.add(100, now=float(t))
+    assert m.rate() == pytest.approx(100.0)
+    m.reset()
+    assert m.rate() == 0.0
+
+
+def test_needs_reset_only_for_shapes_data_and_seed():
+    base = presets.get("ring8-hopping")
+    assert not needs_reset(base, replace(base, train=replace(base.train, lr_d=0.1, k_g=3, loss="minimax")))
+    assert needs_reset(base, replace(base, train=replace(base.train, batch_size=32)))
+    assert needs_reset(base, replace(base, model=replace(base.model, g_width=8)))
+    assert needs_reset(base, replace(base, data=replace(base.data, std=0.1)))
+    assert needs_reset(base, replace(base, seed=9))
+
+
+def test_live_run_frames_history_and_divergence():
+    run = LiveRun(SMALL, grid_res=16)
+    run.warm_up()
+    frames = run.advance_frames(3, 10)
+    assert [f[0] for f in frames] == [10, 20, 30]  # 2 steps a round, 5 rounds a frame
+    assert frames[0][2].shape == (16, 16) and frames[0][1].shape == (metrics.EVAL_SAMPLES, 2)
+    assert run.history.step[-3:] == [10, 20, 30]
+    assert math.isfinite(run.history.jsd[-1]) and run.frame.step == 30
+
+    sgd = replace(SMALL, train=replace(SMALL.train, optimizer="sgd", loss="least_squares"))
+    run = LiveRun(sgd, grid_res=16)
+    run.set_live(replace(sgd.train, lr_d=10.0, lr_g=10.0))  # live: no reset, then it blows up
+    for _ in range(50):
+        run.advance(100)
+        if run.diverged:
+            break
+    assert run.diverged and "diverged" in run.message and "Reset" in run.message
+    assert run.advance(5) == 0
