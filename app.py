@@ -297,21 +297,31 @@ with tab_story:
     if "sb" not in ss or ss.sb.seed != sb_seed:
         ss.sb = counterexample.start(seed=int(sb_seed))
         ss.pop("show_contrast", None)
-    sb = ss.sb
-    phase = sb.next_phase
-    if c[1].button("Train classifier", key="sb_train", disabled=phase != "train_classifier"
-                   or len(sb.records) >= counterexample.MAX_ROUNDS, use_container_width=True):
-        ss.sb = counterexample.train_classifier(sb)
-    if c[2].button("Move generator", key="sb_move", disabled=phase != "move_generator", use_container_width=True):
-        ss.sb = counterexample.move_generator(sb)
-    if c[3].button("Play 3 rounds", key="sb_play", use_container_width=True):
-        with st.spinner("Rounds 1-3 ..."):
-            ss.sb = counterexample.run_storyboard(seed=int(sb_seed), rounds=3)
-    if c[4].button("Restart", key="sb_restart", use_container_width=True):
-        ss.sb = counterexample.start(seed=int(sb_seed))
-        ss.pop("show_contrast", None)
-    if c[5].button("Remedy: train D and G together", key="sb_contrast", use_container_width=True):
-        ss.show_contrast = True
+    seed = int(sb_seed)
+
+    # Callbacks run before the page is drawn, so the buttons' enabled state is never stale.
+    def sb_do(action: str) -> None:
+        if action == "train":
+            ss.sb = counterexample.train_classifier(ss.sb)
+        elif action == "move":
+            ss.sb = counterexample.move_generator(ss.sb)
+        elif action == "play":
+            ss.sb = counterexample.run_storyboard(seed=seed, rounds=3)
+        elif action == "restart":
+            ss.sb = counterexample.start(seed=seed)
+            ss.pop("show_contrast", None)
+        elif action == "contrast":
+            ss.show_contrast = True
+
+    phase = ss.sb.next_phase
+    c[1].button("Train classifier", key="sb_train", on_click=sb_do, args=("train",), use_container_width=True,
+                disabled=phase != "train_classifier" or len(ss.sb.records) >= counterexample.MAX_ROUNDS)
+    c[2].button("Move generator", key="sb_move", on_click=sb_do, args=("move",), use_container_width=True,
+                disabled=phase != "move_generator")
+    c[3].button("Play 3 rounds", key="sb_play", on_click=sb_do, args=("play",), use_container_width=True)
+    c[4].button("Restart", key="sb_restart", on_click=sb_do, args=("restart",), use_container_width=True)
+    c[5].button("Remedy: train D and G together", key="sb_contrast", on_click=sb_do, args=("contrast",),
+                use_container_width=True)
     sb = ss.sb
     t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
     st.markdown(NARRATIVE[sb.next_phase].replace("{t}", str(t)))

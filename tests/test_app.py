@@ -119,3 +119,14 @@ def test_freeze_d_holds_the_discriminator():
     run = at.session_state["run"]
     assert int(run.state.d_updates) == int(before)
     assert int(run.state.g_updates) == run.config.train.k_g
+
+
+def test_counterexample_tab_goes_one_phase_at_a_time():
+    at = start()
+    button(at, "sb_train").click().run()
+    sb = at.session_state["sb"]
+    assert len(sb.records) == 1 and sb.next_phase == "move_generator"
+    button(at, "sb_move").click().run()
+    rec = at.session_state["sb"].records[0]
+    assert rec.complete and rec.frozen_d_on_moved >= 0.9 and rec.jsd >= 0.3
+    assert not at.exception
