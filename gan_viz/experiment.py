@@ -109,6 +109,7 @@ def train(
     diverged = False
     rounds = 0
     t0 = time.perf_counter()
+    state, _ = gan.run(state, hyper, mixture, 0)  # compile first: steps_per_second is training only
     train_seconds = 0.0
     while rounds < total_rounds and not diverged:
         n = min(rounds_per_eval, total_rounds - rounds)
