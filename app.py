@@ -325,7 +325,10 @@ with tab_story:
     sb = ss.sb
     t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
     st.markdown(NARRATIVE[sb.next_phase].replace("{t}", str(t)))
-    st.plotly_chart(counterexample.figure(sb), key="storyboard_fig")
+    story = counterexample.figure(sb, max_panels=3)
+    # the figure is sized for slides (3 x 520 px); in the page it takes the column's width
+    story.update_layout(width=None, font_size=15).update_annotations(font_size=17)
+    st.plotly_chart(story, key="storyboard_fig")
     done = [r for r in sb.records if r.complete]
     if done:
         st.markdown("Per round: the frozen D_t on the moved samples, its accuracy, how far p_theta still is "

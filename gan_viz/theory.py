@@ -18,7 +18,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz import data as data_lib
 from gan_viz import losses, metrics
 from gan_viz.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
 from gan_viz.data import Mixture
@@ -71,9 +70,10 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScen
     """
     gan = make_gan(config)
     mix = config.data.mixture()
-    grid = metrics.make_grid(data_lib.extent(mix), grid_res)
     ev = gan.eval_set(config.seed, mix)
     start = gan.init(config.seed)
+    extent = _box(np.asarray(ev.real), np.asarray(gan.generate(start.g_ema, ev.z)))
+    grid = metrics.make_grid(extent, grid_res)
     hyper = hyper_from(replace(config.train, simultaneous=False))._replace(k_g=jnp.int32(0))
     out = []
     for k in k_values:
@@ -88,7 +88,15 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScen
             arrow_norm=float(np.median(np.linalg.norm(arrows, axis=-1))),
             grad_norms=np.asarray(frame.g_grad_norms),
         ))
-    return KdScene(data_lib.extent(mix), np.asarray(grid.xs), np.asarray(grid.ys), np.asarray(ev.real), out)
+    return KdScene(extent, np.asarray(grid.xs), np.asarray(grid.ys), np.asarray(ev.real), out)
+
+
+def _box(*clouds: np.ndarray, margin: float = 0.5) -> tuple[float, float, float, float]:
+    """A square view box holding 99 % of every point cloud, so the frozen generator shows too."""
+    pts = np.concatenate(clouds)
+    lo, hi = np.percentile(pts, 0.5, axis=0), np.percentile(pts, 99.5, axis=0)
+    mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 + margin
+    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
 
 
 def c_of_g_from_jsd(jsd: np.ndarray | float) -> np.ndarray | float:
