@@ -82,10 +82,8 @@ with st.sidebar:
         st.slider("Grid n (n x n modes)", 1, 7, key=controls.widget_key("data.grid_n"))
         st.slider("Spacing", 0.5, 3.0, step=0.25, key=controls.widget_key("data.spacing"))
     elif layout == "custom":
-        rows = [{"x": x, "y": y, "weight": w} for (x, y), w in zip(
-            ss.base_config.data.centres or ((1.5, 1.5), (-1.5, -1.5)),
-            ss.base_config.data.weights or (1.0,) * max(len(ss.base_config.data.centres), 2))]
-        ss.custom_rows = st.data_editor(rows, num_rows="dynamic", key="custom_centres",
+        ss.custom_rows = st.data_editor(controls.custom_rows(ss.base_config), num_rows="dynamic",
+                                        key="custom_centres",
                                         column_config={"weight": st.column_config.NumberColumn(min_value=0.0)})
     std_options = sorted(set(controls.STD_OPTIONS) | {ss[controls.widget_key("data.std")]})
     st.select_slider("Std of each mode", std_options, key=controls.widget_key("data.std"))
@@ -133,9 +131,8 @@ for w in ss.pop("url_warnings", []):
     st.warning(w)
 
 try:
-    cfg: Config = controls.config_from_widgets(ss.base_config, dict(ss))
-    if cfg.data.layout == "custom":
-        cfg = controls.with_custom_centres(cfg, list(ss.get("custom_rows", [])))
+    rows = ss.get("custom_rows")
+    cfg: Config = controls.config_from_widgets(ss.base_config, dict(ss), list(rows) if rows is not None else None)
 except ValueError as e:
     st.warning(f"Setting ignored: {e}")
     cfg = ss.run.config if "run" in ss else ss.base_config

@@ -61,13 +61,30 @@ def widget_values(cfg: Config) -> dict[str, Any]:
     return out
 
 
-def config_from_widgets(base: Config, values: dict[str, Any]) -> Config:
-    """``base`` with every widget value applied, validated (raises ValueError)."""
+DEFAULT_CUSTOM_ROWS = [{"x": 1.5, "y": 1.5, "weight": 1.0}, {"x": -1.5, "y": -1.5, "weight": 1.0}]
+
+
+def custom_rows(cfg: Config) -> list[dict]:
+    """The custom-centres table for ``cfg`` (two clusters when it has none yet)."""
+    d = cfg.data
+    if not d.centres:
+        return [dict(r) for r in DEFAULT_CUSTOM_ROWS]
+    weights = d.weights or (1.0,) * len(d.centres)
+    return [{"x": x, "y": y, "weight": w} for (x, y), w in zip(d.centres, weights)]
+
+
+def config_from_widgets(base: Config, values: dict[str, Any], rows: list[dict] | None = None) -> Config:
+    """``base`` with every widget value (and, for the custom layout, the centres table) applied.
+
+    Raises ValueError with a one-line message when the result is not a valid configuration.
+    """
     cfg = base
     for key in WIDGET_KEYS:
         wk = widget_key(key)
         if wk in values:
             cfg = config_lib.override(cfg, key, values[wk])
+    if cfg.data.layout == "custom":
+        return with_custom_centres(cfg, rows if rows is not None else custom_rows(cfg))
     return config_lib.validate(cfg)
 
 

@@ -33,7 +33,8 @@ def config_from_query(params: Mapping[str, str]) -> tuple[str, Config, dict[str,
         name = presets.DEFAULT
     cfg = presets.get(name)
     view: dict[str, str] = {}
-    for key, value in params.items():
+    # the layout last: a custom layout is only valid once its centres are in
+    for key, value in sorted(params.items(), key=lambda kv: kv[0] == "data.layout"):
         if key == PRESET_KEY:
             continue
         if key in VIEW_KEYS:

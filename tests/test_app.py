@@ -130,3 +130,12 @@ def test_counterexample_tab_goes_one_phase_at_a_time():
     rec = at.session_state["sb"].records[0]
     assert rec.complete and rec.frozen_d_on_moved >= 0.9 and rec.jsd >= 0.3
     assert not at.exception
+
+
+def test_custom_centres_layout_builds_a_mixture_from_the_table():
+    at = start()
+    at.selectbox(key=controls.widget_key("data.layout")).set_value("custom").run()
+    assert not at.exception
+    run = at.session_state["run"]
+    assert run.config.data.layout == "custom" and run.mixture.num_modes == 2
+    assert at.query_params["data.layout"] == "custom"
