@@ -191,8 +191,8 @@ SLOW_SECONDS = 1.0
 def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray) -> dict:
     f = run.frame
     return plots.main_view(
-        extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys), surface=surface,
-        surface_label="D*(x)" if ss["view.dstar"] else "D(x)", real=np.asarray(run.eval_set.real), fake=fake,
+        extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, surface=surface,
+        surface_label="D*(x)" if ss["view.dstar"] else "D(x)", real=run.real, fake=fake,
         arrows=f.g_arrows if ss["view.arrows"] else None,
         manifold=f.manifold if ss["view.manifold"] and run.config.model.latent_dim == 2 else None,
         height=620, raster=True)
@@ -364,8 +364,7 @@ with tab_theory:
         "round, so away from the data and the samples its surface is an arbitrary extrapolation, the "
         "blind spots the generator can exploit. Where p_g = p_x, D★ = 1/2.")
     c1, c2 = st.columns(2)
-    common = dict(extent=run.extent, grid_x=np.asarray(run.grid.xs), grid_y=np.asarray(run.grid.ys),
-                  real=np.asarray(run.eval_set.real), fake=f.fake, height=460)
+    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, real=run.real, fake=f.fake, height=460)
     c1.plotly_chart(plots.main_view(surface=f.d_surface, surface_label="D(x)", title="learned D", **common),
                     key="theory_d")
     c2.plotly_chart(plots.main_view(surface=f.d_star, surface_label="D*(x)", title="optimal D*", **common),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import jax
 import numpy as np
@@ -19,26 +19,8 @@ import numpy as np
 from gan_viz import data as data_lib
 from gan_viz import metrics
 from gan_viz.config import Config, hyper_from, steps_per_round, validate
+from gan_viz.history import History
 from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
-
-
-@dataclass
-class History:
-    """Per-evaluation records of a run (host numpy lists)."""
-
-    steps: list[int] = field(default_factory=list)
-    occupancy: list[np.ndarray] = field(default_factory=list)
-    region: list[np.ndarray] = field(default_factory=list)
-    off_mode: list[float] = field(default_factory=list)
-    hq_fraction: list[float] = field(default_factory=list)
-    modes_captured: list[int] = field(default_factory=list)
-    reverse_kl: list[float] = field(default_factory=list)
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-
-    def hops(self) -> metrics.HopReport:
-        k = len(self.region[0]) if self.region else 0
-        return metrics.hop_events(np.asarray(self.region).reshape(-1, k))
 
 
 @dataclass
@@ -89,19 +71,11 @@ def train(
     ev: EvalSet = gan.eval_set(config.seed, mixture)
     grid = metrics.make_grid(data_lib.extent(mixture))
     state = gan.init(config.seed)
-    history = History()
+    history = History(max_points=10_000)
 
     def record(state: State, d_loss: float, g_loss: float) -> None:
         st = jax.device_get(gan.mode_stats(state, mixture, ev))
-        history.steps.append(int(state.step))
-        history.occupancy.append(np.asarray(st.occupancy))
-        history.region.append(np.asarray(st.region))
-        history.off_mode.append(float(st.off_mode))
-        history.hq_fraction.append(float(st.hq_fraction))
-        history.modes_captured.append(int(st.modes_captured))
-        history.reverse_kl.append(float(st.reverse_kl))
-        history.d_loss.append(d_loss)
-        history.g_loss.append(g_loss)
+        history.add(int(state.step), st, d_loss, g_loss, value=math.nan, jsd=math.nan)
 
     per_round = steps_per_round(config.train)
     total_rounds = -(-total // per_round)
@@ -125,7 +99,6 @@ def train(
     done = int(state.step)
     frame = jax.device_get(gan.evaluate(state, mixture, ev, grid, config.train.loss))
     wall = time.perf_counter() - t0
-    hops = history.hops()
     summary = {
         "preset_seed": config.seed,
         "steps": done,
@@ -139,7 +112,7 @@ def train(
         "value_at_equilibrium": -math.log(4.0),
         "d_real": float(frame.d_real),
         "d_fake": float(frame.d_fake),
-        "hop_events": len(hops.hops),
+        "hop_events": history.hop_count,
         "diverged": diverged,
         "wall_seconds": wall,
         "steps_per_second": done / train_seconds if train_seconds > 0 else None,

@@ -112,23 +112,38 @@ def collapsed_and_dominant(region: np.ndarray) -> tuple[bool, int]:
     return False, -1
 
 
+class HopTracker:
+    """The hop definition (module docstring) applied one evaluation at a time."""
+
+    def __init__(self) -> None:
+        self.dominant = -1  # dominant mode at the last collapsed evaluation that set it
+
+    def update(self, region: np.ndarray) -> tuple[bool, int, tuple[int, int] | None]:
+        """Feeds one evaluation's region shares; returns (collapsed, dominant, (from, to) or None)."""
+        row = np.asarray(region, dtype=np.float64)
+        collapsed, dom = collapsed_and_dominant(row)
+        hop = None
+        if collapsed:
+            prev = self.dominant
+            if prev >= 0 and dom != prev and row[prev] < HOP_RATIO * row[dom]:
+                hop = (prev, dom)
+                self.dominant = dom
+            elif prev < 0:
+                self.dominant = dom
+        return collapsed, dom, hop
+
+
 def hop_events(regions: np.ndarray) -> HopReport:
     """Applies the hop definition (module docstring) to a (T, K) history of region shares."""
     occ = np.asarray(regions, dtype=np.float64)
     collapsed = np.zeros(len(occ), bool)
     dominant = np.full(len(occ), -1, int)
     hops: list[tuple[int, int, int]] = []
-    prev = -1
+    tracker = HopTracker()
     for t, row in enumerate(occ):
-        c, dom = collapsed_and_dominant(row)
-        collapsed[t], dominant[t] = c, dom
-        if not c:
-            continue
-        if prev >= 0 and dom != prev and row[prev] < HOP_RATIO * row[dom]:
-            hops.append((t, prev, dom))
-            prev = dom
-        elif prev < 0:
-            prev = dom
+        collapsed[t], dominant[t], hop = tracker.update(row)
+        if hop is not None:
+            hops.append((t, *hop))
     return HopReport(collapsed, dominant, hops)
 
 

@@ -75,21 +75,6 @@ def png(rgb: np.ndarray) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
 
 
-def surface_png(surface: np.ndarray, factor: int = 4, contour: bool = True) -> str:
-    """A data URI of the surface (``surface[i, j]`` at x index i, y index j), y up, contour drawn.
-
-    Args:
-        surface: (nx, ny) values in [0, 1].
-        factor: upsampling factor, so the contour line is thin and the colours smooth.
-        contour: draw the 1/2 level as dark pixels.
-    """
-    img = upsample(np.asarray(surface, np.float32).T, factor)  # rows = y ascending
-    rgb = colorize(img)
-    if contour:
-        rgb[level_mask(img)] = CONTOUR_RGB
-    return "data:image/png;base64," + base64.b64encode(png(rgb[::-1])).decode("ascii")  # PNG rows go down
-
-
 REAL_RGB = (0x1F, 0x5F, 0xBF)
 FAKE_RGB = (0xE8, 0x59, 0x0C)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import jax
 import numpy as np
@@ -17,82 +17,11 @@ import numpy as np
 from gan_viz import data as data_lib
 from gan_viz import metrics
 from gan_viz.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
+from gan_viz.history import History
 from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
-
-HISTORY_POINTS = 400  # charts keep at most this many points; older ones are thinned 2:1
 
 # Keys of TrainConfig that change without a reset (they travel in ``Hyper``).
 LIVE_TRAIN_KEYS = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema")
-
-
-@dataclass
-class History:
-    """Bounded per-frame records: when full, every other point is dropped (time stays uniform)."""
-
-    max_points: int = HISTORY_POINTS
-    step: list[int] = field(default_factory=list)
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-    value: list[float] = field(default_factory=list)
-    jsd: list[float] = field(default_factory=list)
-    hq_fraction: list[float] = field(default_factory=list)
-    modes_captured: list[int] = field(default_factory=list)
-    occupancy: list[list[float]] = field(default_factory=list)
-    region: list[list[float]] = field(default_factory=list)
-    off_mode: list[float] = field(default_factory=list)
-    stride: int = 1  # record one frame in ``stride`` (doubles each time the buffer thins)
-    hops: list[tuple[int, int, int]] = field(default_factory=list)  # (step, from mode, to mode)
-    hop_count: int = 0
-    _skipped: int = 0
-    _dominant: int = -1
-
-    _FIELDS = ("step", "d_loss", "g_loss", "value", "jsd", "hq_fraction", "modes_captured",
-               "occupancy", "region", "off_mode")
-
-    def add(self, step: int, modes: metrics.ModeStats, d_loss: float, g_loss: float,
-            value: float, jsd: float) -> None:
-        """Records one evaluation (host values); thins the buffer 2:1 when it is full.
-
-        Hops are detected on every evaluation, before any thinning, with the definition in
-        ``gan_viz.metrics``; ``hops`` keeps the newest ``max_points`` of them.
-        """
-        collapsed, dom = metrics.collapsed_and_dominant(np.asarray(modes.region))
-        if collapsed:
-            region = np.asarray(modes.region)
-            prev = self._dominant
-            if prev >= 0 and dom != prev and region[prev] < metrics.HOP_RATIO * region[dom]:
-                self.hops.append((int(step), prev, dom))
-                del self.hops[:-self.max_points]
-                self.hop_count += 1
-                self._dominant = dom
-            elif prev < 0:
-                self._dominant = dom
-        self._skipped += 1
-        if self._skipped < self.stride:
-            return
-        self._skipped = 0
-        self.step.append(int(step))
-        self.d_loss.append(d_loss)
-        self.g_loss.append(g_loss)
-        self.value.append(value)
-        self.jsd.append(jsd)
-        self.hq_fraction.append(float(modes.hq_fraction))
-        self.modes_captured.append(int(modes.modes_captured))
-        self.occupancy.append(np.asarray(modes.occupancy).tolist())
-        self.region.append(np.asarray(modes.region).tolist())
-        self.off_mode.append(float(modes.off_mode))
-        if len(self.step) > self.max_points:
-            for name in self._FIELDS:
-                setattr(self, name, getattr(self, name)[::2])
-            self.stride *= 2
-
-    def update_last(self, value: float, jsd: float) -> None:
-        """Fills in the full-evaluation numbers of the newest record."""
-        if self.step:
-            self.value[-1], self.jsd[-1] = value, jsd
-
-    def __len__(self) -> int:
-        return len(self.step)
 
 
 class RateMeter:
@@ -135,6 +64,9 @@ class LiveRun:
         self.extent = data_lib.extent(self.mixture)
         self.grid = metrics.make_grid(self.extent, grid_res)
         self.eval_set: EvalSet = self.gan.eval_set(config.seed, self.mixture)
+        # host copies of what every frame draws, made once
+        self.real = np.asarray(self.eval_set.real)
+        self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
         self.state: State = self.gan.init(config.seed)
         self.hyper: Hyper = hyper_from(config.train)
         self.history = History()
@@ -142,7 +74,6 @@ class LiveRun:
         self.message = ""
         self.frame: Frame | None = None
         self._last_losses = (math.nan, math.nan)
-        self.steps_per_s = 0.0
         self.refresh()
 
     # -- controls ------------------------------------------------------------------------------
@@ -175,12 +106,8 @@ class LiveRun:
         if k_g is not None:
             hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
         before = int(self.state.step)
-        t = time.perf_counter()
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
         done = int(self.state.step) - before
-        dt = time.perf_counter() - t
-        if dt > 0 and done:
-            self.steps_per_s = done / dt
         if info.rounds:
             self._last_losses = (_nanmean(info.d_loss), _nanmean(info.g_loss))
         if info.diverged:

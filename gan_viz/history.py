@@ -1,0 +1,79 @@
+"""Bounded history of a run's evaluations, with hops counted before any thinning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gan_viz import metrics
+
+HISTORY_POINTS = 400  # at most this many records are kept; older ones are thinned 2:1
+
+
+@dataclass
+class History:
+    """Bounded per-evaluation records: when full, every other point is dropped (time stays uniform).
+
+    Used by the live app (one record per frame) and by ``experiment.train`` (one per
+    ``eval_every`` steps). ``value`` and ``jsd`` may be NaN where only mode statistics were taken.
+    """
+
+    max_points: int = HISTORY_POINTS
+    step: list[int] = field(default_factory=list)
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    jsd: list[float] = field(default_factory=list)
+    hq_fraction: list[float] = field(default_factory=list)
+    modes_captured: list[int] = field(default_factory=list)
+    occupancy: list[list[float]] = field(default_factory=list)
+    region: list[list[float]] = field(default_factory=list)
+    off_mode: list[float] = field(default_factory=list)
+    stride: int = 1  # record one frame in ``stride`` (doubles each time the buffer thins)
+    hops: list[tuple[int, int, int]] = field(default_factory=list)  # (step, from mode, to mode)
+    hop_count: int = 0
+    _skipped: int = 0
+    _tracker: metrics.HopTracker = field(default_factory=metrics.HopTracker)
+
+    _FIELDS = ("step", "d_loss", "g_loss", "value", "jsd", "hq_fraction", "modes_captured",
+               "occupancy", "region", "off_mode")
+
+    def add(self, step: int, modes: metrics.ModeStats, d_loss: float, g_loss: float,
+            value: float, jsd: float) -> None:
+        """Records one evaluation (host values); thins the buffer 2:1 when it is full.
+
+        Hops are detected on every evaluation, before any thinning, with the definition in
+        ``gan_viz.metrics``; ``hops`` keeps the newest ``max_points`` of them.
+        """
+        _, _, hop = self._tracker.update(modes.region)
+        if hop is not None:
+            self.hops.append((int(step), *hop))
+            del self.hops[:-self.max_points]
+            self.hop_count += 1
+        self._skipped += 1
+        if self._skipped < self.stride:
+            return
+        self._skipped = 0
+        self.step.append(int(step))
+        self.d_loss.append(d_loss)
+        self.g_loss.append(g_loss)
+        self.value.append(value)
+        self.jsd.append(jsd)
+        self.hq_fraction.append(float(modes.hq_fraction))
+        self.modes_captured.append(int(modes.modes_captured))
+        self.occupancy.append(np.asarray(modes.occupancy).tolist())
+        self.region.append(np.asarray(modes.region).tolist())
+        self.off_mode.append(float(modes.off_mode))
+        if len(self.step) > self.max_points:
+            for name in self._FIELDS:
+                setattr(self, name, getattr(self, name)[::2])
+            self.stride *= 2
+
+    def update_last(self, value: float, jsd: float) -> None:
+        """Fills in the full-evaluation numbers of the newest record."""
+        if self.step:
+            self.value[-1], self.jsd[-1] = value, jsd
+
+    def __len__(self) -> int:
+        return len(self.step)
