@@ -2,7 +2,7 @@
 
 The public API, for notebooks and for the app::
 
-    from gan_viz import presets, experiment
+    from gan_viz.lab import presets, experiment
     result = experiment.train(presets.get("ring8-hopping", seed=1))
     print(result.summary)
 
@@ -10,11 +10,12 @@ Lower level: ``make_gan(config)`` gives the compiled ``GAN`` (``init``, ``run``,
 ``evaluate``); ``hyper_from(config.train)`` gives the run-time hyperparameters.
 """
 
-from gan_viz import _xla  # noqa: F401, I001  (must run before JAX compiles anything)
-from gan_viz import data, losses, metrics, presets
-from gan_viz.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, hyper_from
-from gan_viz.experiment import Result, train
-from gan_viz.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
+from gan_viz.core import _xla  # noqa: F401, I001  (must run before JAX compiles anything)
+from gan_viz.core import data, losses, metrics
+from gan_viz.lab import presets
+from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, hyper_from
+from gan_viz.lab.experiment import Result, train
+from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 
 __all__ = [
     "Config",

@@ -1,13 +1,13 @@
 """The app's logic through Streamlit's AppTest (no browser): presets, buttons, live sliders, URLs."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_viz import controls
+from gan_viz.cli.launch import app_path
+from gan_viz.ui import controls
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(app_path())
 
 
 def start(query: dict | None = None) -> AppTest:

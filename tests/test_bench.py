@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from gan_viz import bench, cli
+from gan_viz import cli
+from gan_viz.cli import bench
 
 
 def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):

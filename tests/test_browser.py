@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_viz import launch
+from gan_viz.cli import launch
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 

@@ -5,7 +5,8 @@ import sys
 import numpy as np
 import pytest
 
-from gan_viz import cli, config
+from gan_viz import cli
+from gan_viz.core import config
 
 
 def run_cli(capsys, *argv):
@@ -64,7 +65,8 @@ def test_bad_input_exits_nonzero_with_one_line(capsys, argv, fragment):
 def test_evaluate_scores_external_samples(tmp_path, capsys):
     import jax
 
-    from gan_viz import data, presets
+    from gan_viz.core import data
+    from gan_viz.lab import presets
 
     mix = presets.get("ring8-healthy").data.mixture()
     x = np.asarray(data.sample(mix, jax.random.PRNGKey(0), 2500))

@@ -1,7 +1,7 @@
 import pytest
 
-from gan_viz import config
-from gan_viz.config import Config
+from gan_viz.core import config
+from gan_viz.core.config import Config
 
 
 def test_round_trip_through_a_dict():

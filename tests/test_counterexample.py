@@ -7,8 +7,10 @@ import jax
 import numpy as np
 import pytest
 
-from gan_viz import cli, counterexample, presets, storyboard
-from gan_viz.counterexample import RoundRecord
+from gan_viz import cli
+from gan_viz.lab import counterexample, presets
+from gan_viz.lab.counterexample import RoundRecord
+from gan_viz.ui import storyboard
 
 SEEDS = range(10)
 KEYS = {"round", "frozen_d_on_moved", "d_accuracy", "jsd", "moved_distance"}

@@ -3,7 +3,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gan_viz import data
+from gan_viz.core import data
 
 
 def test_ring_centres_lie_on_the_circle():

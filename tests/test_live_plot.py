@@ -1,4 +1,4 @@
-"""Unit tests for gan_viz.live_plot (Python side only, no browser)."""
+"""Unit tests for gan_viz.ui.live_plot (Python side only, no browser)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from gan_viz.live_plot import _assets, encode_array, figure_to_dict
+from gan_viz.ui.live_plot import _assets, encode_array, figure_to_dict
 
 
 def _decode(spec: dict) -> np.ndarray:
@@ -202,7 +202,7 @@ def test_ensure_asset_dir_falls_back_when_cache_root_unwritable(tmp_path, monkey
 
 
 def test_live_plot_passes_compact_args_to_component(monkeypatch):
-    import gan_viz.live_plot as lp
+    import gan_viz.ui.live_plot as lp
 
     calls = []
     monkeypatch.setattr(lp, "_get_component", lambda: lambda **kw: calls.append(kw))
@@ -223,7 +223,7 @@ def test_live_plot_passes_compact_args_to_component(monkeypatch):
 
 
 def test_live_plot_passes_none_figures_through(monkeypatch):
-    import gan_viz.live_plot as lp
+    import gan_viz.ui.live_plot as lp
 
     calls = []
     monkeypatch.setattr(lp, "_get_component", lambda: lambda **kw: calls.append(kw))

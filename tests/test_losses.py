@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gan_viz import losses
+from gan_viz.core import losses
 
 
 def test_value_at_d_one_half_is_minus_log_4():

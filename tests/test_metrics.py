@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gan_viz import data, metrics
+from gan_viz.core import data, metrics
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,15 @@ import math
 import numpy as np
 import pytest
 
-from gan_viz import experiment, losses, presets
-from gan_viz.train import make_gan
+from gan_viz.core import losses
+from gan_viz.core.train import make_gan
+from gan_viz.lab import experiment, presets
 
 SEEDS = range(5)
 
 
 def test_every_preset_is_valid_and_documented():
-    from gan_viz.config import validate
+    from gan_viz.core.config import validate
 
     for name in presets.names():
         validate(presets.get(name))

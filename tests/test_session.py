@@ -4,9 +4,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gan_viz import metrics, presets
-from gan_viz.config import Config, ModelConfig, TrainConfig
-from gan_viz.session import History, LiveRun, RateMeter, needs_reset
+from gan_viz.core import metrics
+from gan_viz.core.config import Config, ModelConfig, TrainConfig
+from gan_viz.lab import presets
+from gan_viz.ui.session import History, LiveRun, RateMeter, needs_reset
 
 SMALL = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 

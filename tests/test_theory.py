@@ -4,7 +4,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gan_viz import data, theory
+from gan_viz.core import data
+from gan_viz.lab import theory
 
 
 def test_alignment_of_arrows_toward_and_away_from_the_data():

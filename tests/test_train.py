@@ -3,9 +3,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gan_viz import data, metrics
-from gan_viz.config import Config, ModelConfig, TrainConfig, hyper_from
-from gan_viz.train import GAN, make_gan
+from gan_viz.core import data, metrics
+from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.train import GAN, make_gan
 
 SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
 

@@ -1,6 +1,7 @@
 from dataclasses import replace
 
-from gan_viz import presets, urlstate
+from gan_viz.lab import presets
+from gan_viz.ui import urlstate
 
 
 def test_round_trip_of_a_changed_scene():

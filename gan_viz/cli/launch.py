@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
@@ -20,12 +21,8 @@ CHROMIUM_FLAGS = [
 
 
 def app_path() -> Path:
-    """The app script, app.py at the top of the checkout (the README installs it editable)."""
-    repo_app = Path(__file__).resolve().parents[1] / "app.py"
-    if not repo_app.is_file():
-        raise FileNotFoundError(f"app.py not found next to the gan_viz package ({repo_app}); "
-                                "install from a checkout with `pip install -e .`")
-    return repo_app
+    """The app script inside the installed package (``gan_viz/ui/app.py``), editable or not."""
+    return Path(str(resources.files("gan_viz.ui").joinpath("app.py")))
 
 
 def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:

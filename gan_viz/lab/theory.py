@@ -18,10 +18,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz import losses, metrics
-from gan_viz.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
-from gan_viz.data import Mixture
-from gan_viz.train import Frame, make_gan
+from gan_viz.core import losses, metrics
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.data import Mixture
+from gan_viz.core.train import Frame, make_gan
 
 
 def alignment(points: np.ndarray, arrows: np.ndarray, mixture: Mixture) -> float:

@@ -49,9 +49,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz import losses, metrics, models, presets
-from gan_viz.config import Config, Hyper, hyper_from, validate
-from gan_viz.train import GAN, EvalSet, State, make_gan
+from gan_viz.core import losses, metrics, models
+from gan_viz.core.config import Config, Hyper, hyper_from, validate
+from gan_viz.core.train import GAN, EvalSet, State, make_gan
+from gan_viz.lab import presets
 
 MAX_ROUNDS = 20
 FOOLED = 0.9  # mean D_t on the moved samples at or above this: the frozen classifier is fooled
@@ -258,7 +259,7 @@ def run_storyboard(seed: int = 0, rounds: int = 3, config: Config | None = None,
 
 def figure(sb: Storyboard, **kwargs):
     """The storyboard's plotly figure (see ``storyboard.figure`` for the options)."""
-    from gan_viz import storyboard
+    from gan_viz.ui import storyboard
 
     return storyboard.figure(sb.records, sb.real, sb.xs, sb.ys, fake=sb.fake, **kwargs)
 

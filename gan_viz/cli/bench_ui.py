@@ -19,7 +19,7 @@ import re
 import time
 from pathlib import Path
 
-from gan_viz import launch
+from gan_viz.cli import launch
 
 IFRAME = "iframe[title*='live_plot']"
 

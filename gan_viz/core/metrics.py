@@ -49,7 +49,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.data import Mixture, log_density
+from gan_viz.core.data import Mixture, log_density
 
 HQ_RADIUS = 3.0  # Mahalanobis distance below which a sample is high quality
 COLLAPSE_MASS = 0.8  # share of HQ samples that must sit in few modes for "collapsed"

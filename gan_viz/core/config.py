@@ -21,9 +21,9 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from gan_viz import data as data_lib
-from gan_viz.losses import LOSSES, loss_index
-from gan_viz.models import ACTIVATIONS, NOISE
+from gan_viz.core import data as data_lib
+from gan_viz.core.losses import LOSSES, loss_index
+from gan_viz.core.models import ACTIVATIONS, NOISE
 
 LAYOUTS = ("ring", "grid", "single", "custom")
 OPTIMIZERS = ("adam", "sgd")

@@ -9,8 +9,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from gan_viz import config as config_lib
-from gan_viz.config import Config
+from gan_viz.core import config as config_lib
+from gan_viz.core.config import Config
 
 LR_OPTIONS = sorted({round(m * 10.0**e, 10) for e in range(-5, 0) for m in (1, 2, 3, 5)} | {1.0})
 K_OPTIONS = list(range(0, 51))

@@ -27,9 +27,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from gan_viz import losses, metrics, models
-from gan_viz.config import Config, Hyper, ModelConfig
-from gan_viz.data import Mixture, sample
+from gan_viz.core import losses, metrics, models
+from gan_viz.core.config import Config, Hyper, ModelConfig
+from gan_viz.core.data import Mixture, sample
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
 

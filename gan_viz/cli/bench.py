@@ -21,9 +21,9 @@ from dataclasses import replace
 import jax
 import jax.numpy as jnp
 
-from gan_viz import presets
-from gan_viz.config import Config, ModelConfig, hyper_from, steps_per_round
-from gan_viz.train import make_gan
+from gan_viz.core.config import Config, ModelConfig, hyper_from, steps_per_round
+from gan_viz.core.train import make_gan
+from gan_viz.lab import presets
 
 
 def model_sizes() -> list[tuple[str, Config]]:
@@ -136,9 +136,10 @@ def recompiles_on_hyperparameter_change(cfg: Config) -> int:
 _PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
-from gan_viz import compilation_cache, presets
-from gan_viz.config import hyper_from
-from gan_viz.train import make_gan
+from gan_viz.core import compilation_cache
+from gan_viz.lab import presets
+from gan_viz.core.config import hyper_from
+from gan_viz.core.train import make_gan
 compilation_cache.enable(sys.argv[1])
 cfg = presets.get(presets.DEFAULT)
 gan = make_gan(cfg)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from gan_viz import data as data_lib
-from gan_viz import metrics
-from gan_viz.config import Config, hyper_from, steps_per_round, validate
-from gan_viz.history import History
-from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
+from gan_viz.core import data as data_lib
+from gan_viz.core import metrics
+from gan_viz.core.config import Config, hyper_from, steps_per_round, validate
+from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
+from gan_viz.lab.history import History
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gan_viz import metrics
+from gan_viz.core import metrics
 
 HISTORY_POINTS = 400  # at most this many records are kept; older ones are thinned 2:1
 
@@ -44,7 +44,7 @@ class History:
         """Records one evaluation (host values); thins the buffer 2:1 when it is full.
 
         Hops are detected on every evaluation, before any thinning, with the definition in
-        ``gan_viz.metrics``; ``hops`` keeps the newest ``max_points`` of them.
+        ``gan_viz.core.metrics``; ``hops`` keeps the newest ``max_points`` of them.
         """
         _, _, hop = self._tracker.update(modes.region)
         if hop is not None:

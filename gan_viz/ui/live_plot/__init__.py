@@ -26,7 +26,7 @@ package's ``pyproject.toml`` manifest gets its files served by URL, and
 inlining the 4.8 MB plotly.js bundle is not an option. With v1, the iframe
 loads ``index.html`` and plotly.js once; afterwards each update only ships the
 JSON arguments, over the app's websocket. Streamlit v1 serves one directory
-and rejects symlinks that leave it, so :mod:`gan_viz.live_plot._assets` copies
+and rejects symlinks that leave it, so :mod:`gan_viz.ui.live_plot._assets` copies
 ``index.html`` plus ``plotly/package_data/plotly.min.js`` from the installed
 ``plotly`` package into a versioned per-user cache directory (no CDN, nothing
 written into site-packages, works for editable and regular installs as long as
@@ -188,7 +188,7 @@ def _get_component() -> Any:
     if _component is None:
         import streamlit.components.v1 as components
 
-        from gan_viz.live_plot._assets import ensure_asset_dir
+        from gan_viz.ui.live_plot._assets import ensure_asset_dir
 
         _component = components.declare_component(COMPONENT_NAME, path=str(ensure_asset_dir()))
     return _component

@@ -62,8 +62,8 @@ class _Progress:
 
 
 def _config_from(args) -> Any:
-    from gan_viz import config as config_lib
-    from gan_viz import presets
+    from gan_viz.core import config as config_lib
+    from gan_viz.lab import presets
 
     try:
         cfg = presets.get(args.preset)
@@ -80,7 +80,7 @@ def _config_from(args) -> Any:
 
 
 def cmd_presets(args) -> None:
-    from gan_viz import presets
+    from gan_viz.lab import presets
 
     rows = [{"name": p.name, "description": p.summary} for p in presets.PRESETS.values()]
     width = max(len(r["name"]) for r in rows)
@@ -88,7 +88,7 @@ def cmd_presets(args) -> None:
 
 
 def cmd_config(args) -> None:
-    from gan_viz import config as config_lib
+    from gan_viz.core import config as config_lib
 
     cfg = _config_from(args)
     d = config_lib.to_dict(cfg)
@@ -125,7 +125,7 @@ def _summary_text(s: dict) -> str:
 
 
 def cmd_train(args) -> None:
-    from gan_viz import experiment
+    from gan_viz.lab import experiment
 
     cfg = _config_from(args)
     result = experiment.train(cfg, progress=_Progress("training", not args.json))
@@ -171,7 +171,7 @@ def _is_number(s: str) -> bool:
 
 
 def cmd_evaluate(args) -> None:
-    from gan_viz import evaluate
+    from gan_viz.lab import evaluate
 
     cfg = _config_from(args)
     x = load_samples(args.samples)
@@ -182,14 +182,14 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_bench(args) -> None:
-    from gan_viz import bench
+    from gan_viz.cli import bench
 
     report = bench.run(quick=args.quick, progress=None if args.json else print)
     _emit(_clean(report), args.json, bench.format_report)
 
 
 def cmd_counterexample(args) -> None:
-    from gan_viz import counterexample
+    from gan_viz.lab import counterexample
 
     try:
         report = counterexample.run_storyboard(seed=args.seed, rounds=args.rounds)
@@ -199,14 +199,14 @@ def cmd_counterexample(args) -> None:
 
 
 def cmd_bench_ui(args) -> None:
-    from gan_viz import bench_ui
+    from gan_viz.cli import bench_ui
 
     report = bench_ui.run(seconds=args.seconds, sessions=args.sessions)
     _emit(_clean(report), args.json, bench_ui.format_report)
 
 
 def cmd_app(args) -> None:
-    from gan_viz import launch
+    from gan_viz.cli import launch
 
     sys.exit(launch.run_app(port=args.port, extra=args.streamlit_args))
 

@@ -14,11 +14,11 @@ from dataclasses import replace
 import jax
 import numpy as np
 
-from gan_viz import data as data_lib
-from gan_viz import metrics
-from gan_viz.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
-from gan_viz.history import History
-from gan_viz.train import GAN, EvalSet, Frame, State, make_gan
+from gan_viz.core import data as data_lib
+from gan_viz.core import metrics
+from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
+from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
+from gan_viz.lab.history import History
 
 # Keys of TrainConfig that change without a reset (they travel in ``Hyper``).
 LIVE_TRAIN_KEYS = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from gan_viz import data as data_lib
-from gan_viz import metrics
-from gan_viz.data import Mixture
+from gan_viz.core import data as data_lib
+from gan_viz.core import metrics
+from gan_viz.core.data import Mixture
 
 
 def score_samples(samples: np.ndarray, mixture: Mixture) -> dict:
-    """Mode metrics and smoothed JSD of (n, 2) samples; see ``gan_viz.metrics`` for definitions.
+    """Mode metrics and smoothed JSD of (n, 2) samples; see ``gan_viz.core.metrics`` for definitions.
 
     The mode metrics in the literature use 2,500 samples; other counts are scored as given.
     """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from gan_viz.config import Config, DataConfig, ModelConfig, TrainConfig
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gan_viz import raster as raster_lib
+from gan_viz.ui import raster as raster_lib
 
 REAL = "#1f5fbf"
 FAKE = "#e8590c"
@@ -83,7 +83,7 @@ def main_view(
         manifold: optional (2, L, P, 2) image of a latent grid.
         centres: optional (K, 2) mode centres, drawn as small crosses.
         raster: draw surface, contour and samples as one PNG image behind the axes (see
-            ``gan_viz.raster``) instead of heatmap, contour and WebGL scatter traces: in a
+            ``gan_viz.ui.raster``) instead of heatmap, contour and WebGL scatter traces: in a
             software-rendered browser that redraws in ~6 ms instead of ~30 ms, which is what
             the live view needs.
     """
@@ -93,7 +93,7 @@ def main_view(
     real, fake = np.asarray(real), np.asarray(fake)
     images = []
     if raster:
-        # One image carries the surface, its contour and the samples (see gan_viz.raster).
+        # One image carries the surface, its contour and the samples (see gan_viz.ui.raster).
         images.append(dict(source=raster_lib.scene_png(surface, extent, real[:REAL_POINTS], fake[:MAX_POINTS]),
                            xref="x", yref="y", layer="below", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                            sizing="stretch"))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from gan_viz import config as config_lib
-from gan_viz import presets
-from gan_viz.config import Config
+from gan_viz.core import config as config_lib
+from gan_viz.core.config import Config
+from gan_viz.lab import presets
 
 PRESET_KEY = "preset"
 VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.steps_per_frame")

@@ -1,0 +1,8 @@
+"""The pure JAX core: mixtures, networks, losses, the jitted trainer and every metric.
+
+Nothing here knows about presets, the app or the command line. ``train`` is the only module
+that calls ``jax.jit``; ``config`` describes a run (shapes that compile, and the run-time
+``Hyper`` arrays that never do).
+"""
+
+from gan_viz.core import _xla  # noqa: F401  (sets XLA flags before JAX compiles anything)

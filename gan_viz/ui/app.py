@@ -1,0 +1,125 @@
+"""The live app: session state, the header's buttons and the page layout. Widgets live in
+``sidebar``, each tab in ``pages``, every computation in ``gan_viz.lab`` and ``gan_viz.core``.
+
+Start it with ``gan-viz app`` (any directory) or ``streamlit run app.py`` from a checkout.
+Streamlit runs this file as ``__main__`` on every interaction; ``main`` draws the page.
+"""
+
+from __future__ import annotations
+
+import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
+import streamlit as st
+
+from gan_viz.core import compilation_cache
+from gan_viz.core.config import Config
+from gan_viz.ui import controls, sidebar, urlstate
+from gan_viz.ui.pages import counterexample as counterexample_page
+from gan_viz.ui.pages import live as live_page
+from gan_viz.ui.pages import theory as theory_page
+from gan_viz.ui.session import LiveRun, RateMeter, needs_reset
+
+LIVE_GRID = 64  # decision-surface cells per axis in the live view
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_compilation_note() -> dict:
+    """Process-wide: which shapes have been compiled already (the compiled code itself is
+    shared through ``gan_viz.core.train.make_gan``'s cache)."""
+    return {"compiled": set()}
+
+
+def _first_visit() -> None:
+    """Session state for a new browser session, from the URL."""
+    ss = st.session_state
+    name, cfg, view, warnings = urlstate.config_from_query(dict(st.query_params))
+    ss.preset = name
+    ss.url_warnings = warnings
+    ss.update(controls.widget_values(cfg))
+    ss.base_config = cfg
+    ss.playing = False
+    ss.frames = 0
+    ss.fps = RateMeter()
+    ss.sps = RateMeter()
+    ss["view.arrows"] = view.get("view.arrows", "false") == "true"
+    ss["view.manifold"] = view.get("view.manifold", "false") == "true"
+    ss["view.dstar"] = view.get("view.dstar", "false") == "true"
+    try:
+        spf = int(view.get("view.steps_per_frame", 120))
+        if spf not in controls.STEPS_PER_FRAME + [120]:
+            raise ValueError
+    except ValueError:
+        ss.url_warnings.append("Ignored URL parameter view.steps_per_frame: not one of the slider's values.")
+        spf = 120
+    ss["view.steps_per_frame"] = spf
+
+
+def _current_run(values: sidebar.SidebarValues) -> LiveRun:
+    """The session's run, reset only when shapes, data or seed changed; live settings applied."""
+    ss = st.session_state
+    try:
+        cfg: Config = controls.config_from_widgets(ss.base_config, values.widgets, values.custom_rows)
+    except ValueError as e:
+        st.warning(f"Setting ignored: {e}")
+        cfg = ss.run.config if "run" in ss else ss.base_config
+    if "run" not in ss or needs_reset(ss.run.config, cfg):
+        shapes = cfg.static_key()
+        note = _shared_compilation_note()
+        msg = ("Compiling the training step for these shapes (a few seconds, once per shape)..."
+               if shapes not in note["compiled"] else "Starting a new run...")
+        with st.spinner(msg):
+            ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
+            ss.run.warm_up()
+        note["compiled"].add(shapes)
+    else:
+        ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False))
+    return ss.run
+
+
+def _buttons(run: LiveRun) -> None:
+    ss = st.session_state
+    b = st.columns([1.2, 1, 1, 1, 1, 1.4, 3])
+    if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
+                   disabled=run.diverged):
+        ss.playing = not ss.playing
+        ss.fps.reset()
+        ss.sps.reset()
+        st.rerun()
+    if b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True):
+        run.advance(1)
+    if b[2].button("Step D", key="step_d", help="one discriminator step", use_container_width=True):
+        run.advance(1, k_d=1, k_g=0)
+    if b[3].button("Step G", key="step_g", help="one generator step", use_container_width=True):
+        run.advance(1, k_d=0, k_g=1)
+    if b[4].button("Reset", key="reset", use_container_width=True):
+        ss.run = LiveRun(run.config, grid_res=LIVE_GRID)
+        ss.playing = False
+        ss.frames = 0
+        st.rerun()
+    b[5].toggle("Freeze D", key="freeze_d", help="k_D = 0 while on: the generator plays against a fixed classifier")
+
+
+def main() -> None:
+    st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
+    compilation_cache.enable()
+    ss = st.session_state
+    if "preset" not in ss:
+        _first_visit()
+    values = sidebar.render(urlstate.VIEW_KEYS)
+    for w in ss.pop("url_warnings", []):
+        st.warning(w)
+    run = _current_run(values)
+    st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
+
+    st.markdown("### gan_viz: watch a GAN chase the data")
+    _buttons(run)
+    tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
+    with tab_live:
+        live_page.render(values.view)
+    with tab_story:
+        counterexample_page.render()
+    with tab_theory:
+        theory_page.render(ss.run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The Counter-example page: the lecture's frozen-classifier storyboard, one phase at a time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_viz.lab import counterexample
+from gan_viz.ui import plots
+from gan_viz.ui.pages import prose
+
+
+@st.cache_data(show_spinner="Training the remedy: D and G together ...", max_entries=8)
+def contrast(seed: int) -> counterexample.Contrast:
+    return counterexample.run_contrast(seed=seed, steps=400, every=20)
+
+
+def _act(action: str, seed: int) -> None:
+    """Button callback: runs before the page is drawn, so no button's state is ever stale."""
+    ss = st.session_state
+    if action == "train":
+        ss.sb = counterexample.train_classifier(ss.sb)
+    elif action == "move":
+        ss.sb = counterexample.move_generator(ss.sb)
+    elif action == "play":
+        ss.sb = counterexample.run_storyboard(seed=seed, rounds=3)
+    elif action == "restart":
+        ss.sb = counterexample.start(seed=seed)
+        ss.pop("show_contrast", None)
+    elif action == "contrast":
+        ss.show_contrast = True
+
+
+def render() -> None:
+    ss = st.session_state
+    text = prose("counterexample")
+    st.markdown(text["intro"])
+    c = st.columns([1, 1.3, 1.3, 1.1, 1, 2])
+    seed = int(c[0].number_input("Seed", 0, 2**31 - 1, value=0, step=1, key="sb_seed"))
+    if "sb" not in ss or ss.sb.seed != seed:
+        ss.sb = counterexample.start(seed=seed)
+        ss.pop("show_contrast", None)
+
+    phase = ss.sb.next_phase
+    buttons = dict(on_click=_act, use_container_width=True)
+    c[1].button("Train classifier", key="sb_train", args=("train", seed), **buttons,
+                disabled=phase != "train_classifier" or len(ss.sb.records) >= counterexample.MAX_ROUNDS)
+    c[2].button("Move generator", key="sb_move", args=("move", seed), **buttons, disabled=phase != "move_generator")
+    c[3].button("Play 3 rounds", key="sb_play", args=("play", seed), **buttons)
+    c[4].button("Restart", key="sb_restart", args=("restart", seed), **buttons)
+    c[5].button("Remedy: train D and G together", key="sb_contrast", args=("contrast", seed), **buttons)
+    sb = ss.sb
+    t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
+    st.markdown(text[sb.next_phase].replace("{t}", str(t)))
+    story = counterexample.figure(sb, max_panels=3)
+    # the figure is sized for slides (3 x 520 px); in the page it takes the column's width
+    story.update_layout(width=None, font_size=15).update_annotations(font_size=17)
+    st.plotly_chart(story, key="storyboard_fig")
+    done = [r for r in sb.records if r.complete]
+    if done:
+        st.markdown(text["table"].format(std=sb.data_std))
+        st.dataframe([{
+            "round": r.round, "mean D_t on moved samples": round(r.frozen_d_on_moved, 3),
+            "D_t accuracy (real vs moved)": f"{100 * r.d_accuracy:.0f} %",
+            "JSD(p_x || p_theta) after move": round(r.jsd, 3),
+            "moved (data std)": round(r.moved_distance / sb.data_std, 1)} for r in done],
+            hide_index=True)
+    if ss.get("show_contrast"):
+        ct = contrast(seed)
+        st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.steps[-1])))
+        st.plotly_chart(plots.contrast_chart(ct.steps, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")

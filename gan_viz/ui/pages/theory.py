@@ -1,0 +1,57 @@
+"""The Theory page: D* beside D, V(D, G) against C(G), vanishing gradients, the k_D scene."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gan_viz.lab import theory
+from gan_viz.ui import plots
+from gan_viz.ui.pages import prose
+from gan_viz.ui.session import LiveRun
+
+
+@st.cache_data(show_spinner="Training a fresh D for each k ...", max_entries=4)
+def k_d_scene() -> theory.KdScene:
+    return theory.k_d_scene(theory.KD_SCENE, theory.KD_VALUES)
+
+
+def render(run: LiveRun) -> None:
+    text = prose("theory")
+    f = run.frame
+    st.markdown(text["dstar_title"])
+    st.markdown(text["dstar"])
+    c1, c2 = st.columns(2)
+    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, real=run.real, fake=f.fake, height=460)
+    c1.plotly_chart(plots.main_view(surface=f.d_surface, surface_label="D(x)", title="learned D", **common),
+                    key="theory_d")
+    c2.plotly_chart(plots.main_view(surface=f.d_star, surface_label="D*(x)", title="optimal D*", **common),
+                    key="theory_dstar")
+
+    st.markdown(text["value_title"])
+    h = run.history
+    c_of_g = float(theory.c_of_g_from_jsd(float(f.jsd)))
+    st.markdown(text["value"].format(value=float(f.value), c_of_g=c_of_g, gap=float(f.value) - c_of_g))
+    st.plotly_chart(plots.value_vs_jsd(h.step, h.value, h.jsd), key="theory_cofg")
+
+    st.markdown(text["gradients_title"])
+    norms = np.asarray(f.g_grad_norms)
+    st.markdown(text["gradients"].format(d_fake=float(f.d_fake), minimax=norms[0], ns=norms[1],
+                                         ratio=norms[1] / max(norms[0], 1e-30)))
+    labels = [theory.LOSS_LABELS[n] for n in ("minimax", "non_saturating", "least_squares")]
+    st.plotly_chart(plots.gradient_norms(labels, norms), key="theory_norms")
+
+    st.markdown(text["kd_title"])
+    st.markdown(text["kd"])
+    scene = k_d_scene()
+    k_sel = st.select_slider("k_D (discriminator steps)", theory.KD_VALUES, value=30, key="kd_choice")
+    p = next(q for q in scene.points if q.k_d == k_sel)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(plots.main_view(extent=scene.extent, grid_x=scene.grid_x, grid_y=scene.grid_y,
+                                    surface=p.frame.d_surface, real=scene.real, fake=p.frame.fake,
+                                    arrows=p.frame.g_arrows, height=460,
+                                    title=f"k_D = {k_sel}: alignment {p.alignment:.2f}, "
+                                          f"|grad| minimax {p.grad_norms[0]:.1e}"), key="theory_kd")
+    c2.plotly_chart(plots.k_d_curves([q.k_d for q in scene.points], [q.alignment for q in scene.points],
+                                     [q.grad_norms[0] for q in scene.points],
+                                     [q.grad_norms[1] for q in scene.points]), key="theory_kd_curve")
