@@ -13,7 +13,7 @@ Lower level: ``make_gan(config)`` gives the compiled ``GAN`` (``init``, ``run``,
 from gan_viz.core import _xla  # noqa: F401, I001  (must run before JAX compiles anything)
 from gan_viz.core import data, losses, metrics
 from gan_viz.lab import presets
-from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, ViewConfig, hyper_from
 from gan_viz.lab.experiment import Result, train
 from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 
@@ -29,6 +29,7 @@ __all__ = [
     "RunInfo",
     "State",
     "TrainConfig",
+    "ViewConfig",
     "data",
     "hyper_from",
     "losses",

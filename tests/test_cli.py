@@ -31,7 +31,7 @@ def test_config_shows_every_key(capsys):
     code, out, _ = run_cli(capsys, "config", "--preset", "grid25", "--json")
     d = json.loads(out)
     assert d["data"]["layout"] == "grid" and d["data"]["grid_n"] == 5
-    flat = ["seed"] + [f"{s}.{k}" for s in ("data", "model", "train") for k in d[s]]
+    flat = ["seed"] + [f"{s}.{k}" for s in ("data", "model", "train", "view") for k in d[s]]
     assert sorted(flat) == sorted(config.keys())
 
 

@@ -39,4 +39,4 @@ def test_every_key_is_listed():
     assert "train.lr_d" in keys and "data.layout" in keys and "seed" in keys
     for k in keys:
         section = k.split(".")[0]
-        assert section in ("seed", "data", "model", "train")
+        assert section in ("seed", "data", "model", "train", "view")

@@ -27,6 +27,7 @@ from gan_viz.core.models import ACTIVATIONS, NOISE
 
 LAYOUTS = ("ring", "grid", "single", "custom")
 OPTIMIZERS = ("adam", "sgd")
+SECTIONS = ("data", "model", "train", "view")  # the dotted-key sections of a Config
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,24 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class ViewConfig:
+    """How the app shows a run; never changes what is computed, so never resets it.
+
+    Attributes:
+        pace: training steps per second while the app plays (the speed control's default).
+    """
+
+    pace: float = 1000.0
+
+
+@dataclass(frozen=True)
 class Config:
-    """A whole run: data, networks, optimisation and the seed."""
+    """A whole run: data, networks, optimisation, how the app shows it, and the seed."""
 
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    view: ViewConfig = field(default_factory=ViewConfig)
     seed: int = 0
 
     def static_key(self) -> tuple:
@@ -201,6 +214,8 @@ def validate(cfg: Config) -> Config:
     need(0 <= t.g_ema < 1, f"train.g_ema must be in [0, 1), got {t.g_ema}")
     need(1 <= t.steps <= 10_000_000, f"train.steps must be in [1, 1e7], got {t.steps}")
     need(1 <= t.eval_every <= 1_000_000, f"train.eval_every must be >= 1, got {t.eval_every}")
+    pace = cfg.view.pace
+    need(math.isfinite(pace) and 1 <= pace <= 1_000_000, f"view.pace must be in [1, 1e6] steps/s, got {pace}")
     need(0 <= cfg.seed < 2**31, f"seed must be in [0, 2^31), got {cfg.seed}")
     return cfg
 
@@ -228,7 +243,7 @@ def keys(cfg: Config | None = None) -> list[str]:
     """Every dotted key that ``override`` accepts."""
     cfg = cfg or Config()
     out = ["seed"]
-    for section in ("data", "model", "train"):
+    for section in SECTIONS:
         out += [f"{section}.{f.name}" for f in dataclasses.fields(getattr(cfg, section))]
     return out
 
@@ -273,7 +288,7 @@ def override(cfg: Config, key: str, value: Any) -> Config:
     if key == "seed":
         return dataclasses.replace(cfg, seed=_coerce(cfg.seed, value, key))
     section, _, name = key.partition(".")
-    if section not in ("data", "model", "train") or not name:
+    if section not in SECTIONS or not name:
         raise ValueError(f"unknown config key {key!r}; see `gan-viz config --json` for all keys")
     sub = getattr(cfg, section)
     if name not in {f.name for f in dataclasses.fields(sub)}:

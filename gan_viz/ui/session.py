@@ -51,7 +51,7 @@ class RateMeter:
 def needs_reset(old: Config, new: Config) -> bool:
     """True when ``new`` cannot continue ``old``'s run (shapes, optimizer, data or seed changed)."""
     live = {k: getattr(new.train, k) for k in LIVE_TRAIN_KEYS + ("steps", "eval_every")}
-    return replace(new, train=replace(new.train, **{k: getattr(old.train, k) for k in live})) != old
+    return replace(new, train=replace(new.train, **{k: getattr(old.train, k) for k in live}), view=old.view) != old
 
 
 class LiveRun:
