@@ -40,3 +40,53 @@ def test_every_key_is_listed():
     for k in keys:
         section = k.split(".")[0]
         assert section in ("seed", "data", "model", "train", "view")
+
+
+def test_unknown_sections_and_non_objects_are_refused():
+    with pytest.raises(ValueError, match="unknown config section 'bogus'"):
+        config.from_dict({"bogus": {}})
+    with pytest.raises(ValueError, match="must be an object"):
+        config.from_dict([1, 2])  # type: ignore[arg-type]
+
+
+def test_deeply_nested_centres_give_one_line_not_a_recursion_error():
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(ValueError, match="bad value for data.centres") as err:
+        config.apply_overrides(Config(), [f"data.centres={deep}"])
+    assert len(str(err.value)) < 200  # the value is cut in the message
+
+
+@pytest.mark.parametrize("assignment, fragment", [
+    ("data.centres=[[1e30,0]]", "centre 1"),
+    ("data.centres={\"12\":1}", "bad value"),
+    ("data.weights=\"12\"", "bad value"),
+    ("data.weights=[true]", "bad value"),
+    ("seed=1e400", "bad value"),
+    ("train.g_ema=0.99999", r"train.g_ema must be in \[0, 0.9999\]"),
+    ("train.r1_weight=1001", "train.r1_weight must be in"),
+    ("data.x=nan", "data.x must be in"),
+])
+def test_values_outside_the_bounds_table_are_refused(assignment, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        config.apply_overrides(Config(), ["data.layout=custom", "data.centres=[[0,0]]", assignment])
+
+
+def test_the_bounds_table_covers_every_numeric_key_and_every_preset_is_inside_it():
+    from gan_viz.core import bounds
+    from gan_viz.lab import presets
+
+    numeric = {k for k in config.keys() if isinstance(_value(Config(), k), (int, float))
+               and not isinstance(_value(Config(), k), bool)}
+    assert numeric <= set(bounds.BOUNDS)
+    for name in presets.names():
+        config.validate(presets.get(name))
+    assert bounds.limits("train.k_d") == (0, 100)
+    assert bounds.options("train.lr_g", 7e-4).count(7e-4) == 1
+    assert bounds.clamp("model.g_depth", 80) == 8 and bounds.clamp("train.lr_d", -1.0) == 0.0
+
+
+def _value(cfg, key):
+    if key == "seed":
+        return cfg.seed
+    section, name = key.split(".")
+    return getattr(getattr(cfg, section), name)

@@ -6,6 +6,7 @@ import pytest
 from gan_viz.core import data, metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
 from gan_viz.core.train import GAN, make_gan
+from gan_viz.lab import presets
 
 SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
 
@@ -145,3 +146,16 @@ def test_generator_average_follows_the_decay(gan, mix):
     expected = jax.tree_util.tree_map(lambda a, b: 0.5 * a + 0.5 * b, s0.g_params, half.g_params)
     for a, b in zip(jax.tree_util.tree_leaves(half.g_ema), jax.tree_util.tree_leaves(expected)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("preset", ["ring8-hopping", "ring8-healthy"])
+def test_divergence_checks_the_whole_state_optimizer_moments_included(preset):
+    # lr 1e9 overflows Adam's second moments first; the weights may stay finite a while,
+    # after which every update is 0 / inf: training would stall without saying so.
+    cfg = presets.get(preset)
+    gan = make_gan(cfg)
+    h = hyper_from(cfg.train)._replace(lr_d=jnp.float32(1e9), lr_g=jnp.float32(1e9))
+    s, info = gan.run(gan.init(0), h, cfg.data.mixture(), 50)
+    assert info.diverged and info.rounds < 50
+    leaves = jax.tree_util.tree_leaves(s)
+    assert all(np.isfinite(np.asarray(x)).all() for x in leaves if jnp.issubdtype(x.dtype, jnp.floating))

@@ -232,7 +232,8 @@ class GAN:
         def body(carry):
             i, s, d_buf, g_buf, _ = carry
             new, d_loss, g_loss = self.round(s, hyper, mixture)
-            finite = _all_finite((new.d_params, new.g_params, new.g_ema))
+            # the whole state, optimizer moments included: an inf there stalls training for good
+            finite = _all_finite(new)
             finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
             s = jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, s)
             d_buf = d_buf.at[i].set(d_loss)

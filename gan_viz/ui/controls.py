@@ -9,16 +9,11 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 
-LR_OPTIONS = sorted({round(m * 10.0**e, 10) for e in range(-5, 0) for m in (1, 2, 3, 5)} | {1.0})
-K_OPTIONS = list(range(0, 51))
 STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
-BATCH_OPTIONS = [16, 32, 64, 128, 256, 512, 1024]
-WIDTH_OPTIONS = [8, 16, 32, 64, 128, 256]
-LATENT_OPTIONS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-STD_OPTIONS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
 
 # Every config key the sidebar edits, with the widget key that holds it.
 WIDGET_KEYS = [
@@ -34,13 +29,6 @@ def widget_key(config_key: str) -> str:
     return f"cfg:{config_key}"
 
 
-def snap(value: float, options: list[float], log: bool = True) -> float:
-    """The option closest to ``value`` (in log distance for learning rates and stds)."""
-    if log and value > 0:
-        return min(options, key=lambda o: abs(math.log(o) - math.log(value)) if o > 0 else math.inf)
-    return min(options, key=lambda o: abs(o - value))
-
-
 def get(cfg: Config, key: str) -> Any:
     if key == "seed":
         return cfg.seed
@@ -49,16 +37,24 @@ def get(cfg: Config, key: str) -> Any:
 
 
 def widget_values(cfg: Config) -> dict[str, Any]:
-    """Initial widget state for ``cfg`` (values snapped onto each widget's options)."""
-    out = {}
-    for key in WIDGET_KEYS:
-        v = get(cfg, key)
-        if key in ("train.lr_d", "train.lr_g"):
-            v = snap(v, LR_OPTIONS) if v > 0 else LR_OPTIONS[0]
-        elif key == "data.std":
-            v = snap(v, sorted(set(STD_OPTIONS) | {v}))
-        out[widget_key(key)] = v
-    return out
+    """Initial widget state for ``cfg``: every value as it is (each widget's range and options
+    come from ``gan_viz.core.bounds``, so any valid value can be shown without snapping)."""
+    return {widget_key(key): get(cfg, key) for key in WIDGET_KEYS}
+
+
+def options(key: str, current: float) -> list[float]:
+    """Choices of the option widget (select slider) of ``key``: the table's options and ``current``."""
+    return bounds.options(key, current)
+
+
+def limits(key: str) -> tuple[float, float]:
+    """``(min, max)`` of the slider or number box of ``key``."""
+    return bounds.limits(key)
+
+
+def fmt_rate(v: float) -> str:
+    """A learning rate as a log slider shows it (3 significant digits: 7e-4 stays 0.0007)."""
+    return f"{v:.3g}"
 
 
 DEFAULT_CUSTOM_ROWS = [{"x": 1.5, "y": 1.5, "weight": 1.0}, {"x": -1.5, "y": -1.5, "weight": 1.0}]
@@ -89,19 +85,33 @@ def config_from_widgets(base: Config, values: dict[str, Any], rows: list[dict] |
 
 
 def with_custom_centres(cfg: Config, rows: list[dict]) -> Config:
-    """Applies a table of ``{"x", "y", "weight"}`` rows (the custom-centres editor)."""
+    """Applies a table of ``{"x", "y", "weight"}`` rows (the custom-centres editor).
+
+    Every row counts: an empty or non-numeric cell, a negative weight or a coordinate out of
+    range raises ``ValueError`` naming the row (1 = the first), so nothing is dropped silently.
+    """
+    if not rows:
+        raise ValueError("the custom layout needs at least one centre: add a row with x and y")
     pts, weights = [], []
-    for r in rows:
-        try:
-            x, y = float(r["x"]), float(r["y"])
-            w = float(r.get("weight", 1.0) if r.get("weight") is not None else 1.0)
-        except (TypeError, ValueError, KeyError):
-            continue
-        if math.isfinite(x) and math.isfinite(y) and math.isfinite(w) and w >= 0:
-            pts.append((x, y))
-            weights.append(w)
-    if not pts:
-        raise ValueError("the custom layout needs at least one centre with numeric x and y")
+    for i, r in enumerate(rows, 1):
+        x, y, w = (_cell(r, c, i) for c in ("x", "y", "weight"))
+        if w < 0:
+            raise ValueError(f"row {i} of the centres table: weight must be >= 0, got {w:g}")
+        pts.append((x, y))
+        weights.append(w)
     if sum(weights) <= 0:
         raise ValueError("custom centre weights must not all be zero")
     return config_lib.validate(replace(cfg, data=replace(cfg.data, centres=tuple(pts), weights=tuple(weights))))
+
+
+def _cell(row: dict, column: str, i: int) -> float:
+    v = row.get(column) if isinstance(row, dict) else None
+    if v is None or v == "" or (isinstance(v, float) and math.isnan(v)):
+        raise ValueError(f"row {i} of the centres table has no {column}: fill it in or delete the row")
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"row {i} of the centres table: {column} is not a number ({config_lib.short(v)})") from None
+    if not math.isfinite(f):
+        raise ValueError(f"row {i} of the centres table: {column} must be finite, got {f}")
+    return f

@@ -33,7 +33,18 @@ def load_preset() -> None:
 
 
 def render(view_keys: tuple[str, ...]) -> SidebarValues:
+    """Lays the sidebar out; every range and option list comes from ``gan_viz.core.bounds``."""
     ss = st.session_state
+    lim = controls.limits
+    # a widget not drawn in the last run (e.g. Radius under the grid layout) loses its state;
+    # it comes back with the run's value, not the widget's default
+    current = ss.run.config if "run" in ss else ss.base_config
+    for k, v in controls.widget_values(current).items():
+        ss.setdefault(k, v)
+
+    def opts(config_key: str) -> list:
+        return controls.options(config_key, ss[key(config_key)])
+
     rows = None
     with st.sidebar:
         st.header("Scene")
@@ -43,47 +54,49 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         st.subheader("Data")
         layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=key("data.layout"))
         if layout == "ring":
-            st.slider("Modes K", 1, 16, key=key("data.modes"))
-            st.slider("Radius", 0.5, 4.0, step=0.25, key=key("data.radius"))
+            st.slider("Modes K", *lim("data.modes"), key=key("data.modes"))
+            st.select_slider("Radius", opts("data.radius"), key=key("data.radius"))
         elif layout == "grid":
-            st.slider("Grid n (n x n modes)", 1, 7, key=key("data.grid_n"))
-            st.slider("Spacing", 0.5, 3.0, step=0.25, key=key("data.spacing"))
+            st.slider("Grid n (n x n modes)", *lim("data.grid_n"), key=key("data.grid_n"))
+            st.select_slider("Spacing", opts("data.spacing"), key=key("data.spacing"))
         elif layout == "custom":
-            rows = list(st.data_editor(controls.custom_rows(ss.base_config), num_rows="dynamic",
-                                       key="custom_centres",
-                                       column_config={"weight": st.column_config.NumberColumn(min_value=0.0)}))
-        std_options = sorted(set(controls.STD_OPTIONS) | {ss[key("data.std")]})
-        st.select_slider("Std of each mode", std_options, key=key("data.std"))
+            lo, hi = lim("data.centres")
+            rows = list(st.data_editor(
+                controls.custom_rows(ss.base_config), num_rows="dynamic", key="custom_centres", hide_index=True,
+                column_config={"x": st.column_config.NumberColumn(min_value=lo, max_value=hi),
+                               "y": st.column_config.NumberColumn(min_value=lo, max_value=hi),
+                               "weight": st.column_config.NumberColumn(min_value=0.0, default=1.0)}))
+        st.select_slider("Std of each mode", opts("data.std"), key=key("data.std"))
 
         st.subheader("Networks")
         c1, c2 = st.columns(2)
-        c1.select_slider("G width", controls.WIDTH_OPTIONS, key=key("model.g_width"))
-        c2.select_slider("D width", controls.WIDTH_OPTIONS, key=key("model.d_width"))
-        c1.slider("G depth", 0, 4, key=key("model.g_depth"), help="0 = affine G(z) = Wz + b")
-        c2.slider("D depth", 1, 4, key=key("model.d_depth"))
-        st.select_slider("Latent dimension", controls.LATENT_OPTIONS, key=key("model.latent_dim"))
+        c1.select_slider("G width", opts("model.g_width"), key=key("model.g_width"))
+        c2.select_slider("D width", opts("model.d_width"), key=key("model.d_width"))
+        c1.slider("G depth", *lim("model.g_depth"), key=key("model.g_depth"), help="0 = affine G(z) = Wz + b")
+        c2.slider("D depth", *lim("model.d_depth"), key=key("model.d_depth"))
+        st.select_slider("Latent dimension", opts("model.latent_dim"), key=key("model.latent_dim"))
         c1, c2 = st.columns(2)
         c1.selectbox("Noise", ["gaussian", "uniform"], key=key("model.noise"))
         c2.selectbox("Activation", ["relu", "leaky_relu", "tanh", "elu", "gelu"], key=key("model.activation"))
 
         st.subheader("Training (live: no reset)")
         st.selectbox("Loss", ["minimax", "non_saturating", "least_squares"], key=key("train.loss"))
-        fmt = lambda v: f"{v:.0e}"  # noqa: E731
-        st.select_slider("lr_D (log scale)", controls.LR_OPTIONS, format_func=fmt, key=key("train.lr_d"))
-        st.select_slider("lr_G (log scale)", controls.LR_OPTIONS, format_func=fmt, key=key("train.lr_g"))
+        fmt = controls.fmt_rate
+        st.select_slider("lr_D (log scale)", opts("train.lr_d"), format_func=fmt, key=key("train.lr_d"))
+        st.select_slider("lr_G (log scale)", opts("train.lr_g"), format_func=fmt, key=key("train.lr_g"))
         c1, c2 = st.columns(2)
-        c1.slider("k_D (D steps/round)", 0, 50, key=key("train.k_d"))
-        c2.slider("k_G (G steps/round)", 0, 50, key=key("train.k_g"))
+        c1.slider("k_D (D steps/round)", *lim("train.k_d"), key=key("train.k_d"))
+        c2.slider("k_G (G steps/round)", *lim("train.k_g"), key=key("train.k_g"))
         st.checkbox("Simultaneous updates", key=key("train.simultaneous"))
         st.select_slider("Steps per frame", controls.STEPS_PER_FRAME + ([120] if ss["view.steps_per_frame"] == 120
                          else []), key="view.steps_per_frame")
         with st.expander("More training settings (reset)"):
             st.selectbox("Optimizer", ["adam", "sgd"], key=key("train.optimizer"))
-            st.select_slider("Batch size", controls.BATCH_OPTIONS, key=key("train.batch_size"))
-            st.number_input("R1 penalty weight (live)", 0.0, 100.0, step=0.1, key=key("train.r1_weight"))
-            st.number_input("G weight average (EMA decay, live)", 0.0, 0.9999, step=0.001, format="%.4f",
+            st.select_slider("Batch size", opts("train.batch_size"), key=key("train.batch_size"))
+            st.number_input("R1 penalty weight (live)", *lim("train.r1_weight"), step=0.1, key=key("train.r1_weight"))
+            st.number_input("G weight average (EMA decay, live)", *lim("train.g_ema"), step=0.001, format="%.4f",
                             key=key("train.g_ema"))
-            st.number_input("Seed", 0, 2**31 - 1, step=1, key=key("seed"))
+            st.number_input("Seed", *lim("seed"), step=1, key=key("seed"))
 
         st.subheader("View")
         st.toggle("Gradient arrows on generated samples", key="view.arrows")
