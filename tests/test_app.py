@@ -139,3 +139,42 @@ def test_custom_centres_layout_builds_a_mixture_from_the_table():
     run = at.session_state["run"]
     assert run.config.data.layout == "custom" and run.mixture.num_modes == 2
     assert at.query_params["data.layout"] == "custom"
+
+
+def test_links_at_the_edges_of_the_bounds_open_with_every_value_shown_as_given():
+    # each of these once killed the page (a widget's max below the config's) or was snapped
+    q = {"preset": "ring8-healthy", "train.k_d": "80", "data.modes": "64", "model.g_depth": "8",
+         "model.g_width": "1000", "train.lr_g": "0.0007", "train.batch_size": "100", "model.latent_dim": "3",
+         "train.r1_weight": "1000", "data.radius": "100", "seed": ["1", "2"]}
+    at = start(q)
+    cfg = at.session_state["run"].config
+    assert (cfg.train.k_d, cfg.data.modes, cfg.model.g_depth, cfg.model.g_width) == (80, 64, 8, 1000)
+    assert (cfg.train.lr_g, cfg.train.batch_size, cfg.model.latent_dim, cfg.train.r1_weight) == (7e-4, 100, 3, 1000)
+    assert cfg.data.radius == 50.0 and cfg.seed == 2
+    assert at.select_slider(key=controls.widget_key("train.lr_g")).value == 7e-4
+    assert at.slider(key=controls.widget_key("train.k_d")).value == 80
+    text = " ".join(w.value for w in at.warning)
+    assert "outside \\[0\\.1\\, 50\\]" in text and "given 2 times" in text
+
+
+def test_grid_link_at_its_maximum_and_markdown_in_a_link_stays_text():
+    at = start({"data.layout": "grid", "data.grid_n": "8",
+                "train.lr_d": "[CLICK HERE](https://example.com/phish)", "![x](https://example.com/x.png)": "1"})
+    assert at.session_state["run"].config.data.grid_n == 8
+    assert at.slider(key=controls.widget_key("data.grid_n")).value == 8
+    shown = [w.value for w in at.warning]
+    assert len(shown) == 2 and all("](" not in w and "://" not in w for w in shown)
+
+
+def test_a_cleared_cell_in_the_centres_table_is_reported_not_dropped():
+    from gan_viz.lab import presets
+
+    cfg = presets.get("ring8-healthy")
+    with pytest.raises(ValueError, match="row 2 of the centres table has no y"):
+        controls.with_custom_centres(cfg, [{"x": 1, "y": 1, "weight": 1}, {"x": 2, "y": None, "weight": 1}])
+    with pytest.raises(ValueError, match="row 1 of the centres table: weight must be >= 0"):
+        controls.with_custom_centres(cfg, [{"x": 1, "y": 1, "weight": -1}, {"x": 2, "y": 2, "weight": -2}])
+    with pytest.raises(ValueError, match=r"centre 1 \(1e\+30, 0\)"):
+        controls.with_custom_centres(cfg, [{"x": 1e30, "y": 0, "weight": 1}, {"x": 0, "y": 1, "weight": 1}])
+    ok = controls.with_custom_centres(cfg, [{"x": 1, "y": 1, "weight": 2}, {"x": 0, "y": 1, "weight": 1}])
+    assert ok.data.centres == ((1.0, 1.0), (0.0, 1.0)) and ok.data.weights == (2.0, 1.0)

@@ -22,7 +22,39 @@ def test_custom_layout_from_a_link_in_any_parameter_order():
 
 def test_bad_parameters_are_reported_one_by_one_and_ignored():
     _, cfg, _, warnings = urlstate.config_from_query(
-        {"preset": "nope", "train.lr_d": "fast", "train.k_g": "-3", "zzz": "1", "seed": "5"})
+        {"preset": "nope", "train.lr_d": "fast", "train.k_g": "2.5", "zzz": "1", "seed": "5"})
     assert cfg == replace(presets.get(presets.DEFAULT), seed=5)
     assert len(warnings) == 4
     assert any("Unknown preset" in w for w in warnings) and any("train.k_g" in w for w in warnings)
+
+
+def test_values_a_widget_cannot_hold_are_kept_exactly_or_clamped_with_a_warning():
+    # values inside the bounds table stay exactly as given: the widgets can show them
+    q = {"model.g_width": "1000", "train.batch_size": "100", "train.lr_g": "0.0007", "model.latent_dim": "3",
+         "train.r1_weight": "1000", "train.k_d": "80", "model.g_depth": "8"}
+    _, cfg, _, warnings = urlstate.config_from_query(q)
+    assert warnings == []
+    assert (cfg.model.g_width, cfg.train.batch_size, cfg.train.lr_g, cfg.model.latent_dim) == (1000, 100, 7e-4, 3)
+    assert (cfg.train.r1_weight, cfg.train.k_d, cfg.model.g_depth) == (1000.0, 80, 8)
+    # outside: clamped, and the warning says to what
+    _, cfg, _, warnings = urlstate.config_from_query({"data.modes": "500", "train.lr_d": "-1", "data.radius": "inf"})
+    assert cfg.data.modes == 64 and cfg.train.lr_d == 0.0 and cfg.data.radius == presets.get(presets.DEFAULT).data.radius
+    assert "using 64" in warnings[0] and "using 0" in warnings[1] and "Ignored" in warnings[2]
+
+
+def test_a_repeated_parameter_is_reported_and_the_last_value_used():
+    _, cfg, _, warnings = urlstate.config_from_query({"seed": ["1", "2"], "train.k_d": ["3"]})
+    assert cfg.seed == 2 and cfg.train.k_d == 3
+    assert len(warnings) == 1 and "given 2 times" in warnings[0] and "'2'" in warnings[0]
+
+
+def test_warnings_quote_link_text_inertly():
+    _, _, _, warnings = urlstate.config_from_query(
+        {"train.lr_d": "[CLICK HERE](https://example.com/phish)", "![x](https://example.com/x.png)": "1",
+         "data.centres": "[" * 50_000})
+    shown = [urlstate.inert(w) for w in warnings]
+    assert len(shown) == 3 and all(len(w) < 600 for w in shown)
+    for w in shown:
+        # every bracket, parenthesis, bang, colon, slash and dot is escaped: no link, image or autolink
+        assert "](" not in w and "![" not in w.replace("\\![", "") and "://" not in w and "www." not in w
+    assert urlstate.inert("a_b*c") == "a\\_b\\*c"

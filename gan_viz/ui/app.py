@@ -31,7 +31,8 @@ def _shared_compilation_note() -> dict:
 def _first_visit() -> None:
     """Session state for a new browser session, from the URL."""
     ss = st.session_state
-    name, cfg, view, warnings = urlstate.config_from_query(dict(st.query_params))
+    qp = st.query_params
+    name, cfg, view, warnings = urlstate.config_from_query({k: qp.get_all(k) for k in qp})
     ss.preset = name
     ss.url_warnings = warnings
     ss.update(controls.widget_values(cfg))
@@ -59,7 +60,7 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
     try:
         cfg: Config = controls.config_from_widgets(ss.base_config, values.widgets, values.custom_rows)
     except ValueError as e:
-        st.warning(f"Setting ignored: {e}")
+        st.warning(urlstate.inert(f"Setting ignored: {e}"))
         cfg = ss.run.config if "run" in ss else ss.base_config
     if "run" not in ss or needs_reset(ss.run.config, cfg):
         shapes = cfg.static_key()
@@ -106,7 +107,7 @@ def main() -> None:
         _first_visit()
     values = sidebar.render(urlstate.VIEW_KEYS)
     for w in ss.pop("url_warnings", []):
-        st.warning(w)
+        st.warning(urlstate.inert(w))  # a link's text, shown as typed: never a live link or image
     run = _current_run(values)
     st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
 

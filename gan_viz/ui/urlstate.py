@@ -9,8 +9,11 @@ so a half-broken link still opens the closest scene it describes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Mapping, Sequence
 
+from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import presets
@@ -19,34 +22,86 @@ PRESET_KEY = "preset"
 VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.steps_per_frame")
 
 
-def config_from_query(params: Mapping[str, str]) -> tuple[str, Config, dict[str, str], list[str]]:
-    """Parses query parameters.
+def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, Config, dict[str, str], list[str]]:
+    """Parses query parameters (a value may be the list of a repeated parameter's values).
+
+    A number outside its range (``gan_viz.core.bounds``) is clamped to the nearest bound; a
+    repeated parameter takes its last value. Both say so in a warning.
 
     Returns:
         ``(preset name, config, view options, warnings)``; each warning is one sentence
-        naming the parameter that was ignored and why.
+        naming the parameter, what was wrong and what was used instead. Warnings quote the
+        link's text: show them through ``inert``.
     """
     warnings: list[str] = []
-    name = params.get(PRESET_KEY, presets.DEFAULT)
+    flat: dict[str, str] = {}
+    for key, value in params.items():
+        if isinstance(value, str):
+            flat[key] = value
+        elif value:
+            values = list(value)
+            flat[key] = values[-1]
+            if len(values) > 1:
+                warnings.append(f"URL parameter {_q(key)} is given {len(values)} times "
+                                f"({', '.join(_q(v) for v in values[:5])}); using the last, {_q(values[-1])}.")
+    name = flat.get(PRESET_KEY, presets.DEFAULT)
     if name not in presets.PRESETS:
-        warnings.append(f"Unknown preset {name!r} in the URL; using {presets.DEFAULT!r}.")
+        warnings.append(f"Unknown preset {_q(name)} in the URL; using {presets.DEFAULT!r}.")
         name = presets.DEFAULT
     cfg = presets.get(name)
     view: dict[str, str] = {}
     # the layout last: a custom layout is only valid once its centres are in
-    for key, value in sorted(params.items(), key=lambda kv: kv[0] == "data.layout"):
+    for key, value in sorted(flat.items(), key=lambda kv: kv[0] == "data.layout"):
         if key == PRESET_KEY:
             continue
         if key in VIEW_KEYS:
             view[key] = value
             continue
         try:
-            candidate = config_lib.validate(config_lib.override(cfg, key, value))
+            cfg = config_lib.validate(config_lib.override(cfg, key, value))
         except ValueError as e:
-            warnings.append(f"Ignored URL parameter {key}={value!r}: {e}.")
-            continue
-        cfg = candidate
+            clamped = _clamped(cfg, key, value)
+            if clamped is None:
+                warnings.append(f"Ignored URL parameter {_q(key)}={_q(value)}: {e}.")
+            else:
+                cfg, used = clamped
+                warnings.append(f"URL parameter {_q(key)}={_q(value)} is outside {bounds.describe(key)}; "
+                                f"using {used}.")
     return name, cfg, view, warnings
+
+
+def _clamped(cfg: Config, key: str, value: str) -> tuple[Config, str] | None:
+    """``cfg`` with ``value`` clamped into ``key``'s range, when that is what was wrong."""
+    if key not in bounds.BOUNDS or key in ("data.centres", "data.weights"):
+        return None
+    try:
+        v = float(value)
+        if not math.isfinite(v):
+            return None
+        b = bounds.BOUNDS[key]
+        if b.lo <= v <= b.hi:  # in range: something else was wrong with it
+            return None
+        used = bounds.clamp(key, v)
+        return config_lib.validate(config_lib.override(cfg, key, used)), f"{used:g}"
+    except (ValueError, OverflowError):
+        return None
+
+
+def _q(text: str, limit: int = 60) -> str:
+    """``text`` quoted and cut to ``limit`` characters, for a warning."""
+    return config_lib.short(str(text), limit)
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def inert(text: str) -> str:
+    """``text`` for Streamlit's Markdown with every ASCII punctuation character escaped.
+
+    Whatever a link puts in a key or value then shows as typed: no link, image, HTML,
+    autolink (``https://`` and ``www.`` need their ``:``, ``/`` and ``.``), emoji or LaTeX.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
 
 
 def _flatten(d: dict, prefix: str = "") -> dict[str, object]:
