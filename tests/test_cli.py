@@ -82,10 +82,12 @@ def test_evaluate_scores_external_samples(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("content, fragment", [
-    ("1,2,3\n4,5,6\n", "shape (n, 2)"),
-    ("1,2\nfoo,bar\n", "cannot read samples"),
+    ("1,2,3\n4,5,6\n", "line 1: expected two numbers x,y"),
+    ("1,2\nfoo,bar\n", "line 2: expected two numbers"),
     ("1,2\nnan,3\n", "non-finite"),
-    ("", "shape (n, 2)"),
+    ("1,2\n1e39,3\n", "beyond float32's range"),
+    ("", "holds no samples"),
+    ("x,y\n", "holds no samples"),
 ])
 def test_evaluate_rejects_malformed_files(tmp_path, capsys, content, fragment):
     bad = tmp_path / "bad.csv"
@@ -102,3 +104,70 @@ def test_evaluate_missing_file(capsys):
 def test_console_entry_points_run():
     out = subprocess.run([sys.executable, "-m", "gan_viz", "presets"], capture_output=True, text=True, check=True)
     assert "ring8-hopping" in out.stdout
+
+
+def test_evaluate_prints_a_text_summary_for_samples(tmp_path, capsys):
+    csv = tmp_path / "s.csv"
+    csv.write_text("2,0\n0,2\n-2,0\n")
+    code, out, err = run_cli(capsys, "evaluate", "--preset", "ring8-healthy", "--samples", str(csv))
+    assert code == 0 and err == ""
+    assert "samples scored    3" in out and "modes captured    3 / 8" in out
+
+
+def _npz_renamed(path) -> None:
+    np.savez(path.with_suffix(".npz"), a=np.zeros((3, 2)))
+    path.with_suffix(".npz").rename(path)
+
+
+def _npy_with_header(path, header: dict, payload: bytes = b"") -> None:
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, header)
+        f.write(payload)
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda p: _npz_renamed(p), "not a .npy file"),
+    (lambda p: _npy_with_header(p, {"descr": "<f8", "fortran_order": False, "shape": (10**11, 2)}),
+     "at most 100,000 are scored"),
+    (lambda p: _npy_with_header(p, {"descr": "<f8", "fortran_order": False, "shape": (1000, 2)}, b"\0" * 64),
+     "truncated"),
+    (lambda p: np.save(p, np.array([["a", "b"]])), "samples must be numbers"),
+    (lambda p: np.save(p, np.array([[1 + 2j, 0]])), "samples must be numbers"),
+    (lambda p: np.save(p, np.array([[1e300, 0.0]])), "beyond float32's range"),
+    (lambda p: np.save(p, np.zeros((4, 3))), "shape (n, 2)"),
+    (lambda p: p.write_bytes(b"\x93NUMPY\x01\x00\xff\x00garbage"), "bad .npy header"),
+])
+def test_evaluate_refuses_hostile_npy_files_with_one_line(tmp_path, capsys, make, fragment):
+    path = tmp_path / "s.npy"
+    make(path)
+    code, _, err = run_cli(capsys, "evaluate", "--samples", str(path))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["bench-ui", "--seconds", "-1"], "--seconds must be a positive number"),
+    (["bench-ui", "--seconds", "nan"], "--seconds must be a positive number"),
+    (["bench-ui", "--sessions", "0"], "--sessions must be >= 3"),
+    (["app", "--port", "99999"], "--port must be in [1, 65535]"),
+])
+def test_bad_command_arguments_exit_with_one_line(capsys, argv, fragment):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_during_train_stops_cleanly_and_reports_what_was_done(capsys, monkeypatch):
+    from gan_viz.core import train as train_lib
+
+    real_run, calls = train_lib.GAN.run, []
+
+    def run_then_interrupt(self, state, hyper, mixture, n):
+        calls.append(n)
+        if len(calls) == 4:  # the compile call, two evaluation intervals, then Ctrl+C
+            raise KeyboardInterrupt
+        return real_run(self, state, hyper, mixture, n)
+
+    monkeypatch.setattr(train_lib.GAN, "run", run_then_interrupt)
+    code, out, err = run_cli(capsys, "train", "--preset", "ring8-healthy", "--steps", "100",
+                             "--set", "train.eval_every=10", "--set", "model.g_width=16", "--set", "model.d_width=16")
+    assert code == 130 and "Traceback" not in err
+    assert "steps             20" in out and "INTERRUPTED" in out

@@ -7,7 +7,6 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -106,21 +105,26 @@ def cmd_config(args) -> None:
 
 
 def _summary_text(s: dict) -> str:
-    lines = [
-        f"steps             {s['steps']}",
-        f"modes captured    {s['modes_captured']} / {s['num_modes']}",
-        f"high quality      {100 * s['hq_fraction']:.1f} %",
-        f"reverse KL        {s['reverse_kl']:.3f} nats",
-        f"JSD (smoothed)    {s['jsd']:.3f} nats (max log 2 = 0.693)",
-    ]
+    """The text summary of ``train`` (steps, hops, timing) or ``evaluate`` (samples scored)."""
+    def num(key: str, spec: str, scale: float = 1.0) -> str:
+        v = s.get(key)
+        return "n/a" if v is None else format(scale * v, spec)
+
+    lines = [f"steps             {s['steps']}" if "steps" in s else f"samples scored    {s.get('samples', 'n/a')}",
+             f"modes captured    {s['modes_captured']} / {s['num_modes']}",
+             f"high quality      {num('hq_fraction', '.1f', 100)} %",
+             f"reverse KL        {num('reverse_kl', '.3f')} nats",
+             f"JSD (smoothed)    {num('jsd', '.3f')} nats (max log 2 = 0.693)"]
     if s.get("value") is not None:
         lines.append(f"V(D, G)           {s['value']:.3f} (equilibrium -log 4 = -1.386)")
     if "hop_events" in s:
         lines.append(f"hop events        {s['hop_events']}")
-    if "wall_seconds" in s:
-        lines.append(f"wall time         {s['wall_seconds']:.1f} s ({s['steps_per_second']:.0f} steps/s)")
+    if s.get("wall_seconds") is not None:
+        lines.append(f"wall time         {s['wall_seconds']:.1f} s ({num('steps_per_second', '.0f')} steps/s)")
     if s.get("diverged"):
         lines.append("DIVERGED: training stopped at the last finite state; lower the learning rates")
+    if s.get("interrupted"):
+        lines.append("INTERRUPTED: stopped by Ctrl+C; the figures above are for the steps done")
     return "\n".join(lines)
 
 
@@ -128,46 +132,25 @@ def cmd_train(args) -> None:
     from gan_viz.lab import experiment
 
     cfg = _config_from(args)
-    result = experiment.train(cfg, progress=_Progress("training", not args.json))
+    result = experiment.train(cfg, progress=_Progress("training", not args.json), interruptible=True)
     summary = dict(result.summary)
     summary["preset"] = args.preset
     summary["occupancy"] = np.asarray(result.frame.modes.occupancy).round(4).tolist()
     _emit(_clean(summary), args.json, _summary_text)
+    if result.summary["interrupted"]:
+        sys.exit(130)
     if result.summary["diverged"]:
         sys.exit(3)
 
 
 def load_samples(path: str) -> np.ndarray:
     """Reads (n, 2) points from a .npy or CSV file; raises CliError with the reason otherwise."""
-    p = Path(path)
-    if not p.is_file():
-        raise CliError(f"no such file: {path}")
-    try:
-        if p.suffix.lower() == ".npy":
-            x = np.load(p, allow_pickle=False)
-        else:
-            text = p.read_text()
-            rows = [r for r in text.splitlines() if r.strip() and not r.lstrip().startswith("#")]
-            if rows and not _is_number(rows[0].split(",")[0]):
-                rows = rows[1:]  # a header line
-            x = np.array([[float(v) for v in r.split(",")] for r in rows], dtype=np.float64)
-    except (ValueError, OSError, UnicodeDecodeError) as e:
-        raise CliError(f"cannot read samples from {path}: {str(e).splitlines()[0]}") from None
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise CliError(f"samples in {path} must have shape (n, 2), got {tuple(x.shape)}")
-    if x.shape[0] < 1:
-        raise CliError(f"{path} holds no samples")
-    if not np.all(np.isfinite(x)):
-        raise CliError(f"{path} contains non-finite values")
-    return x.astype(np.float32)
+    from gan_viz.lab import evaluate
 
-
-def _is_number(s: str) -> bool:
     try:
-        float(s)
-        return True
-    except ValueError:
-        return False
+        return evaluate.read_samples(path)
+    except ValueError as e:
+        raise CliError(str(e)) from None
 
 
 def cmd_evaluate(args) -> None:
@@ -201,6 +184,10 @@ def cmd_counterexample(args) -> None:
 def cmd_bench_ui(args) -> None:
     from gan_viz.cli import bench_ui
 
+    if not (math.isfinite(args.seconds) and args.seconds > 0):
+        raise CliError(f"--seconds must be a positive number, got {args.seconds}")
+    if args.sessions < 3:
+        raise CliError(f"--sessions must be >= 3 (two for the baseline, one or more added), got {args.sessions}")
     report = bench_ui.run(seconds=args.seconds, sessions=args.sessions)
     _emit(_clean(report), args.json, bench_ui.format_report)
 
@@ -208,6 +195,8 @@ def cmd_bench_ui(args) -> None:
 def cmd_app(args) -> None:
     from gan_viz.cli import launch
 
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port must be in [1, 65535], got {args.port}")
     sys.exit(launch.run_app(port=args.port, extra=args.streamlit_args))
 
 
@@ -285,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
         args.func(args)
     except CliError as e:
         _fail(str(e))
+    except KeyboardInterrupt:
+        print("gan-viz: interrupted", file=sys.stderr)
+        sys.exit(130)
 
 
 def _fail(message: str) -> None:

@@ -1,6 +1,13 @@
-"""Scores external 2D samples against a mixture: the metrics a GAN trained elsewhere can get."""
+"""Scores external 2D samples against a mixture: the metrics a GAN trained elsewhere can get.
+
+``read_samples`` reads them from a CSV or .npy file without trusting the file: a .npy header
+is checked (numeric dtype, shape (n, 2), n within ``MAX_SAMPLES``, size on disk) before any
+data is read, pickles are never loaded, and every refusal is one line.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import jax
 import numpy as np
@@ -29,3 +36,87 @@ def score_samples(samples: np.ndarray, mixture: Mixture) -> dict:
         "occupancy": np.asarray(st.occupancy).round(4).tolist(),
         "off_mode": float(st.off_mode),
     }
+
+
+MAX_SAMPLES = 100_000  # the smoothed JSD holds two (grid x n) kernel matrices
+MAX_CSV_BYTES = 16 * 2**20
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def read_samples(path: str | Path) -> np.ndarray:
+    """(n, 2) float32 points from a .npy or CSV file (``x,y`` per line, optional header line).
+
+    Raises:
+        ValueError: with a one-line reason for anything that is not 1 to ``MAX_SAMPLES``
+            finite points within float32 range.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"no such file: {path}")
+    try:
+        x = _read_npy(p) if p.suffix.lower() == ".npy" else _read_csv(p)
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"cannot read samples from {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") \
+            from None
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"samples in {path} must have shape (n, 2), got {tuple(x.shape)}")
+    if x.shape[0] < 1:
+        raise ValueError(f"{path} holds no samples")
+    x = x.astype(np.float64)
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{path} contains non-finite values (NaN or inf)")
+    if np.any(np.abs(x) > F32_MAX):
+        raise ValueError(f"{path} has values beyond float32's range (|v| > {F32_MAX:.3g}); rescale them")
+    return x.astype(np.float32)
+
+
+def _read_npy(p: Path) -> np.ndarray:
+    fmt = np.lib.format
+    with open(p, "rb") as f:
+        try:
+            version = fmt.read_magic(f)
+        except ValueError:
+            raise ValueError(f"{p} is not a .npy file (a .npz or another format renamed?)") from None
+        readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+        if version not in readers:
+            raise ValueError(f"{p}: unsupported .npy format version {version[0]}.{version[1]}")
+        try:
+            shape, _, dtype = readers[version](f)
+        except ValueError as e:
+            raise ValueError(f"{p}: bad .npy header ({str(e).splitlines()[0]})") from None
+        offset = f.tell()
+    if dtype.hasobject or dtype.kind not in "fiu" or dtype.shape:
+        raise ValueError(f"{p} holds {dtype} values; samples must be numbers (float or int)")
+    if len(shape) != 2 or shape[1] != 2:
+        raise ValueError(f"samples in {p} must have shape (n, 2), got {tuple(shape)}")
+    if shape[0] > MAX_SAMPLES:
+        raise ValueError(f"{p} holds {shape[0]:,} samples; at most {MAX_SAMPLES:,} are scored")
+    if p.stat().st_size < offset + shape[0] * 2 * dtype.itemsize:
+        raise ValueError(f"{p} is truncated: its header promises {shape[0]:,} x 2 {dtype} values")
+    return np.load(p, allow_pickle=False)
+
+
+def _read_csv(p: Path) -> np.ndarray:
+    if p.stat().st_size > MAX_CSV_BYTES:
+        raise ValueError(f"{p} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are scored")
+    lines = [(i, r) for i, r in enumerate(p.read_text().splitlines(), 1)
+             if r.strip() and not r.lstrip().startswith("#")]
+    if lines and not _is_number(lines[0][1].split(",")[0]):
+        lines = lines[1:]  # a header line
+    if len(lines) > MAX_SAMPLES:
+        raise ValueError(f"{p} holds {len(lines):,} samples; at most {MAX_SAMPLES:,} are scored")
+    rows = []
+    for i, r in lines:
+        cells = r.split(",")
+        if len(cells) != 2 or not all(_is_number(c) for c in cells):
+            raise ValueError(f"{p}, line {i}: expected two numbers x,y, got {r.strip()[:40]!r}")
+        rows.append([float(c) for c in cells])
+    return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False

@@ -46,6 +46,7 @@ def train(
     *,
     steps: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    interruptible: bool = False,
 ) -> Result:
     """Trains ``config`` from its seed for ``steps`` steps (default ``config.train.steps``).
 
@@ -59,6 +60,8 @@ def train(
         config: the run.
         steps: steps to train; defaults to ``config.train.steps``.
         progress: called as ``progress(done, total)`` after each evaluation.
+        interruptible: on Ctrl+C (KeyboardInterrupt) stop training, keep the state of the last
+            completed call and return it with ``summary["interrupted"] = True``.
 
     Returns:
         A ``Result`` with the final state and frame, the history and a JSON-ready summary.
@@ -85,11 +88,19 @@ def train(
     t0 = time.perf_counter()
     state, _ = gan.run(state, hyper, mixture, 0)  # compile first: steps_per_second is training only
     train_seconds = 0.0
+    interrupted = False
     while rounds < total_rounds and not diverged:
         n = min(rounds_per_eval, total_rounds - rounds)
         t = time.perf_counter()
-        state, info = gan.run(state, hyper, mixture, n)
-        jax.block_until_ready(state)
+        try:
+            new, info = gan.run(state, hyper, mixture, n)
+            jax.block_until_ready(new)
+        except KeyboardInterrupt:
+            if not interruptible:
+                raise
+            interrupted = True
+            break
+        state = new
         train_seconds += time.perf_counter() - t
         rounds += info.rounds
         diverged = info.diverged
@@ -114,6 +125,7 @@ def train(
         "d_fake": float(frame.d_fake),
         "hop_events": history.hop_count,
         "diverged": diverged,
+        "interrupted": interrupted,
         "wall_seconds": wall,
         "steps_per_second": done / train_seconds if train_seconds > 0 else None,
         "final_d_loss": _finite_or_none(history.d_loss[-1]) if history.d_loss else None,
