@@ -3,6 +3,7 @@
 import re
 import time
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -83,10 +84,23 @@ def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
 
 def test_a_shared_link_opens_the_same_scene_and_bad_values_warn(browser, app_url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{app_url}/?preset=grid25&train.lr_g=0.0002&train.k_d=oops")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    hostile = ("&train.lr_d=" + quote("[CLICK HERE](https://example.com/phish)")
+               + "&" + quote("![x](https://example.com/x.png)") + "=1")
+    page.goto(f"{app_url}/?preset=grid25&train.lr_g=0.0002&train.k_d=oops{hostile}")
     page.locator("#status-line").wait_for(timeout=120_000)
+    page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
-    assert "Ignored URL parameter train.k_d" in body
+    assert "Ignored URL parameter 'train.k_d'" in body
+    # markdown from the link is shown as text: no live link, no image fetched from elsewhere
+    assert "[CLICK HERE](https://example.com/phish)" in body.replace("\u200b", "")
+    assert page.locator("a[href*='example.com']").count() == 0
+    assert page.locator("img[src*='example.com']").count() == 0
+    # every request the page made went to the app itself
+    origin = urlsplit(app_url)
+    elsewhere = [u for u in requests if urlsplit(u)[:2] != origin[:2] and not u.startswith(("data:", "blob:"))]
+    assert requests and not elsewhere, elsewhere
     assert "modes captured" in body and "/ 25" in page.locator("#status-line").inner_text()
     assert "train.lr_g=0.0002" in page.url and "preset=grid25" in page.url
     page.screenshot(path=ARTIFACTS / "04-shared-link.png", full_page=True)

@@ -154,6 +154,15 @@ def test_index_html_loads_plotly_locally_and_speaks_component_protocol():
         assert needle in html
 
 
+def test_message_listener_reads_only_the_streamlit_parent_and_posts_only_to_it():
+    html = _assets.index_html()
+    listener = html[html.index('addEventListener("message"'):]
+    first = listener[: listener.index("\n", listener.index("\n") + 1)]
+    assert "event.source !== window.parent" in first and "event.origin !== ORIGIN" in first
+    assert "const ORIGIN = window.location.origin" in html
+    assert '"*")' not in html  # postMessage never to any origin
+
+
 def test_plotly_js_comes_from_installed_plotly_package():
     import plotly
 

@@ -92,16 +92,21 @@ def _q(text: str, limit: int = 60) -> str:
     return config_lib.short(str(text), limit)
 
 
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_MD_SPECIAL = re.compile(r"([!-/:-@\\[-`{-~])")  # every ASCII punctuation character
+# GitHub-flavoured Markdown also links bare URLs, www. names and e-mail addresses after
+# escapes are resolved; a zero-width space inside each trigger stops that
+_AUTOLINK = re.compile(r"(:)(//)|(www)(\.)|()(@)", re.IGNORECASE)
+_ZWSP = "\u200b"
 
 
 def inert(text: str) -> str:
-    """``text`` for Streamlit's Markdown with every ASCII punctuation character escaped.
+    """``text`` for Streamlit's Markdown, shown as typed: never a link, image, HTML or LaTeX.
 
-    Whatever a link puts in a key or value then shows as typed: no link, image, HTML,
-    autolink (``https://`` and ``www.`` need their ``:``, ``/`` and ``.``), emoji or LaTeX.
+    Every ASCII punctuation character is backslash-escaped, and a zero-width space breaks
+    each ``://``, ``www.`` and ``@``, which GitHub-flavoured Markdown would turn into links.
     """
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    broken = _AUTOLINK.sub(lambda m: _ZWSP.join(g for g in m.groups() if g is not None), text.replace("\n", " "))
+    return _MD_SPECIAL.sub(r"\\\1", broken)
 
 
 def _flatten(d: dict, prefix: str = "") -> dict[str, object]:
