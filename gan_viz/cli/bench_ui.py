@@ -8,15 +8,20 @@ localhost port with the default preset and view, presses Play and measures over
   (``window.__framesRendered``), per second;
 - ``steps_per_s``: training steps per wall-clock second while animating, from the step
   counter on the page at the start and end of the window;
-- ``mb_per_session``: growth of the server's resident memory per extra browser session, each
-  session having played a few seconds: measured from two open sessions (once compile-time
-  allocations have settled) to ``sessions``, divided by the sessions added.
+- ``mb_per_session``: growth of the server's resident memory per extra browser session:
+  measured from two open sessions (once compile-time allocations have settled) to
+  ``sessions``, divided by the sessions added;
+- load: all ``sessions`` then play at once for ``seconds``; ``per_session`` lists each one's
+  ``fps``, ``steps_per_s`` and ``errors`` (exceptions or error boxes on the page, uncaught
+  page errors), ``all_playing`` says every step counter rose and every plot drew frames, and
+  ``health_ok`` that the server's health endpoint still answers ``ok`` afterwards.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import urllib.request
 from pathlib import Path
 
 from gan_viz.cli import launch
@@ -52,66 +57,97 @@ def _frames(page) -> int:
 
 def _open_and_play(browser, url: str):
     page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.page_errors = []  # uncaught JavaScript errors, counted as session errors
+    page.on("pageerror", lambda e: page.page_errors.append(str(e)))
     page.goto(url)
-    page.locator("#status-line").wait_for(timeout=180_000)
-    page.frame_locator(IFRAME).locator("#frame-counter").wait_for(timeout=120_000)
+    page.locator("#status-line").wait_for(timeout=300_000)
+    page.frame_locator(IFRAME).locator("#frame-counter").wait_for(timeout=300_000)
     page.get_by_role("button", name="Play").click()
-    page.get_by_role("button", name="Pause").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Pause").wait_for(timeout=120_000)
     return page
+
+
+def _errors(page) -> int:
+    shown = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
+    return shown + len(page.page_errors)
+
+
+def _health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as r:
+            return r.status == 200 and r.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def _rates(pages: list, seconds: float) -> list[dict]:
+    """Each page's frames/s and steps/s over the same ``seconds`` window."""
+    start = [(_frames(pg), _step(pg), time.perf_counter()) for pg in pages]
+    time.sleep(seconds)
+    out = []
+    for pg, (f0, s0, t0) in zip(pages, start):
+        f1, s1, t1 = _frames(pg), _step(pg), time.perf_counter()
+        out.append({"fps": (f1 - f0) / (t1 - t0), "steps_per_s": (s1 - s0) / (t1 - t0), "errors": _errors(pg)})
+    return out
 
 
 def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0) -> dict:
     """Measures the app; see the module docstring. Raises if Chromium is missing."""
     from playwright.sync_api import sync_playwright
 
+    if sessions < 3:
+        raise ValueError(f"sessions must be >= 3 (two for the memory baseline, one or more added), got {sessions}")
     chromium = launch.chromium_path()
     with launch.serve() as url, sync_playwright() as p:
         pid = launch.last_server_pid()
         browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
         page = _open_and_play(browser, url)
         time.sleep(warmup)
-        f0, s0, t0 = _frames(page), _step(page), time.perf_counter()
-        time.sleep(seconds)
-        f1, s1, t1 = _frames(page), _step(page), time.perf_counter()
-        fps = (f1 - f0) / (t1 - t0)
-        sps = (s1 - s0) / (t1 - t0)
-        page.get_by_role("button", name="Pause").click()
-        page.get_by_role("button", name="Play").wait_for(timeout=60_000)
+        single = _rates([page], seconds)[0]
 
         # Memory: compile-time allocations settle once a second session has run, so the
-        # baseline is taken with two sessions open, then more are added, each playing a while.
-        opened = [page]
-
-        def add_session() -> None:
-            pg = _open_and_play(browser, url)
-            time.sleep(3)
-            pg.get_by_role("button", name="Pause").click()
-            opened.append(pg)
-
-        add_session()
+        # baseline is taken with two sessions open, then the others are added. All keep playing.
+        opened = [page, _open_and_play(browser, url)]
         time.sleep(3)
         base = _rss_mb(pid)
-        for _ in range(max(sessions - 2, 1)):
-            add_session()
-        time.sleep(3)
+        while len(opened) < sessions:
+            opened.append(_open_and_play(browser, url))
+        time.sleep(warmup)
+        per_session = _rates(opened, seconds)
         grown = _rss_mb(pid)
-        added = len(opened) - 2
+        for pg in opened:
+            pg.get_by_role("button", name="Pause").click()
+        health = _health_ok(url)
         browser.close()
     return {
-        "fps": fps,
-        "steps_per_s": sps,
-        "mb_per_session": (grown - base) / added,
+        "fps": single["fps"],
+        "steps_per_s": single["steps_per_s"],
+        "mb_per_session": (grown - base) / (len(opened) - 2),
         "server_mb_two_sessions": base,
+        "server_mb_all_sessions": grown,
         "seconds": seconds,
         "sessions": len(opened),
+        "per_session": per_session,
+        "all_playing": all(r["fps"] > 0 and r["steps_per_s"] > 0 for r in per_session),
+        "errors": sum(r["errors"] for r in per_session),
+        "health_ok": health,
     }
 
 
 def format_report(r: dict) -> str:
+    sps = [x["steps_per_s"] for x in r["per_session"]]
     return "\n".join([
         f"rendered frames/s while playing   {r['fps']:.1f}",
         f"training steps/s while playing    {r['steps_per_s']:,.0f}",
         f"server memory per added session   {r['mb_per_session']:.1f} MB "
         f"(two sessions: {r['server_mb_two_sessions']:.0f} MB; {r['sessions']} sessions)",
         f"(default preset and view, headless Chromium, {r['seconds']:.0f} s window)",
+        f"all {r['sessions']} sessions playing at once: frames/s per session "
+        f"{_spread([x['fps'] for x in r['per_session']], '.1f')}, steps/s {_spread(sps, ',.0f')}",
+        f"every session playing: {'yes' if r['all_playing'] else 'NO'}; errors: {r['errors']}; "
+        f"server health afterwards: {'ok' if r['health_ok'] else 'FAILED'}",
     ])
+
+
+def _spread(xs: list[float], spec: str) -> str:
+    return f"min {min(xs):{spec}} / median {sorted(xs)[len(xs) // 2]:{spec}} / max {max(xs):{spec}}"
