@@ -171,3 +171,22 @@ def test_ctrl_c_during_train_stops_cleanly_and_reports_what_was_done(capsys, mon
                              "--set", "train.eval_every=10", "--set", "model.g_width=16", "--set", "model.d_width=16")
     assert code == 130 and "Traceback" not in err
     assert "steps             20" in out and "INTERRUPTED" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["soak", "--steps", "100"], "--steps must be more than 20,000"),
+    (["soak", "--interval", "0"], "--interval must be a positive number"),
+])
+def test_soak_refuses_bad_arguments_in_one_line(capsys, argv, fragment):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_soak_report_says_whether_memory_and_history_held():
+    from gan_viz.cli import soak
+
+    r = {"steps": 1_000_200, "seconds": 500.0, "server_mb_after_warmup": 700.0, "warmup_step": 20_400,
+         "server_mb_end": 714.0, "growth_pct": 2.0, "history_points_max": 400, "history_bounded": True,
+         "errors": 0, "health_ok": True}
+    text = soak.format_report(r)
+    assert "1,000,200" in text and "(+2.0 %)" in text and "bound 400: held" in text and "health afterwards: ok" in text

@@ -192,6 +192,20 @@ def cmd_bench_ui(args) -> None:
     _emit(_clean(report), args.json, bench_ui.format_report)
 
 
+def cmd_soak(args) -> None:
+    from gan_viz.cli import soak
+
+    if args.steps <= soak.WARMUP_STEPS:
+        raise CliError(f"--steps must be more than {soak.WARMUP_STEPS:,} (the warm-up), got {args.steps}")
+    if not (math.isfinite(args.interval) and args.interval > 0):
+        raise CliError(f"--interval must be a positive number of seconds, got {args.interval}")
+    progress = None if args.json else (lambda s: print(soak.format_sample(s), flush=True))
+    report = soak.run(steps=args.steps, interval=args.interval, progress=progress)
+    _emit(_clean(report), args.json, soak.format_report)
+    if not (report["history_bounded"] and report["health_ok"] and report["errors"] == 0):
+        sys.exit(1)
+
+
 def cmd_app(args) -> None:
     from gan_viz.cli import launch
 
@@ -252,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, default=4, help="browser sessions for the memory figure (>= 3)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ui)
+
+    p = sub.add_parser("soak", help="one live session for many steps: server memory and history size over time")
+    p.add_argument("--steps", type=int, default=1_000_000, help="steps to play (default 1,000,000)")
+    p.add_argument("--interval", type=float, default=30.0, help="seconds between memory samples")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_soak)
 
     p = sub.add_parser("app", help="start the Streamlit app")
     p.add_argument("--port", type=int, default=8501)

@@ -47,7 +47,8 @@ def slow_figures(run: LiveRun) -> list[dict]:
 def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:
     f = run.frame
     return (
-        f"<div id='status-line' style='font-size:1.15rem'>step <b>{run.step:,}</b> &middot; "
+        f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.15rem'>"
+        f"step <b>{run.step:,}</b> &middot; "
         f"{sps:,.0f} steps/s &middot; {fps:.1f} frames/s &middot; "
         f"frame <span id='frame-count'>{frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
