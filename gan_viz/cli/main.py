@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
     p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")
-    p.add_argument("--sessions", type=int, default=4, help="browser sessions for the memory figure (>= 3)")
+    p.add_argument("--sessions", type=int, default=4, help="sessions that all play at once (>= 3)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ui)
 

@@ -1,6 +1,7 @@
-"""Widget choices for the app: option lists, snapping, and config <-> widget values.
+"""Widget choices for the app: config <-> widget values and the custom-centres table.
 
-Kept out of ``app.py`` so that the app only lays widgets out, and so this logic is tested.
+Ranges and option lists come from ``gan_viz.core.bounds`` (shared with the validator and the
+URL parser). Kept out of ``app.py`` so that the app only lays widgets out, and so this logic is tested.
 """
 
 from __future__ import annotations
