@@ -1,6 +1,8 @@
 """GAN losses written on the discriminator's logits, numerically stable.
 
-With D(x) = sigmoid(l(x)): log D = -softplus(-l) and log(1 - D) = -softplus(l).
+With D(x) = sigmoid(l(x)): -log D is the binary cross-entropy of l against the label 1 and
+-log(1 - D) against the label 0 (``optax.losses.sigmoid_binary_cross_entropy``, which
+computes them as softplus(-l) and softplus(l)).
 
 - ``minimax`` (the lecture's formula, Goodfellow 2014): D maximises
   E log D(x) + E log(1 - D(G(z))); G minimises E log(1 - D(G(z))) = -E softplus(l).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import optax
 
 LOSSES = ("minimax", "non_saturating", "least_squares")
 
@@ -26,9 +29,14 @@ def loss_index(name: str) -> int:
     return LOSSES.index(name)
 
 
+def _bce(logits: jax.Array, label: float) -> jax.Array:
+    """Mean binary cross-entropy of ``logits`` against one label: -E log D (1) or -E log(1 - D) (0)."""
+    return jnp.mean(optax.losses.sigmoid_binary_cross_entropy(logits, jnp.full_like(logits, label)))
+
+
 def d_loss_bce(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """-(E log D(x) + E log(1 - D(G(z)))): minus the value V(D, G)."""
-    return jnp.mean(jax.nn.softplus(-real_logits)) + jnp.mean(jax.nn.softplus(fake_logits))
+    return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0)
 
 
 def d_loss_least_squares(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
@@ -37,12 +45,12 @@ def d_loss_least_squares(real_logits: jax.Array, fake_logits: jax.Array) -> jax.
 
 def g_loss_minimax(fake_logits: jax.Array) -> jax.Array:
     """E log(1 - D(G(z))), which G minimises."""
-    return -jnp.mean(jax.nn.softplus(fake_logits))
+    return -_bce(fake_logits, 0.0)
 
 
 def g_loss_non_saturating(fake_logits: jax.Array) -> jax.Array:
     """-E log D(G(z))."""
-    return jnp.mean(jax.nn.softplus(-fake_logits))
+    return _bce(fake_logits, 1.0)
 
 
 def g_loss_least_squares(fake_logits: jax.Array) -> jax.Array:

@@ -48,6 +48,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.scipy.special import entr
 
 from gan_viz.core.data import Mixture, log_density
 
@@ -79,7 +80,7 @@ def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
     occupancy = counts / n
     n_hq = counts.sum()
     q = counts / jnp.maximum(n_hq, 1.0)
-    entropy = -jnp.sum(jnp.where(q > 0, q * jnp.log(jnp.where(q > 0, q, 1.0)), 0.0))
+    entropy = jnp.sum(entr(q))  # -sum q log q, with 0 log 0 = 0
     rkl = jnp.where(n_hq > 0, jnp.log(k) - entropy, jnp.log(k))
     return ModeStats(
         hq_fraction=n_hq / n,
@@ -205,13 +206,11 @@ def jsd_from_densities(p: jax.Array, q: jax.Array, cell_area: float) -> jax.Arra
     pm = jnp.concatenate([pm, jnp.maximum(1.0 - pm.sum(), 0.0)[None]])
     qm = jnp.concatenate([qm, jnp.maximum(1.0 - qm.sum(), 0.0)[None]])
     pm, qm = pm / pm.sum(), qm / qm.sum()
-    m = 0.5 * (pm + qm)
-
-    def kl(a, b):
-        safe = jnp.where(a > 0, a / jnp.where(b > 0, b, 1.0), 1.0)
-        return jnp.sum(jnp.where(a > 0, a * jnp.log(safe), 0.0))
-
-    return jnp.clip(0.5 * kl(pm, m) + 0.5 * kl(qm, m), 0.0, jnp.log(2.0))
+    # JSD = H((P + Q) / 2) - (H(P) + H(Q)) / 2, with entr(x) = -x log x and 0 log 0 = 0. The
+    # entropy form has no ratio: cells whose mass is a denormal (flushed to zero by XLA on
+    # the CPU) cannot make a KL term infinite.
+    h_m, h_p, h_q = (jnp.sum(entr(x)) for x in (0.5 * (pm + qm), pm, qm))
+    return jnp.clip(h_m - 0.5 * (h_p + h_q), 0.0, jnp.log(2.0))
 
 
 def optimal_discriminator(p: jax.Array, q: jax.Array, eps: float = 1e-6) -> jax.Array:

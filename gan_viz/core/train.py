@@ -1,20 +1,21 @@
 """GAN training: pure functions over one state pytree; the only place that jits.
 
 Vocabulary: a *step* is one optimizer update of D or of G; a *round* is ``k_d`` D steps
-then ``k_g`` G steps. ``State.step`` counts steps, so charts and budgets read the same
-whatever k is.
-
-A round is ``k_d`` discriminator updates followed by ``k_g`` generator updates (Goodfellow's
-algorithm with k = ``k_d``), or, when ``simultaneous`` is set, one update of each network
-computed from the same point (a ``k`` of 0 still freezes that network). ``GAN.run``
-advances ``n`` rounds inside one compiled call.
+then ``k_g`` G steps (Goodfellow's algorithm with k = ``k_d``), or, when ``simultaneous`` is
+set, one step of each network computed from the same point (a ``k`` of 0 still freezes that
+network). ``State.step`` counts steps, so charts and budgets read the same whatever k is;
+``GAN.run`` advances ``n`` rounds inside one compiled call.
 Every hyperparameter a slider moves (``Hyper``) and the data mixture itself are traced
 arguments, so changing them never recompiles; only shapes (networks, batch size, number of
 modes) and the optimizer kind are compiled in.
 
 Keys: the state carries one PRNG key; each round splits it into the next carry key and the
-round's key, and the i-th D (or G) update of the round folds ``i`` into its own subkey, so
-no key is ever used twice and the same seed gives a bit-identical run.
+round's keys for D and G (``key_d``, ``key_g``; not to be confused with the step counts
+``Hyper.k_d``, ``Hyper.k_g``), and the i-th D (or G) step of the round folds ``i`` into its
+subkey, so no key is ever used twice and the same seed gives a bit-identical run.
+
+Optimizers (``optim``): the run-time learning rate is set into the optimizer state inside
+the compiled call; parameters named in ``frozen`` (e.g. ``"g.0.w"``) never move.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from gan_viz.core import losses, metrics, models
+from gan_viz.core import losses, metrics, models, optim
 from gan_viz.core.config import Config, Hyper, ModelConfig
 from gan_viz.core.data import Mixture, sample
 
@@ -61,15 +62,6 @@ class RunInfo(NamedTuple):
     g_loss: np.ndarray
     rounds: int
     diverged: bool
-
-
-def _optimizer(kind: str, beta1: float, beta2: float) -> optax.GradientTransformation:
-    """The learning-rate-free part of the optimizer; the run-time lr is applied after it."""
-    if kind == "adam":
-        return optax.scale_by_adam(b1=beta1, b2=beta2)
-    if kind == "sgd":
-        return optax.identity()
-    raise ValueError(f"unknown optimizer {kind!r}")
 
 
 def _all_finite(tree) -> jax.Array:
@@ -118,10 +110,14 @@ class GAN:
     every call with the same shapes shares the same compiled code.
     """
 
-    def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int):
+    def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
+                 frozen: tuple[str, ...] = ()):
+        optim.check_frozen(model, frozen)
         self.model = model
         self.batch_size = batch_size
-        self.tx = _optimizer(optimizer, beta1, beta2)
+        self.frozen = frozen
+        self.g_tx = optim.optimizer(optimizer, beta1, beta2, "g", frozen)
+        self.d_tx = optim.optimizer(optimizer, beta1, beta2, "d", frozen)
         self._run = jax.jit(self._run_impl)
         self._evaluate = jax.jit(self._evaluate_impl)
         self._grad_norms = jax.jit(self._grad_norms_impl)
@@ -135,12 +131,12 @@ class GAN:
     def init(self, seed: int) -> State:
         """A fresh state; the seed fixes the weights and every later sample."""
         m = self.model
-        k_g, k_d, k_run, _ = _root_keys(seed)
-        g_params = models.mlp_init(k_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
-        d_params = models.mlp_init(k_d, models.layer_sizes(2, m.d_depth, m.d_width, 1))
+        key_g, key_d, key_run, _ = _root_keys(seed)
+        g_params = models.mlp_init(key_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
+        d_params = models.mlp_init(key_d, models.layer_sizes(2, m.d_depth, m.d_width, 1))
         zero = jnp.zeros((), jnp.int32)
-        return State(g_params, d_params, g_params, self.tx.init(g_params), self.tx.init(d_params),
-                     zero, zero, zero, k_run)
+        return State(g_params, d_params, g_params, self.g_tx.init(g_params), self.d_tx.init(d_params),
+                     zero, zero, zero, key_run)
 
     def generate(self, g_params: models.Params, z: jax.Array) -> jax.Array:
         return models.mlp_apply(g_params, z, self.model.activation)
@@ -153,8 +149,8 @@ class GAN:
 
     def eval_set(self, seed: int, mixture: Mixture) -> EvalSet:
         """The fixed evaluation noise and real samples of a run."""
-        k_z, k_real = jax.random.split(_root_keys(seed)[3])
-        return EvalSet(self.noise(k_z, metrics.EVAL_SAMPLES), sample(mixture, k_real, metrics.EVAL_SAMPLES))
+        key_z, key_real = jax.random.split(_root_keys(seed)[3])
+        return EvalSet(self.noise(key_z, metrics.EVAL_SAMPLES), sample(mixture, key_real, metrics.EVAL_SAMPLES))
 
     # -- losses and single updates -------------------------------------------------------------
 
@@ -172,23 +168,18 @@ class GAN:
     def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
         return losses.g_loss(hyper.loss, self.logits(d_params, self.generate(g_params, z)))
 
-    def _apply(self, grads, opt_state, params, lr):
-        updates, opt_state = self.tx.update(grads, opt_state, params)
-        params = jax.tree_util.tree_map(lambda p, u: p - lr * u, params, updates)
-        return params, opt_state
-
     def _d_update(self, state: State, key, hyper: Hyper, mixture: Mixture):
-        k_real, k_z = jax.random.split(key)
-        real = sample(mixture, k_real, self.batch_size)
-        z = self.noise(k_z, self.batch_size)
+        key_real, key_z = jax.random.split(key)
+        real = sample(mixture, key_real, self.batch_size)
+        z = self.noise(key_z, self.batch_size)
         loss, grads = jax.value_and_grad(self.d_objective)(state.d_params, state.g_params, real, z, hyper)
-        d_params, d_opt = self._apply(grads, state.d_opt, state.d_params, hyper.lr_d)
+        d_params, d_opt = optim.apply(self.d_tx, grads, state.d_opt, state.d_params, hyper.lr_d)
         return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
 
     def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params):
         z = self.noise(key, self.batch_size)
         loss, grads = jax.value_and_grad(self.g_objective)(state.g_params, d_params, z, hyper)
-        g_params, g_opt = self._apply(grads, state.g_opt, state.g_params, hyper.lr_g)
+        g_params, g_opt = optim.apply(self.g_tx, grads, state.g_opt, state.g_params, hyper.lr_g)
         g_ema = jax.tree_util.tree_map(lambda e, p: hyper.g_ema * e + (1 - hyper.g_ema) * p,
                                        state.g_ema, g_params)
         return state._replace(g_params=g_params, g_ema=g_ema, g_opt=g_opt, g_updates=state.g_updates + 1), loss
@@ -196,11 +187,11 @@ class GAN:
     def round(self, state: State, hyper: Hyper, mixture: Mixture):
         """One round; returns ``(state, d_loss, g_loss)`` (NaN for a half that did not run).
 
-        Alternating: ``k_d`` D updates, then ``k_g`` G updates against the new D.
-        Simultaneous: one D update and one G update, both from the round's starting point
+        Alternating: ``k_d`` D steps, then ``k_g`` G steps against the new D.
+        Simultaneous: one D step and one G step, both from the round's starting point
         (the G gradient uses the D of before the D update).
         """
-        key, k_d, k_g = jax.random.split(state.key, 3)
+        key, key_d, key_g = jax.random.split(state.key, 3)
         state = state._replace(key=key)
         d_before = state.d_params
         n_d = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_d, 1), hyper.k_d)
@@ -208,7 +199,7 @@ class GAN:
         nan = jnp.full((), jnp.nan)
 
         def d_body(i, carry):
-            return self._d_update(carry[0], jax.random.fold_in(k_d, i), hyper, mixture)
+            return self._d_update(carry[0], jax.random.fold_in(key_d, i), hyper, mixture)
 
         state, d_loss = jax.lax.fori_loop(0, n_d, d_body, (state, nan))
 
@@ -216,7 +207,7 @@ class GAN:
             s = carry[0]
             d_params = jax.tree_util.tree_map(
                 lambda old, new: jnp.where(hyper.simultaneous, old, new), d_before, s.d_params)
-            return self._g_update(s, jax.random.fold_in(k_g, i), hyper, d_params)
+            return self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params)
 
         state, g_loss = jax.lax.fori_loop(0, n_g, g_body, (state, nan))
         return state._replace(step=state.step + n_d + n_g), d_loss, g_loss
@@ -343,11 +334,18 @@ def _loss_only_hyper(index: int) -> Hyper:
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_gan(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int) -> GAN:
-    return GAN(model, optimizer, beta1, beta2, batch_size)
+def _cached_gan(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
+                frozen: tuple[str, ...]) -> GAN:
+    return GAN(model, optimizer, beta1, beta2, batch_size, frozen)
 
 
-def make_gan(config: Config) -> GAN:
-    """The shared compiled ``GAN`` for this configuration's shapes and optimizer kind."""
+def make_gan(config: Config, frozen: tuple[str, ...] = ()) -> GAN:
+    """The shared compiled ``GAN`` for this configuration's shapes and optimizer kind.
+
+    Args:
+        config: the run configuration; only its static part (shapes, optimizer) matters here.
+        frozen: parameters that never move, named ``net.layer.param`` (``"g.0.w"``: the
+            generator's first weight matrix). Part of the compiled configuration.
+    """
     t = config.train
-    return _cached_gan(config.model, t.optimizer, t.beta1, t.beta2, t.batch_size)
+    return _cached_gan(config.model, t.optimizer, t.beta1, t.beta2, t.batch_size, tuple(sorted(frozen)))

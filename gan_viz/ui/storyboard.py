@@ -178,3 +178,9 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
         margin=dict(l=50, r=40, t=90 if title else 60, b=120),
     )
     return fig
+
+
+def from_storyboard(sb: Any, **kwargs) -> go.Figure:
+    """``figure`` of a ``counterexample.Storyboard`` (its records, real samples, grid and
+    current generator samples); ``kwargs`` as for ``figure``."""
+    return figure(sb.records, sb.real, sb.xs, sb.ys, fake=sb.fake, **kwargs)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_viz.lab import counterexample
-from gan_viz.ui import plots
+from gan_viz.ui import plots, storyboard
 from gan_viz.ui.pages import prose
 
 
 @st.cache_data(show_spinner="Training the remedy: D and G together ...", max_entries=8)
 def contrast(seed: int) -> counterexample.Contrast:
-    return counterexample.run_contrast(seed=seed, steps=400, every=20)
+    return counterexample.run_contrast(seed=seed, rounds=400, every=20)
 
 
 def _act(action: str, seed: int) -> None:
@@ -51,7 +51,7 @@ def render() -> None:
     sb = ss.sb
     t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
     st.markdown(text[sb.next_phase].replace("{t}", str(t)))
-    story = counterexample.figure(sb, max_panels=3)
+    story = storyboard.from_storyboard(sb, max_panels=3)
     # the figure is sized for slides (3 x 520 px); in the page it takes the column's width
     story.update_layout(width=None, font_size=15).update_annotations(font_size=17)
     st.plotly_chart(story, key="storyboard_fig")
@@ -66,5 +66,5 @@ def render() -> None:
             hide_index=True)
     if ss.get("show_contrast"):
         ct = contrast(seed)
-        st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.steps[-1])))
-        st.plotly_chart(plots.contrast_chart(ct.steps, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")
+        st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.rounds[-1])))
+        st.plotly_chart(plots.contrast_chart(ct.rounds, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")
