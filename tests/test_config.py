@@ -90,3 +90,41 @@ def _value(cfg, key):
         return cfg.seed
     section, name = key.split(".")
     return getattr(getattr(cfg, section), name)
+
+
+
+def _other(name: str, value):
+    """Another valid value for the TrainConfig field ``name``."""
+    if name in ("loss", "optimizer"):
+        return {"loss": "minimax", "optimizer": "sgd"}[name]
+    if isinstance(value, bool):
+        return not value
+    return value + 1 if isinstance(value, int) else value / 2
+
+
+def test_live_budget_and_compiled_train_keys_partition_train_config():
+    import dataclasses
+    import inspect
+
+    from gan_viz.core.train import GAN, make_gan
+
+    fields = [f.name for f in dataclasses.fields(config.TrainConfig)]
+    groups = config.LIVE_TRAIN_KEYS + config.BUDGET_TRAIN_KEYS + config.COMPILED_TRAIN_KEYS
+    assert sorted(groups) == sorted(fields) and len(set(groups)) == len(fields)
+    assert config.LIVE_TRAIN_KEYS == config.Hyper._fields
+    assert set(config.COMPILED_TRAIN_KEYS) == {"optimizer", "beta1", "beta2", "batch_size"}
+    # the compiled trainer is built from exactly the compiled keys
+    assert list(inspect.signature(GAN).parameters) == ["model", *config.COMPILED_TRAIN_KEYS, "frozen"]
+    train = config.TrainConfig(loss="least_squares", k_d=3, simultaneous=True, r1_weight=0.5, g_ema=0.9)
+    hyper = config.hyper_from(train)
+    for k in config.LIVE_TRAIN_KEYS:
+        want = config.loss_index(train.loss) if k == "loss" else getattr(train, k)
+        assert float(getattr(hyper, k)) == pytest.approx(float(want)), k
+
+    base = Config(train=train)
+    for k in fields:
+        cfg = dataclasses.replace(base, train=dataclasses.replace(train, **{k: _other(k, getattr(train, k))}))
+        compiled = k in config.COMPILED_TRAIN_KEYS
+        assert (cfg.static_key() != base.static_key()) == compiled, k
+        if k != "batch_size":  # building a GAN is cheap; no compilation happens here
+            assert (make_gan(cfg) is not make_gan(base)) == compiled, k

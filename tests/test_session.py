@@ -72,3 +72,15 @@ def test_live_run_frames_history_and_divergence():
             break
     assert run.diverged and "diverged" in run.message and "Reset" in run.message
     assert run.advance(5) == 0
+
+
+def test_needs_reset_follows_the_config_key_groups():
+    from gan_viz.core import config as config_lib
+
+    base = presets.get("ring8-hopping")
+    for k in config_lib.LIVE_TRAIN_KEYS + config_lib.BUDGET_TRAIN_KEYS + config_lib.COMPILED_TRAIN_KEYS:
+        v = getattr(base.train, k)
+        other = "minimax" if k == "loss" else "sgd" if k == "optimizer" else (not v) if isinstance(v, bool) \
+            else v + 1 if isinstance(v, int) else v / 2
+        changed = replace(base, train=replace(base.train, **{k: other}))
+        assert needs_reset(base, changed) == (k in config_lib.COMPILED_TRAIN_KEYS), k

@@ -1,10 +1,12 @@
 """Run configuration: frozen dataclasses, dotted-key overrides and (de)serialisation.
 
-A configuration has three parts. ``data`` and ``model`` fix array shapes, so changing them
-builds a new compiled trainer. ``train`` mixes both kinds: ``optimizer``, ``beta1``,
-``beta2`` and ``batch_size`` are compiled in, while the learning rates, ``k_d``, ``k_g``,
-``loss``, ``simultaneous`` and ``r1_weight`` travel as arrays (see ``Hyper``) and can change
-between calls without recompiling.
+``data`` and ``model`` fix array shapes, so changing them builds a new compiled trainer;
+``view`` only says how the app shows a run and never resets it. ``train`` mixes three kinds,
+named once here and used by the trainer's cache (``Config.static_key``, ``train.make_gan``)
+and the app (``ui.session.needs_reset``):
+``LIVE_TRAIN_KEYS`` are the fields of ``Hyper`` (learning rates, k_d, k_g, loss, ...), which
+travel as arrays and change between calls without recompiling; ``BUDGET_TRAIN_KEYS`` say how
+long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) are compiled in.
 
 ``train.g_ema`` > 0 keeps an exponential moving average of the generator's weights
 (Yazici et al. 2019) and every evaluation and picture uses it; 0 shows G itself.
@@ -119,22 +121,6 @@ class ViewConfig:
     pace: float = 1000.0
 
 
-@dataclass(frozen=True)
-class Config:
-    """A whole run: data, networks, optimisation, how the app shows it, and the seed."""
-
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    view: ViewConfig = field(default_factory=ViewConfig)
-    seed: int = 0
-
-    def static_key(self) -> tuple:
-        """Everything that fixes compiled shapes; equal keys share compiled functions."""
-        t = self.train
-        return (self.data.mixture().num_modes, self.model, t.optimizer, t.beta1, t.beta2, t.batch_size)
-
-
 class Hyper(NamedTuple):
     """Run-time hyperparameters, passed as arrays so that changing them never recompiles."""
 
@@ -146,6 +132,32 @@ class Hyper(NamedTuple):
     simultaneous: jax.Array
     r1_weight: jax.Array
     g_ema: jax.Array
+
+
+# The three kinds of TrainConfig field (see the module docstring).
+LIVE_TRAIN_KEYS: tuple[str, ...] = Hyper._fields
+BUDGET_TRAIN_KEYS: tuple[str, ...] = ("steps", "eval_every")
+COMPILED_TRAIN_KEYS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(TrainConfig) if f.name not in LIVE_TRAIN_KEYS + BUDGET_TRAIN_KEYS)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A whole run: data, networks, optimisation, how the app shows it, and the seed."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    view: ViewConfig = field(default_factory=ViewConfig)
+    seed: int = 0
+
+    def compiled_train(self) -> dict[str, Any]:
+        """The ``COMPILED_TRAIN_KEYS`` settings by name (what ``train.GAN`` is built with)."""
+        return {k: getattr(self.train, k) for k in COMPILED_TRAIN_KEYS}
+
+    def static_key(self) -> tuple:
+        """Everything that fixes compiled shapes; equal keys share compiled functions."""
+        return (self.data.mixture().num_modes, self.model, *self.compiled_train().values())
 
 
 def steps_per_round(train: TrainConfig) -> int:

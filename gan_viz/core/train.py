@@ -343,9 +343,9 @@ def make_gan(config: Config, frozen: tuple[str, ...] = ()) -> GAN:
     """The shared compiled ``GAN`` for this configuration's shapes and optimizer kind.
 
     Args:
-        config: the run configuration; only its static part (shapes, optimizer) matters here.
+        config: the run configuration; only its static part (shapes, ``COMPILED_TRAIN_KEYS``)
+            matters here.
         frozen: parameters that never move, named ``net.layer.param`` (``"g.0.w"``: the
             generator's first weight matrix). Part of the compiled configuration.
     """
-    t = config.train
-    return _cached_gan(config.model, t.optimizer, t.beta1, t.beta2, t.batch_size, tuple(sorted(frozen)))
+    return _cached_gan(config.model, **config.compiled_train(), frozen=tuple(sorted(frozen)))

@@ -14,14 +14,12 @@ from dataclasses import replace
 import jax
 import numpy as np
 
+from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
 from gan_viz.lab.history import History
-
-# Keys of TrainConfig that change without a reset (they travel in ``Hyper``).
-LIVE_TRAIN_KEYS = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema")
 
 
 class RateMeter:
@@ -49,9 +47,9 @@ class RateMeter:
 
 
 def needs_reset(old: Config, new: Config) -> bool:
-    """True when ``new`` cannot continue ``old``'s run (shapes, optimizer, data or seed changed)."""
-    live = {k: getattr(new.train, k) for k in LIVE_TRAIN_KEYS + ("steps", "eval_every")}
-    return replace(new, train=replace(new.train, **{k: getattr(old.train, k) for k in live}), view=old.view) != old
+    """True when ``new`` cannot continue ``old``'s run: anything but the live and budget keys changed."""
+    kept = {k: getattr(old.train, k) for k in config_lib.LIVE_TRAIN_KEYS + config_lib.BUDGET_TRAIN_KEYS}
+    return replace(new, train=replace(new.train, **kept), view=old.view) != old
 
 
 class LiveRun:
