@@ -10,6 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from gan_viz.core import viewbox
+
 
 class Mixture(NamedTuple):
     """An isotropic Gaussian mixture in 2D.
@@ -109,8 +111,4 @@ def extent(mixture: Mixture, margin: float = 1.0) -> tuple[float, float, float, 
     """A square view box ``(x0, x1, y0, y1)`` around the modes, the same on every frame."""
     c = np.asarray(mixture.centres)
     std = float(mixture.std)
-    lo = c.min(axis=0) - 3 * std
-    hi = c.max(axis=0) + 3 * std
-    mid = (lo + hi) / 2
-    half = max(float(np.max(hi - lo)) / 2, 0.5) + margin
-    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
+    return viewbox.square(c.min(axis=0) - 3 * std, c.max(axis=0) + 3 * std, margin, min_half=0.5 + margin)

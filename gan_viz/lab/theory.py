@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.core import losses, metrics
+from gan_viz.core import losses, metrics, viewbox
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
 from gan_viz.core.data import Mixture
 from gan_viz.core.train import Frame, make_gan
@@ -72,7 +72,8 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScen
     mix = config.data.mixture()
     ev = gan.eval_set(config.seed, mix)
     start = gan.init(config.seed)
-    extent = _box(np.asarray(ev.real), np.asarray(gan.generate(start.g_ema, ev.z)))
+    # a square holding 99 % of both clouds, so the frozen generator shows too
+    extent = viewbox.around([np.asarray(ev.real), np.asarray(gan.generate(start.g_ema, ev.z))], margin=0.5)
     grid = metrics.make_grid(extent, grid_res)
     hyper = hyper_from(replace(config.train, simultaneous=False))._replace(k_g=jnp.int32(0))
     out = []
@@ -89,14 +90,6 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScen
             grad_norms=np.asarray(frame.g_grad_norms),
         ))
     return KdScene(extent, np.asarray(grid.xs), np.asarray(grid.ys), np.asarray(ev.real), out)
-
-
-def _box(*clouds: np.ndarray, margin: float = 0.5) -> tuple[float, float, float, float]:
-    """A square view box holding 99 % of every point cloud, so the frozen generator shows too."""
-    pts = np.concatenate(clouds)
-    lo, hi = np.percentile(pts, 0.5, axis=0), np.percentile(pts, 99.5, axis=0)
-    mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 + margin
-    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
 
 
 def c_of_g_from_jsd(jsd: np.ndarray | float) -> np.ndarray | float:

@@ -1,9 +1,7 @@
 """Pure plotting: numpy arrays in, plotly figures out (no streamlit, no jax).
 
-Colours and sizes are chosen for a projector at the back of a room: large fonts, thick
-lines, a colour-blind-safe pair for real (blue) and generated (orange) samples, and a
-decision surface that runs from orange (D says "fake") through white (D = 1/2) to blue
-(D says "real").
+Sizes are chosen for a projector at the back of a room: large fonts, thick lines. The
+colours of real and generated samples and of the decision surface come from ``theme``.
 """
 
 from __future__ import annotations
@@ -16,13 +14,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gan_viz.ui import raster as raster_lib
+from gan_viz.ui.theme import CONTOUR, FAKE, HOP, OCCUPANCY_SCALE, REAL, SURFACE_SCALE
 
-REAL = "#1f5fbf"
-FAKE = "#e8590c"
-HOP = "#c2255c"
 FONT = dict(size=18)
-SURFACE_SCALE = [[0.0, "#f7a35c"], [0.5, "#ffffff"], [1.0, "#6ea8fe"]]
-OCCUPANCY_SCALE = [[0.0, "#ffffff"], [0.15, "#c5d9f7"], [1.0, "#0b3d91"]]
 MAX_POINTS = 1000  # generated points drawn per frame (of the 2,500 evaluated)
 REAL_POINTS = 500
 
@@ -104,7 +98,7 @@ def main_view(
                  colorbar=dict(title=dict(text=surface_label), len=0.8, thickness=18), hoverinfo="skip"),
             dict(type="contour", x=gx, y=gy, z=z, showscale=False, hoverinfo="skip", name="D = 1/2",
                  contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                 line=dict(color="#333333", width=3, dash="dash"), showlegend=True),
+                 line=dict(color=CONTOUR, width=3, dash="dash"), showlegend=True),
             dict(type="scattergl", x=real[:REAL_POINTS, 0], y=real[:REAL_POINTS, 1], mode="markers", name="real",
                  marker=dict(color=REAL, size=7, opacity=0.8)),
             dict(type="scattergl", x=fake[:MAX_POINTS, 0], y=fake[:MAX_POINTS, 1], mode="markers",

@@ -13,9 +13,13 @@ import zlib
 
 import numpy as np
 
-# (position in [0, 1], RGB) stops; must match plots.SURFACE_SCALE
-SURFACE_STOPS = ((0.0, (0xF7, 0xA3, 0x5C)), (0.5, (0xFF, 0xFF, 0xFF)), (1.0, (0x6E, 0xA8, 0xFE)))
-CONTOUR_RGB = (0x33, 0x33, 0x33)
+from gan_viz.ui import theme
+
+# (position in [0, 1], RGB) stops of the surface's colour scale
+SURFACE_STOPS = tuple((p, theme.rgb(c)) for p, c in theme.SURFACE_SCALE)
+CONTOUR_RGB = theme.rgb(theme.CONTOUR)
+REAL_RGB = theme.rgb(theme.REAL)
+FAKE_RGB = theme.rgb(theme.FAKE)
 
 
 def _lut(stops, n: int = 256) -> np.ndarray:
@@ -74,9 +78,6 @@ def png(rgb: np.ndarray) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
 
-
-REAL_RGB = (0x1F, 0x5F, 0xBF)
-FAKE_RGB = (0xE8, 0x59, 0x0C)
 
 
 def stamp_points(rgb: np.ndarray, points: np.ndarray, extent: tuple[float, float, float, float],

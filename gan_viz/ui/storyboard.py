@@ -6,8 +6,8 @@ Pure drawing: no jax, no streamlit. A round is any object with the attributes of
 ``jsd``); a round whose ``fake_after`` is None (classifier trained, generator not moved yet) is
 drawn without the move.
 
-Colours are chosen for a projector: light backgrounds for the classifier's two sides, dark
-saturated points on top, a thick black D = 1/2 line, large type.
+Colours (``theme.SLIDE_*``) are chosen for a projector: light backgrounds for the classifier's
+two sides, dark saturated points on top, a thick black D = 1/2 line, large type.
 """
 
 from __future__ import annotations
@@ -19,47 +19,22 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-REAL_COLOUR = "#08306b"  # dark navy: p_x
-FAKE_COLOUR = "#d0006f"  # strong magenta: the generator
-ARROW_COLOUR = "#111111"
-# D_t on the grid: light orange where it says "fake", white at 1/2, light blue where "real".
-SURFACE_SCALE = [[0.0, "#fdbe85"], [0.5, "#ffffff"], [1.0, "#9ecae1"]]
-BOUNDARY = dict(color="#111111", width=3.5, dash="dash")
+from gan_viz.core import viewbox
+from gan_viz.ui.theme import INK, SLIDE_FAKE, SLIDE_REAL, SLIDE_SURFACE_SCALE
+
+BOUNDARY = dict(color=INK, width=3.5, dash="dash")
 FONT = 20
 TITLE_FONT = 24
 PANEL_PX = 520  # width of one panel
 MAX_POINTS = 600  # points drawn per cloud (the statistics use all samples)
 MARGIN = 1.0  # data units around everything drawn
+MIN_HALF = 3.0  # the view is at least 6 data units wide
 REAL_NAME = "real data p<sub>x</sub>"
 
 
 def panel_title(index: int, moved: bool) -> str:
     """``Round t: Dt trained, G moves`` (or ``... trained`` before the move)."""
     return f"Round {index}: D{index} trained, G moves" if moved else f"Round {index}: D{index} trained"
-
-
-def view_box(clouds: Sequence[np.ndarray], min_half: float = 3.0,
-             limit: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float]:
-    """A square ``(x0, x1, y0, y1)`` around every point, at least ``2 * min_half`` wide.
-
-    Args:
-        clouds: arrays of shape (n, 2); non-finite rows are ignored.
-        min_half: smallest half-width.
-        limit: an outer box (e.g. the grid) the view is clipped to.
-    """
-    pts = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c in clouds])
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    if pts.size == 0:
-        lo, hi = np.array([-min_half, -min_half]), np.array([min_half, min_half])
-    else:
-        lo, hi = np.percentile(pts, 0.5, axis=0) - MARGIN, np.percentile(pts, 99.5, axis=0) + MARGIN
-    mid = (lo + hi) / 2
-    half = max(float(np.max(hi - lo)) / 2, min_half)
-    x0, x1, y0, y1 = mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half
-    if limit is not None:
-        x0, x1 = max(x0, limit[0]), min(x1, limit[1])
-        y0, y1 = max(y0, limit[2]), min(y1, limit[3])
-    return float(x0), float(x1), float(y0), float(y1)
 
 
 def _thin(x: np.ndarray) -> np.ndarray:
@@ -101,7 +76,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
     if not rounds and fake is not None:
         clouds.append(fake)
     grid_box = (xs[0], xs[-1], ys[0], ys[-1])
-    x0, x1, y0, y1 = view_box(clouds, limit=grid_box)
+    x0, x1, y0, y1 = viewbox.around(clouds, MARGIN, MIN_HALF, limit=grid_box)
 
     n = max(len(rounds), 1)
     titles = ([panel_title(r.round, r.fake_after is not None) for r in rounds]
@@ -114,7 +89,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
         pts = _thin(pts)
         fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name, legendgroup=name,
                                  showlegend=name not in legend_done, hoverinfo="skip",
-                                 marker=dict(size=6, color=FAKE_COLOUR if name != REAL_NAME else REAL_COLOUR,
+                                 marker=dict(size=6, color=SLIDE_FAKE if name != REAL_NAME else SLIDE_REAL,
                                              opacity=opacity)),
                       row=1, col=col)
         legend_done.add(name)
@@ -126,7 +101,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
         t, moved = r.round, r.fake_after is not None
         axis = "" if col == 1 else str(col)
         z = np.asarray(r.d_surface, float)[np.ix_(ix, iy)].T  # plotly rows are y
-        fig.add_trace(go.Heatmap(x=xs[ix], y=ys[iy], z=z, zmin=0, zmax=1, colorscale=SURFACE_SCALE,
+        fig.add_trace(go.Heatmap(x=xs[ix], y=ys[iy], z=z, zmin=0, zmax=1, colorscale=SLIDE_SURFACE_SCALE,
                                  zsmooth="best", showscale=col == 1, hoverinfo="skip",
                                  colorbar=dict(title=dict(text="D<sub>t</sub>(x)", font=dict(size=FONT)),
                                                tickvals=[0, 0.5, 1], ticktext=["0 fake", "½", "1 real"],
@@ -147,14 +122,14 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
             a, b = np.asarray(r.mean_before, float), np.asarray(r.mean_after, float)
             fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref=f"x{axis}", yref=f"y{axis}",
                                axref=f"x{axis}", ayref=f"y{axis}", showarrow=True, arrowhead=2,
-                               arrowsize=1.6, arrowwidth=3.5, arrowcolor=ARROW_COLOUR, text="")
+                               arrowsize=1.6, arrowwidth=3.5, arrowcolor=INK, text="")
             caption = f"D{t}(moved G) = {r.frozen_d_on_moved:.2f} · JSD = {r.jsd:.2f} nats"
         else:
             scatter(r.fake_before, "G (D<sub>t</sub> trained on these)", col, 0.85)
             caption = f"D{t}(G) = {r.d_on_before:.2f} · accuracy {100 * r.d_accuracy_before:.0f} %"
         fig.add_annotation(x=0.5, y=0.02, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
                            yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", borderpad=4, text=caption,
-                           font=dict(size=FONT, color=ARROW_COLOUR))
+                           font=dict(size=FONT, color=INK))
     if not rounds:
         scatter(real, REAL_NAME, 1, 0.75)
         if fake is not None:
@@ -171,7 +146,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
     fig.update_layout(
         title=dict(text=title, font=dict(size=TITLE_FONT + 2), x=0.5) if title else None,
         width=PANEL_PX * n + 160, height=PANEL_PX + (170 if title else 130),
-        font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color="#111111"),
+        font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color=INK),
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top", font=dict(size=FONT),
                     itemsizing="constant"),

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from gan_viz.ui import plots
+from gan_viz.ui import plots, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.session import LiveRun
 
@@ -16,11 +16,11 @@ SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
 
 LEGEND = (
     "<div style='font-size:1.05rem'>"
-    "<span style='color:#1f5fbf;font-size:1.4rem'>&#9679;</span> real samples &nbsp; "
-    "<span style='color:#e8590c;font-size:1.4rem'>&#9679;</span> generated samples &nbsp; "
+    f"<span style='color:{theme.REAL};font-size:1.4rem'>&#9679;</span> real samples &nbsp; "
+    f"<span style='color:{theme.FAKE};font-size:1.4rem'>&#9679;</span> generated samples &nbsp; "
     "<b>&#8212;</b> {s} = 1/2 &nbsp; background {s}: "
     "<span style='display:inline-block;width:160px;height:14px;vertical-align:middle;border:1px solid #999;"
-    "background:linear-gradient(90deg,#f7a35c,#ffffff,#6ea8fe)'></span> "
+    f"background:{theme.css_gradient(theme.SURFACE_SCALE)}'></span> "
     "0 (fake) &#8594; 1 (real)</div>")
 
 
