@@ -84,3 +84,13 @@ def test_needs_reset_follows_the_config_key_groups():
             else v + 1 if isinstance(v, int) else v / 2
         changed = replace(base, train=replace(base.train, **{k: other}))
         assert needs_reset(base, changed) == (k in config_lib.COMPILED_TRAIN_KEYS), k
+
+
+def test_mean_losses_ignore_non_finite_rounds():
+    from types import SimpleNamespace
+
+    from gan_viz.lab.history import mean_losses
+
+    info = SimpleNamespace(d_loss=np.array([1.0, np.nan, 2.0], np.float32), g_loss=np.array([np.inf, -np.inf]))
+    d, g = mean_losses(info)
+    assert d == 1.5 and math.isnan(g)

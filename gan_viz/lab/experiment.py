@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import jax
-import numpy as np
 
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, hyper_from, steps_per_round, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
-from gan_viz.lab.history import History
+from gan_viz.lab.history import History, mean_losses
 
 
 @dataclass
@@ -30,11 +29,6 @@ class Result:
     frame: Frame
     history: History
     summary: dict
-
-
-def _nanmean(x: np.ndarray) -> float:
-    x = x[np.isfinite(x)]
-    return float(x.mean()) if x.size else float("nan")
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -104,7 +98,7 @@ def train(
         train_seconds += time.perf_counter() - t
         rounds += info.rounds
         diverged = info.diverged
-        record(state, _nanmean(info.d_loss), _nanmean(info.g_loss))
+        record(state, *mean_losses(info))
         if progress is not None:
             progress(int(state.step), total_rounds * per_round)
     done = int(state.step)

@@ -77,3 +77,16 @@ class History:
 
     def __len__(self) -> int:
         return len(self.step)
+
+
+def mean_losses(info) -> tuple[float, float]:
+    """The mean D and G losses of one ``GAN.run`` call (its ``RunInfo``) over its finite rounds.
+
+    NaN when no round has a finite loss (e.g. zero rounds). This is what the history records.
+    """
+    def finite_mean(x) -> float:
+        x = np.asarray(x)
+        x = x[np.isfinite(x)]
+        return float(x.mean()) if x.size else float("nan")
+
+    return finite_mean(info.d_loss), finite_mean(info.g_loss)

@@ -19,7 +19,7 @@ from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
-from gan_viz.lab.history import History
+from gan_viz.lab.history import History, mean_losses
 
 
 class RateMeter:
@@ -107,7 +107,7 @@ class LiveRun:
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
         done = int(self.state.step) - before
         if info.rounds:
-            self._last_losses = (_nanmean(info.d_loss), _nanmean(info.g_loss))
+            self._last_losses = mean_losses(info)
         if info.diverged:
             self.diverged = True
             t = self.config.train
@@ -156,8 +156,3 @@ class LiveRun:
     def step(self) -> int:
         return int(self.state.step)
 
-
-def _nanmean(x: np.ndarray) -> float:
-    x = np.asarray(x)
-    x = x[np.isfinite(x)]
-    return float(x.mean()) if x.size else math.nan
