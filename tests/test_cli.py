@@ -190,3 +190,14 @@ def test_soak_report_says_whether_memory_and_history_held():
          "errors": 0, "health_ok": True}
     text = soak.format_report(r)
     assert "1,000,200" in text and "(+2.0 %)" in text and "bound 400: held" in text and "health afterwards: ok" in text
+
+
+@pytest.mark.parametrize("argv, line", [
+    # the exact lines printed before the one-line errors moved into an ArgumentParser subclass
+    ([], "the following arguments are required: command"),
+    (["train", "--nope"], "unrecognized arguments: --nope"),
+    (["train", "--seed", "x"], "argument --seed: invalid int value: 'x'"),  # raised by the sub-command's parser
+])
+def test_usage_errors_are_one_line_with_status_2(capsys, argv, line):
+    code, out, err = run_cli(capsys, *argv)
+    assert (code, out, err) == (2, "", f"gan-viz: error: {line} (see `gan-viz --help`)\n")

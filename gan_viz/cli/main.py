@@ -7,13 +7,23 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors (unknown flags, bad values) on one line, exit status 2.
+
+    ``add_subparsers`` builds the sub-commands' parsers with this class too.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{message} (see `gan-viz --help`)")
 
 
 def _emit(obj: Any, as_json: bool, human: Callable[[Any], str]) -> None:
@@ -218,7 +228,7 @@ def cmd_app(args) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gan-viz", description="Train GANs on 2D Gaussian mixtures and watch mode collapse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -227,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         if seed:
             p.add_argument("--seed", type=int, help="overrides the preset's seed")
         if steps:
-            p.add_argument("--steps", type=int, help="training rounds (overrides train.steps)")
+            p.add_argument("--steps", type=int,
+                           help="training steps, rounded up to whole rounds (overrides train.steps)")
         if overrides:
             p.add_argument("--set", action="append", metavar="KEY=VALUE",
                            help="override a config key, e.g. train.lr_d=3e-4 (repeatable)")
@@ -257,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("counterexample", help="the lecture's frozen-classifier storyboard, per round")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=3,
+                   help="storyboard rounds: each trains a classifier, then moves G against it")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_counterexample)
 
@@ -280,16 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = build_parser()
-    # argparse prints usage and exits 2 on unknown flags; keep its message to one line.
-    parser.error = lambda message: _fail(f"{message} (see `gan-viz --help`)")  # type: ignore[method-assign]
-    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
-        for sp in action.choices.values():
-            sp.error = lambda message: _fail(f"{message} (see `gan-viz --help`)")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         args.func(args)
     except CliError as e:
@@ -299,6 +303,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     print(f"gan-viz: error: {message}", file=sys.stderr)
     sys.exit(2)
