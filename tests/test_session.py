@@ -94,3 +94,30 @@ def test_mean_losses_ignore_non_finite_rounds():
     info = SimpleNamespace(d_loss=np.array([1.0, np.nan, 2.0], np.float32), g_loss=np.array([np.inf, -np.inf]))
     d, g = mean_losses(info)
     assert d == 1.5 and math.isnan(g)
+
+
+def test_rate_meter_matches_the_list_version_it_replaced():
+    class ListMeter:  # the implementation before collections.deque
+        def __init__(self, window):
+            self.window, self._events = window, []
+
+        def add(self, amount, now):
+            self._events.append((now, amount))
+            while self._events and now - self._events[0][0] > self.window:
+                self._events.pop(0)
+
+        def rate(self):
+            if len(self._events) < 2:
+                return 0.0
+            span = self._events[-1][0] - self._events[0][0]
+            return sum(a for _, a in self._events[1:]) / span if span > 0 else 0.0
+
+    rng = np.random.default_rng(0)
+    new, old = RateMeter(window=3.0), ListMeter(window=3.0)
+    now = 0.0
+    for _ in range(500):
+        now += float(rng.exponential(0.05)) * (rng.random() < 0.9)  # some events share a time stamp
+        amount = float(rng.integers(1, 200))
+        new.add(amount, now=now)
+        old.add(amount, now=now)
+        assert new.rate() == old.rate()

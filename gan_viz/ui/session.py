@@ -7,8 +7,10 @@ cache; each browser session owns one ``LiveRun``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
+from collections import deque
 from dataclasses import replace
 
 import jax
@@ -27,20 +29,20 @@ class RateMeter:
 
     def __init__(self, window: float = 3.0):
         self.window = window
-        self._events: list[tuple[float, float]] = []  # (time, amount)
+        self._events: deque[tuple[float, float]] = deque()  # (time, amount), oldest first
 
     def add(self, amount: float = 1.0, now: float | None = None) -> None:
         now = time.perf_counter() if now is None else now
         self._events.append((now, amount))
         while self._events and now - self._events[0][0] > self.window:
-            self._events.pop(0)
+            self._events.popleft()
 
     def rate(self) -> float:
         if len(self._events) < 2:
             return 0.0
         span = self._events[-1][0] - self._events[0][0]
         # the first event opens the window; what came after it happened within ``span``
-        return sum(a for _, a in self._events[1:]) / span if span > 0 else 0.0
+        return sum(a for _, a in itertools.islice(self._events, 1, None)) / span if span > 0 else 0.0
 
     def reset(self) -> None:
         self._events.clear()
