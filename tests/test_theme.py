@@ -26,3 +26,4 @@ def test_live_legend_and_storyboard_use_the_palette():
     for colour in (theme.REAL, theme.FAKE, *(c for _, c in theme.SURFACE_SCALE)):
         assert colour in legend
     assert storyboard.BOUNDARY["color"] == theme.INK
+
