@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs and runs it, the real-browser test included.
-# Usage: bash scripts/test.sh [extra pytest arguments]
+# Usage: bash scripts/test.sh [extra pytest arguments]   (everything: slow and browser tests included;
+# the inner loop while editing is `.venv/bin/python -m pytest -m "not slow and not browser"`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

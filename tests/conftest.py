@@ -1,5 +1,14 @@
-"""Shared test set-up: keep JAX on the CPU and quiet."""
+"""Shared test set-up: keep JAX on the CPU and quiet, and reuse compiled code between runs.
+
+JAX's persistent compilation cache (the app's, ``gan_viz.core.compilation_cache``) makes a
+second run of the suite skip most XLA compilation; compile counts are unaffected (they count
+tracing, which still happens).
+"""
 
 import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+from gan_viz.core import compilation_cache  # noqa: E402  (after JAX_PLATFORMS is set)
+
+compilation_cache.enable()

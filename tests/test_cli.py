@@ -45,7 +45,7 @@ def test_train_json_has_the_documented_keys(capsys):
                 "wall_seconds", "steps_per_second", "diverged"):
         assert key in d
     assert d["steps"] == 30 and d["diverged"] is False
-    assert 0 <= d["jsd"] <= np.log(2) + 1e-6
+    assert isinstance(d["jsd"], float) and isinstance(d["hop_events"], int)  # the estimator: test_metrics
 
 
 @pytest.mark.parametrize("argv, fragment", [
@@ -77,7 +77,8 @@ def test_evaluate_scores_external_samples(tmp_path, capsys):
     for path in (npy, csv):
         code, out, _ = run_cli(capsys, "evaluate", "--preset", "ring8-healthy", "--samples", str(path), "--json")
         d = json.loads(out)
-        assert code == 0 and d["modes_captured"] == 8 and d["hq_fraction"] > 0.97 and d["jsd"] < 0.02
+        assert code == 0 and d["modes_captured"] == 8 and d["jsd"] < 0.002
+        assert d["hq_fraction"] == pytest.approx(1 - np.exp(-4.5), abs=0.01)  # P(chi2_2 < 9)
         assert d["samples"] == 2500
 
 

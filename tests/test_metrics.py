@@ -19,7 +19,8 @@ def test_a_true_mixture_sample_covers_every_mode(ring8):
     assert int(st.modes_captured) == 8
     # P(chi2_2 < 9) = 1 - exp(-4.5) = 0.9889
     assert float(st.hq_fraction) == pytest.approx(1 - math.exp(-4.5), abs=0.01)
-    assert float(st.reverse_kl) < 0.01
+    # KL of an 8-bin histogram of ~2,470 uniform draws: ~chi2_7 / (2 n), mean 0.0014 (seeds 0-3: 0.0006-0.0015)
+    assert float(st.reverse_kl) < 0.005
     assert float(st.off_mode) + float(st.occupancy.sum()) == pytest.approx(1.0)
 
 
@@ -121,19 +122,33 @@ def test_kde_integrates_to_one_and_smoothed_jsd_is_near_zero_for_true_samples(ri
     h = metrics.bandwidth(ring8.std, grid)
     assert float(metrics.kde(x, grid, h).sum() * grid.cell**2) == pytest.approx(1.0, abs=1e-3)
     view = metrics.density_view(x, ring8, grid)
-    assert float(view.jsd) < 0.01
+    # like with like, so no smoothing bias: only KDE noise is left (seeds 0-3: 0.0002-0.0005 nats)
+    assert float(view.jsd) < 0.002
     # D* from matching densities is ~1/2 wherever there is mass
     mass = np.asarray(view.p_x) > 0.05
     assert np.abs(np.asarray(view.d_star)[mass] - 0.5).max() < 0.2
 
 
-def test_smoothed_jsd_is_large_for_a_collapsed_generator(ring8):
+def collapsed_jsd(w: float) -> float:
+    """JSD(p || q) when q is exactly the part of p with mass w (q = p restricted, renormalised).
+
+    Where q lives: p = w f, q = f, m = (1 + w) f / 2; elsewhere p = (1 - w) g, q = 0, m = p / 2. So
+    JSD = 1/2 [w log(2w / (1 + w)) + (1 - w) log 2] + 1/2 log(2 / (1 + w)).
+    """
+    return 0.5 * (w * math.log(2 * w / (1 + w)) + (1 - w) * math.log(2)) + 0.5 * math.log(2 / (1 + w))
+
+
+def test_smoothed_jsd_of_a_generator_collapsed_onto_one_of_eight_modes(ring8):
+    # All samples from mode 0 of the ring. The KDE's expectation is that mode smoothed by the kernel,
+    # which is exactly p_x's smoothed mode 0, and the smoothed modes do not overlap (neighbours are
+    # 1.53 apart, smoothed std ~0.098), so the estimator's target is collapsed_jsd(1/8) = 0.49693 nats.
+    # KDE noise enters only at second order: seeds 0-5 give 0.496929 to 0.496932.
+    assert collapsed_jsd(1 / 8) == pytest.approx(0.496929, abs=1e-6)
     grid = metrics.make_grid(data.extent(ring8))
     one = data.single(2.0, 0.0, 0.02)
     x = data.sample(one, jax.random.PRNGKey(2), metrics.EVAL_SAMPLES)
     view = metrics.density_view(x, ring8, grid)
-    # one mode of eight: JSD of (1/8 overlap) = 0.5*[7/8 log 2 + (1/8) log(2/(1+8/8))...]; just bound it
-    assert 0.4 < float(view.jsd) < math.log(2)
+    assert float(view.jsd) == pytest.approx(collapsed_jsd(1 / 8), abs=1e-4)
 
 
 def former_entropy(q):

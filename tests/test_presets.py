@@ -50,6 +50,7 @@ def test_ring8_healthy_covers_all_modes_with_80_percent_hq_for_four_of_five_seed
     assert sum(good) >= 4, [(r["modes_captured"], round(r["hq_fraction"], 3)) for r in results]
 
 
+@pytest.mark.slow  # trains the preset's full budget
 def test_vanishing_gradient_non_saturating_is_ten_times_larger_on_the_same_state():
     cfg = presets.get("vanishing-gradient")
     result = experiment.train(cfg)

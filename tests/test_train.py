@@ -115,14 +115,19 @@ def test_evaluation_frame_shapes_and_fixed_noise(gan, mix):
     assert ev.z.shape == (metrics.EVAL_SAMPLES, 2)
     assert np.array_equal(np.asarray(ev.z), np.asarray(gan.eval_set(0, mix).z))
     grid = metrics.make_grid(data.extent(mix), res=32)
-    f = gan.evaluate(gan.init(0), mix, ev, grid, "minimax")
+    s = gan.init(0)
+    f = gan.evaluate(s, mix, ev, grid, "minimax")
     assert f.fake.shape == (metrics.EVAL_SAMPLES, 2)
     assert f.d_surface.shape == (32, 32) and f.d_star.shape == (32, 32)
     assert f.manifold.shape[0] == 2 and f.manifold.shape[-1] == 2
     assert f.g_grad_norms.shape == (3,)
     assert 0 < float(f.d_real) < 1 and 0 < float(f.d_fake) < 1
-    # V(D, G) is computed from the same logits as the mean outputs
-    assert float(f.value) < 0
+    # V(D, G) = E log D(x) + E log(1 - D(G(z))) on the evaluation set, recomputed here in float64
+    d_real = 1 / (1 + np.exp(-np.asarray(gan.logits(s.d_params, ev.real), np.float64)))
+    d_fake = 1 / (1 + np.exp(-np.asarray(gan.logits(s.d_params, f.fake), np.float64)))
+    assert float(f.d_real) == pytest.approx(d_real.mean(), rel=1e-5)
+    assert float(f.d_fake) == pytest.approx(d_fake.mean(), rel=1e-5)
+    assert float(f.value) == pytest.approx(np.log(d_real).mean() + np.log1p(-d_fake).mean(), rel=1e-5)
 
 
 def test_arrows_point_downhill_on_the_generator_loss(gan, mix):

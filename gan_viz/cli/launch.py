@@ -21,11 +21,17 @@ CHROMIUM_FLAGS = [
 
 
 def app_path() -> Path:
-    """The app script inside the installed package (``gan_viz/ui/app.py``), editable or not."""
-    return Path(str(resources.files("gan_viz.ui").joinpath("app.py")))
+    """The script Streamlit runs, inside the installed package (editable or not).
+
+    ``gan_viz/ui/entry/streamlit_app.py`` calls ``gan_viz.ui.app.main``; it is not ``ui/app.py``
+    itself because Streamlit would make the ``ui/pages/`` beside that file a multipage app.
+    """
+    return Path(str(resources.files("gan_viz.ui.entry").joinpath("streamlit_app.py")))
 
 
 def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
+    """``streamlit run`` with the app's settings as flags, so they apply from any directory
+    (``.streamlit/config.toml`` is read only from the working directory)."""
     return [
         sys.executable, "-m", "streamlit", "run", str(app_path()),
         "--server.port", str(port), "--server.headless", "true",

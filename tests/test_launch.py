@@ -1,0 +1,23 @@
+"""The launcher: which script Streamlit runs and with which settings."""
+
+from gan_viz.cli import launch
+
+
+def option(cmd: list[str], name: str) -> str | None:
+    return cmd[cmd.index(name) + 1] if name in cmd else None
+
+
+def test_streamlit_runs_a_script_with_no_pages_directory_beside_it():
+    path = launch.app_path()
+    assert path.is_file() and "gan_viz.ui.app import main" in path.read_text()
+    # a pages/ directory next to the main script makes Streamlit list its modules as pages
+    assert not (path.parent / "pages").exists()
+
+
+def test_the_command_carries_the_apps_settings_whatever_the_working_directory():
+    cmd = launch.streamlit_command(8765, ["--server.address", "127.0.0.1"])
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == str(launch.app_path())
+    assert option(cmd, "--server.port") == "8765" and option(cmd, "--server.address") == "127.0.0.1"
+    assert option(cmd, "--runner.postScriptGC") == "false"
+    assert option(cmd, "--browser.gatherUsageStats") == "false"
+    assert option(cmd, "--server.headless") == "true"
