@@ -151,7 +151,10 @@ def test_the_installed_app_plays_in_chromium(installed_app):
         page.wait_for_function("() => /step [1-9]/.test(document.querySelector('#status-line')?.innerText)",
                                timeout=60_000)
         first, first_drawn = step(page), plot.get_attribute("data-frames-rendered")
-        time.sleep(4)
+        # the status line moves once per batch of frames: wait for the next batch, however slow
+        page.wait_for_function(
+            "s => Number(document.querySelector('#status-line').innerText.match(/step ([\\d,]+)/)[1]"
+            ".replace(/,/g, '')) > s", arg=first, timeout=120_000)
         second, second_drawn = step(page), plot.get_attribute("data-frames-rendered")
         page.screenshot(path=ARTIFACTS / "wheel-playing.png", full_page=True)
         assert second > first > 0, (first, second)
