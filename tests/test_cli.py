@@ -41,8 +41,8 @@ def test_train_json_has_the_documented_keys(capsys):
                            "--set", "model.d_width=16", "--json")
     assert code == 0
     d = json.loads(out)
-    for key in ("modes_captured", "hq_fraction", "reverse_kl", "jsd", "value", "hop_events", "steps",
-                "wall_seconds", "steps_per_second", "diverged"):
+    for key in ("modes_captured", "hq_fraction", "reverse_kl", "jsd", "value", "hop_events", "mean_dwell_steps",
+                "collapsed_hq_fraction", "steps", "wall_seconds", "steps_per_second", "diverged"):
         assert key in d
     assert d["steps"] == 30 and d["diverged"] is False
     assert isinstance(d["jsd"], float) and isinstance(d["hop_events"], int)  # the estimator: test_metrics

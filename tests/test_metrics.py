@@ -63,6 +63,30 @@ def test_hops_are_counted_between_collapsed_evaluations():
     assert rep.dominant.tolist() == [0, 0, 3, -1, 5, 5]
 
 
+def test_mean_dwell_and_collapsed_hq_fraction_on_a_hand_made_history():
+    # hops at evaluations 2 (step 200) and 4 (step 500) and 6 (step 1100): dwells 300, 600
+    modes = [0, 0, 3, None, 5, 5, 1]
+    seq = [np.full(8, 0.125) if m is None else one_hot(8, m) for m in modes]
+    steps = np.array([0, 100, 200, 300, 500, 800, 1100])
+    hq = np.array([0.2, 0.6, 0.7, 0.9, 0.8, 0.5, 1.0])
+    rep = metrics.hop_events(np.stack(seq), steps, hq)
+    assert rep.hops == [(2, 0, 3), (4, 3, 5), (6, 5, 1)]
+    assert rep.mean_dwell_steps == pytest.approx(450.0)
+    # collapsed at every evaluation but index 3 (HQ 0.9 there does not count)
+    assert rep.collapsed_hq_fraction == pytest.approx((0.2 + 0.6 + 0.7 + 0.8 + 0.5 + 1.0) / 6)
+
+
+def test_dwell_needs_two_hops_and_collapsed_hq_needs_a_collapse():
+    one_hop = metrics.hop_events(np.stack([one_hot(8, 0), one_hot(8, 4)]), np.array([0, 70]), np.ones(2))
+    assert len(one_hop.hops) == 1 and one_hop.mean_dwell_steps is None
+    assert one_hop.collapsed_hq_fraction == pytest.approx(1.0)
+    spread = metrics.hop_events(np.full((5, 8), 0.125), np.arange(5), np.full(5, 0.9))
+    assert spread.mean_dwell_steps is None and spread.collapsed_hq_fraction is None
+    # without HQ fractions only the dwell is known; steps default to evaluation indices
+    rep = metrics.hop_events(np.stack([one_hot(8, m) for m in [0, 1, 2, 2, 2, 3]]))
+    assert rep.mean_dwell_steps == pytest.approx(2.0) and rep.collapsed_hq_fraction is None
+
+
 def test_covering_all_modes_is_never_collapsed_and_never_hops():
     seq = np.full((20, 8), 0.12)
     rep = metrics.hop_events(seq)

@@ -31,6 +31,9 @@ def test_history_counts_hops_online_like_the_metric_and_stays_bounded():
         h.add(i * 10, stats(r), 1.0, 1.0, value=-1.3, jsd=0.2)
     expected = metrics.hop_events(np.stack(seq)).hops
     assert h.hop_count == len(expected)
+    full = metrics.hop_events(np.stack(seq), np.arange(len(seq)) * 10, np.full(len(seq), 0.5))
+    assert h.mean_dwell_steps == pytest.approx(full.mean_dwell_steps)  # counted before thinning
+    assert h.collapsed_hq_fraction == pytest.approx(0.5)
     assert [(s, a, b) for s, a, b in h.hops] == [(t * 10, a, b) for t, a, b in expected][-50:]
     assert len(h) <= 50 and h.stride > 1
     assert h.step == sorted(h.step)

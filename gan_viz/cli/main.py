@@ -129,6 +129,10 @@ def _summary_text(s: dict) -> str:
         lines.append(f"V(D, G)           {s['value']:.3f} (equilibrium -log 4 = -1.386)")
     if "hop_events" in s:
         lines.append(f"hop events        {s['hop_events']}")
+    if s.get("mean_dwell_steps") is not None:
+        lines.append(f"mean dwell        {s['mean_dwell_steps']:.0f} steps between hops")
+    if s.get("collapsed_hq_fraction") is not None:
+        lines.append(f"HQ when collapsed {100 * s['collapsed_hq_fraction']:.1f} %")
     if s.get("wall_seconds") is not None:
         lines.append(f"wall time         {s['wall_seconds']:.1f} s ({num('steps_per_second', '.0f')} steps/s)")
     if s.get("diverged"):

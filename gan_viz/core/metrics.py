@@ -25,6 +25,10 @@ Mode hopping (our definition, used by the presets, the CLI and the app):
   are not collapsed are skipped) when the dominant mode changes and the previous dominant mode
   now holds less than half the share of the new one. The second condition stops a generator
   that splits evenly between two modes from counting a hop at every small wobble.
+- The *dwell* is the number of steps between two consecutive hops; ``mean_dwell_steps`` is its
+  mean (undefined, None, with fewer than two hops). ``collapsed_hq_fraction`` is the mean HQ
+  fraction over the evaluations at which the generator is collapsed (None if it never is):
+  near 1 the generator sits on a mode, near 0 it only hovers near one.
 
 Divergences on a grid:
 
@@ -100,6 +104,8 @@ class HopReport(NamedTuple):
     collapsed: np.ndarray  # (T,) bool
     dominant: np.ndarray  # (T,) int, -1 where not collapsed
     hops: list[tuple[int, int, int]]  # (evaluation index, from mode, to mode)
+    mean_dwell_steps: float | None = None  # mean steps between consecutive hops
+    collapsed_hq_fraction: float | None = None  # mean HQ fraction at collapsed evaluations
 
 
 def collapsed_and_dominant(region: np.ndarray) -> tuple[bool, int]:
@@ -114,38 +120,76 @@ def collapsed_and_dominant(region: np.ndarray) -> tuple[bool, int]:
 
 
 class HopTracker:
-    """The hop definition (module docstring) applied one evaluation at a time."""
+    """The hop definition (module docstring) applied one evaluation at a time.
+
+    Besides the hops it keeps, in constant memory, what ``mean_dwell_steps`` and
+    ``collapsed_hq_fraction`` need: the mean of consecutive differences of the hop steps
+    telescopes to (last - first) / (hops - 1).
+    """
 
     def __init__(self) -> None:
         self.dominant = -1  # dominant mode at the last collapsed evaluation that set it
+        self.hops = 0
+        self._first_hop_step = 0
+        self._last_hop_step = 0
+        self._collapsed = 0
+        self._collapsed_hq = 0.0
 
-    def update(self, region: np.ndarray) -> tuple[bool, int, tuple[int, int] | None]:
-        """Feeds one evaluation's region shares; returns (collapsed, dominant, (from, to) or None)."""
+    def update(self, region: np.ndarray, step: int = 0,
+               hq_fraction: float | None = None) -> tuple[bool, int, tuple[int, int] | None]:
+        """Feeds one evaluation's region shares (and its step and HQ fraction, for the dwell
+        and collapsed-HQ statistics); returns (collapsed, dominant, (from, to) or None)."""
         row = np.asarray(region, dtype=np.float64)
         collapsed, dom = collapsed_and_dominant(row)
         hop = None
         if collapsed:
+            if hq_fraction is not None:
+                self._collapsed += 1
+                self._collapsed_hq += float(hq_fraction)
             prev = self.dominant
             if prev >= 0 and dom != prev and row[prev] < HOP_RATIO * row[dom]:
                 hop = (prev, dom)
                 self.dominant = dom
+                self.hops += 1
+                if self.hops == 1:
+                    self._first_hop_step = int(step)
+                self._last_hop_step = int(step)
             elif prev < 0:
                 self.dominant = dom
         return collapsed, dom, hop
 
+    @property
+    def mean_dwell_steps(self) -> float | None:
+        """Mean steps between consecutive hops; None with fewer than two hops."""
+        if self.hops < 2:
+            return None
+        return (self._last_hop_step - self._first_hop_step) / (self.hops - 1)
 
-def hop_events(regions: np.ndarray) -> HopReport:
-    """Applies the hop definition (module docstring) to a (T, K) history of region shares."""
+    @property
+    def collapsed_hq_fraction(self) -> float | None:
+        """Mean HQ fraction over the collapsed evaluations that carried one; None if none."""
+        return self._collapsed_hq / self._collapsed if self._collapsed else None
+
+
+def hop_events(regions: np.ndarray, steps: np.ndarray | None = None,
+               hq_fraction: np.ndarray | None = None) -> HopReport:
+    """Applies the hop definition (module docstring) to a (T, K) history of region shares.
+
+    ``steps`` (T,) are the evaluations' training steps (default: their indices) and
+    ``hq_fraction`` (T,) their HQ fractions; without it ``collapsed_hq_fraction`` is None.
+    """
     occ = np.asarray(regions, dtype=np.float64)
+    steps = np.arange(len(occ)) if steps is None else np.asarray(steps)
     collapsed = np.zeros(len(occ), bool)
     dominant = np.full(len(occ), -1, int)
     hops: list[tuple[int, int, int]] = []
     tracker = HopTracker()
     for t, row in enumerate(occ):
-        collapsed[t], dominant[t], hop = tracker.update(row)
+        hq = None if hq_fraction is None else float(hq_fraction[t])
+        collapsed[t], dominant[t], hop = tracker.update(row, int(steps[t]), hq)
         if hop is not None:
             hops.append((t, *hop))
-    return HopReport(collapsed, dominant, hops)
+    return HopReport(collapsed, dominant, hops, tracker.mean_dwell_steps, tracker.collapsed_hq_fraction)
 
 
 # ---------------------------------------------------------------------------------------------

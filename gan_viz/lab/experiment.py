@@ -47,7 +47,8 @@ def train(
     A step is one update of D or of G; training advances whole rounds of ``k_d + k_g``
     steps, so the budget is rounded up to a whole round. Mode statistics are recorded
     every ``config.train.eval_every`` steps (rounded up likewise) on the fixed
-    evaluation noise; the summary adds hop events, the final JSD and V(D, G), wall time and
+    evaluation noise; the summary adds hop events, the mean dwell between hops, the mean HQ
+    fraction while collapsed, the final JSD and V(D, G), wall time and
     throughput. Training stops early, keeping the last finite state, if it diverges.
 
     Args:
@@ -118,6 +119,8 @@ def train(
         "d_real": float(frame.d_real),
         "d_fake": float(frame.d_fake),
         "hop_events": history.hop_count,
+        "mean_dwell_steps": history.mean_dwell_steps,
+        "collapsed_hq_fraction": history.collapsed_hq_fraction,
         "diverged": diverged,
         "interrupted": interrupted,
         "wall_seconds": wall,

@@ -46,7 +46,7 @@ class History:
         Hops are detected on every evaluation, before any thinning, with the definition in
         ``gan_viz.core.metrics``; ``hops`` keeps the newest ``max_points`` of them.
         """
-        _, _, hop = self._tracker.update(modes.region)
+        _, _, hop = self._tracker.update(modes.region, int(step), float(modes.hq_fraction))
         if hop is not None:
             self.hops.append((int(step), *hop))
             del self.hops[:-self.max_points]
@@ -69,6 +69,16 @@ class History:
             for name in self._FIELDS:
                 setattr(self, name, getattr(self, name)[::2])
             self.stride *= 2
+
+    @property
+    def mean_dwell_steps(self) -> float | None:
+        """Mean steps between consecutive hops over the whole run (``metrics.HopTracker``)."""
+        return self._tracker.mean_dwell_steps
+
+    @property
+    def collapsed_hq_fraction(self) -> float | None:
+        """Mean HQ fraction at the collapsed evaluations of the whole run (``metrics.HopTracker``)."""
+        return self._tracker.collapsed_hq_fraction
 
     def update_last(self, value: float, jsd: float) -> None:
         """Fills in the full-evaluation numbers of the newest record."""
