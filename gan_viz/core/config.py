@@ -10,6 +10,10 @@ long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) 
 
 ``train.g_ema`` > 0 keeps an exponential moving average of the generator's weights
 (Yazici et al. 2019) and every evaluation and picture uses it; 0 shows G itself.
+
+Size: the dataclasses, their validation (against ``core.bounds``) and the dotted-key
+overrides are one concept, the shape of a valid run, read by the CLI, the URL parser and
+the widgets; kept together so a new key is added in one file.
 """
 
 from __future__ import annotations

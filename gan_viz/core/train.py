@@ -16,6 +16,10 @@ subkey, so no key is ever used twice and the same seed gives a bit-identical run
 
 Optimizers (``optim``): the run-time learning rate is set into the optimizer state inside
 the compiled call; parameters named in ``frozen`` (e.g. ``"g.0.w"``) never move.
+
+Size: this module is the one owner of ``jax.jit``; the training loop and the evaluation
+frame share the ``GAN`` object's compiled pieces (networks, losses, key discipline), so
+they stay in one class rather than being split across files that would each need them.
 """
 
 from __future__ import annotations

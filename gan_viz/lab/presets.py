@@ -1,6 +1,6 @@
 """Named, documented configurations; each claim in a description is checked by a test.
 
-Step budgets are in rounds (``train.steps``), never seconds, so the claims hold on any machine.
+Budgets are in training steps (``train.steps``), never seconds, so the claims hold on any machine.
 """
 
 from __future__ import annotations
