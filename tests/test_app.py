@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_viz.cli.launch import app_path
+from gan_viz.lab import presets
 from gan_viz.ui import controls
 
 APP = str(app_path())
@@ -179,3 +180,66 @@ def test_a_cleared_cell_in_the_centres_table_is_reported_not_dropped():
         controls.with_custom_centres(cfg, [{"x": 1e30, "y": 0, "weight": 1}, {"x": 0, "y": 1, "weight": 1}])
     ok = controls.with_custom_centres(cfg, [{"x": 1, "y": 1, "weight": 2}, {"x": 0, "y": 1, "weight": 1}])
     assert ok.data.centres == ((1.0, 1.0), (0.0, 1.0)) and ok.data.weights == (2.0, 1.0)
+
+
+def pace_slider(at: AppTest):
+    return at.select_slider(key=controls.widget_key("view.pace"))
+
+
+def test_pace_control_is_ordered_defaults_to_the_preset_and_resets_with_it():
+    at = start()
+    slider = pace_slider(at)
+    assert slider.value == presets.get("ring8-hopping").view.pace
+    assert list(slider.options) == sorted(slider.options, key=lambda o: float("inf") if o == "max" else
+                                          float(o.replace(",", "")))  # ordered, "max" last
+    assert "steps/s" in slider.label
+    slider.set_value(200.0).run()
+    assert at.session_state["run"].config.view.pace == 200.0
+    assert at.query_params["view.pace"] == "200"  # the pace travels in the link
+    at.selectbox(key="preset_select").set_value("grid25").run()
+    assert pace_slider(at).value == presets.get("grid25").view.pace
+    assert at.session_state["run"].config.view.pace == presets.get("grid25").view.pace
+
+
+def test_pace_from_a_link():
+    at = start({"view.pace": "50"})
+    assert pace_slider(at).value == 50.0 and at.session_state["run"].config.view.pace == 50.0
+
+
+def test_step_toggle_and_reset_while_paused_send_a_new_picture():
+    at = start()
+    ids = [at.session_state["draw_id"]]
+    button(at, "step").click().run()
+    ids.append(at.session_state["draw_id"])
+    button(at, "step_d").click().run()
+    ids.append(at.session_state["draw_id"])
+    at.toggle(key="view.arrows").set_value(True).run()
+    ids.append(at.session_state["draw_id"])
+    button(at, "reset").click().run()
+    ids.append(at.session_state["draw_id"])
+    assert ids == sorted(set(ids)) and len(ids) == 5  # each action: a new frame id, so a redraw
+    at.run()
+    assert at.session_state["draw_id"] == ids[-1]  # nothing changed: nothing redrawn
+
+
+def test_theory_tab_is_labelled_with_the_live_step():
+    at = start()
+    for _ in range(2):
+        button(at, "step").click().run()
+    step = at.session_state["run"].step
+    label = next(m.value for m in at.markdown if "theory-step" in m.value)
+    assert f">{step:,}</span>" in label and "as of step" in label
+
+
+def test_watch_line_names_what_to_do():
+    at = start({"preset": "counterexample"})
+    line = next(m.value for m in at.markdown if "watch-line" in m.value)
+    assert "Freeze D" in line and "Play" in line
+
+
+def test_dead_discriminator_warns_without_stopping_the_run():
+    at = start({"train.lr_d": "1"})
+    for _ in range(3):
+        button(at, "step").click().run()
+    assert any("discriminator looks dead" in w.value for w in at.warning)
+    assert not at.session_state["run"].diverged and not at.error

@@ -7,7 +7,7 @@ import pytest
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig
 from gan_viz.lab import presets
-from gan_viz.ui.session import History, LiveRun, RateMeter, needs_reset
+from gan_viz.ui.session import History, LiveRun, RateMeter, dead_discriminator, needs_reset, view_extent
 
 SMALL = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 
@@ -60,8 +60,10 @@ def test_needs_reset_only_for_shapes_data_and_seed():
 def test_live_run_frames_history_and_divergence():
     run = LiveRun(SMALL, grid_res=16)
     run.warm_up()
-    frames = run.advance_frames(3, 10)
+    frames = run.advance_frames(3, 5)
     assert [f[0] for f in frames] == [10, 20, 30]  # 2 steps a round, 5 rounds a frame
+    assert [r[0] for r in run.recent][-3:] == [10, 20, 30] and run.round_steps == 2
+    np.testing.assert_allclose(run.recent[-1][1].sum() + run.recent[-1][2], 1.0, rtol=1e-5)
     assert frames[0][2].shape == (16, 16) and frames[0][1].shape == (metrics.EVAL_SAMPLES, 2)
     assert run.history.step[-3:] == [10, 20, 30]
     assert math.isfinite(run.history.jsd[-1]) and run.frame.step == 30
@@ -124,3 +126,41 @@ def test_rate_meter_matches_the_list_version_it_replaced():
         new.add(amount, now=now)
         old.add(amount, now=now)
         assert new.rate() == old.rate()
+
+
+def test_dead_discriminator_flags_a_flat_surface_or_vanished_gradients_only():
+    xs = np.linspace(0, 1, 16)
+    healthy = np.tile(xs[:, None], (1, 16))
+    arrows = np.full((20, 2), 0.3)
+    assert dead_discriminator(healthy, arrows, 1e-3, "adam") is None
+    flat = dead_discriminator(np.full((16, 16), 0.73), arrows, 1.0, "adam")
+    assert flat is not None and flat.spread == 0.0
+    assert "almost constant" in flat.message and "lower lr_D" in flat.message and "very high for Adam" in flat.message
+    vanished = dead_discriminator(healthy, np.zeros((20, 2)), 1e-3, "sgd")
+    assert vanished is not None and "vanished" in vanished.message and "Adam" not in vanished.message
+    assert dead_discriminator(healthy, np.full((20, 2), np.nan), 1e-3, "adam") is not None  # NaN: no direction
+
+
+def test_dead_discriminator_after_adam_at_the_top_learning_rate():
+    cfg = presets.get("ring8-hopping")
+    run = LiveRun(replace(cfg, train=replace(cfg.train, lr_d=1.0)), grid_res=32)
+    run.advance(20)
+    f = run.refresh()
+    assert dead_discriminator(f.d_surface, f.g_arrows, 1.0, "adam") is not None
+    fresh = LiveRun(cfg, grid_res=32).frame
+    assert dead_discriminator(fresh.d_surface, fresh.g_arrows, cfg.train.lr_d, "adam") is None
+
+
+def test_view_extent_holds_the_data_and_the_generators_start():
+    box = (-1.0, 1.0, -1.0, 1.0)
+    assert view_extent(box, np.zeros((100, 2))) == box  # a start inside the data's box changes nothing
+    start = np.random.default_rng(0).normal(loc=(-4.0, 0.0), scale=0.1, size=(500, 2))
+    x0, x1, y0, y1 = view_extent(box, start)
+    assert x0 < -4.2 and x1 >= 1.0 and y0 <= -1.0 and y1 >= 1.0
+    assert x1 - x0 == pytest.approx(y1 - y0)  # square
+    cfg = presets.get("counterexample")
+    run = LiveRun(cfg, grid_res=16)
+    fake = np.asarray(run.gan.generate(run.state.g_ema, run.eval_set.z))
+    inside = (fake[:, 0] > run.extent[0]) & (fake[:, 0] < run.extent[1]) & (fake[:, 1] > run.extent[2]) & (
+        fake[:, 1] < run.extent[3])
+    assert inside.mean() >= 0.98

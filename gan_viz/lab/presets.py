@@ -15,6 +15,7 @@ class Preset:
     name: str
     summary: str  # one line, shown by `gan-viz presets`
     config: Config
+    watch: str = ""  # one line shown above the live plot: what to look at, what to press
 
 
 RING8 = DataConfig(layout="ring", modes=8, radius=2.0, std=0.02)
@@ -34,6 +35,8 @@ _PRESETS = [
             # collapsed < 1 %); no setting found yet that both hops and sits (README, Presets).
             view=ViewConfig(pace=80.0),
         ),
+        watch="Press Play and watch the orange samples pile onto one mode, then jump to another: "
+              "each star in the mode chart on the right is a hop.",
     ),
     Preset(
         "ring8-healthy",
@@ -46,6 +49,8 @@ _PRESETS = [
                               eval_every=2000),
             view=ViewConfig(pace=500.0),  # the 16,000-step budget in about half a minute
         ),
+        watch="Watch the orange samples spread over all 8 modes while the D = 1/2 line fades: "
+              "the mode chart fills every row.",
     ),
     Preset(
         "grid25",
@@ -57,6 +62,7 @@ _PRESETS = [
                               k_d=1, k_g=1, batch_size=256, steps=10000, eval_every=500),
             view=ViewConfig(pace=250.0),  # 3 x 128 networks: slower, so frames stay smooth
         ),
+        watch="Count the modes G reaches: rows of the mode chart that stay empty are dropped modes.",
     ),
     Preset(
         "vanishing-gradient",
@@ -68,6 +74,8 @@ _PRESETS = [
                               k_d=50, k_g=1, batch_size=256, steps=2550, eval_every=510),
             view=ViewConfig(pace=250.0),  # five 51-step rounds a second
         ),
+        watch="Turn on gradient arrows: they are dots against this sure D; set the loss to "
+              "non_saturating and they grow (Theory tab: the gradient norms).",
     ),
     Preset(
         "counterexample",
@@ -80,6 +88,8 @@ _PRESETS = [
                               k_d=1, k_g=1, batch_size=256, steps=2000, eval_every=100),
             view=ViewConfig(pace=100.0),  # converges within the budget: 20 s to watch it
         ),
+        watch="Switch on Freeze D, then Play: G runs to the frozen D's blind spot, where D says "
+              "\"real\", away from the data.",
     ),
 ]
 
@@ -89,6 +99,11 @@ DEFAULT = "ring8-hopping"
 
 def names() -> list[str]:
     return list(PRESETS)
+
+
+def watch(name: str) -> str:
+    """The preset's one-line "what to watch" (empty for an unknown name)."""
+    return PRESETS[name].watch if name in PRESETS else ""
 
 
 def get(name: str, seed: int | None = None) -> Config:

@@ -13,12 +13,26 @@ import streamlit as st
 from gan_viz.core import compilation_cache
 from gan_viz.core.config import Config
 from gan_viz.ui import controls, sidebar, urlstate
+from gan_viz.ui.pacing import Pacer
 from gan_viz.ui.pages import counterexample as counterexample_page
 from gan_viz.ui.pages import live as live_page
 from gan_viz.ui.pages import theory as theory_page
 from gan_viz.ui.session import LiveRun, RateMeter, needs_reset
 
 LIVE_GRID = 64  # decision-surface cells per axis in the live view
+
+# Compact page chrome, so the main plot and the mode chart fit a 1280 x 800 projector with the
+# sidebar open; button labels wrap rather than truncate on narrow windows.
+PAGE_CSS = """<style>
+.block-container {padding-top: 2.6rem; padding-bottom: 1rem;}
+div[data-testid="stButton"] button p {white-space: nowrap; overflow: visible; font-size: 0.95rem;}
+div[data-testid="stButton"] button {padding-left: 0.3rem; padding-right: 0.3rem; min-width: 0;}
+h1#gan-viz {font-size: 1.5rem; margin: 0; padding: 0.2rem 0;}
+</style>"""
+PROJECTOR_CSS = """<style>
+html {font-size: 20px;}
+.stMarkdown p, .stMarkdown li, [data-testid="stSidebar"] label p {font-size: 1.05rem;}
+</style>"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,17 +55,9 @@ def _first_visit() -> None:
     ss.frames = 0
     ss.fps = RateMeter()
     ss.sps = RateMeter()
-    ss["view.arrows"] = view.get("view.arrows", "false") == "true"
-    ss["view.manifold"] = view.get("view.manifold", "false") == "true"
-    ss["view.dstar"] = view.get("view.dstar", "false") == "true"
-    try:
-        spf = int(view.get("view.steps_per_frame", 120))
-        if spf not in controls.STEPS_PER_FRAME + [120]:
-            raise ValueError
-    except ValueError:
-        ss.url_warnings.append("Ignored URL parameter view.steps_per_frame: not one of the slider's values.")
-        spf = 120
-    ss["view.steps_per_frame"] = spf
+    ss.pacer = Pacer()
+    for k in urlstate.VIEW_KEYS:
+        ss[k] = view.get(k, "false") == "true"
 
 
 def _current_run(values: sidebar.SidebarValues) -> LiveRun:
@@ -72,18 +78,19 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
             ss.run.warm_up()
         note["compiled"].add(shapes)
     else:
-        ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False))
+        ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False), view=cfg.view)
     return ss.run
 
 
 def _buttons(run: LiveRun) -> None:
     ss = st.session_state
-    b = st.columns([1.2, 1, 1, 1, 1, 1.4, 3])
+    b = st.columns([1.1, 1, 1, 1, 1, 1.3])
     if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
                    disabled=run.diverged):
         ss.playing = not ss.playing
         ss.fps.reset()
         ss.sps.reset()
+        ss.pacer.reset()
         st.rerun()
     if b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True):
         run.advance(1)
@@ -111,15 +118,16 @@ def main() -> None:
     run = _current_run(values)
     st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
 
-    st.markdown("### gan_viz: watch a GAN chase the data")
+    st.markdown(PAGE_CSS + (PROJECTOR_CSS if values.view.get("view.projector") else ""), unsafe_allow_html=True)
+    st.markdown("<h1 id='gan-viz'>gan_viz: watch a GAN chase the data</h1>", unsafe_allow_html=True)
     _buttons(run)
     tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
     with tab_live:
-        live_page.render(values.view)
+        live_page.render(values.view, ss.preset)
     with tab_story:
         counterexample_page.render()
     with tab_theory:
-        theory_page.render(ss.run)
+        theory_page.render(values.view, playing=ss.playing)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@ from typing import Any
 from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
+from gan_viz.ui import pacing
 
-STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+# Pace in training steps per second: 1-2-5 steps from slow motion (a few small rounds a
+# second) up to "max", as fast as the machine goes (see ``gan_viz.ui.pacing``).
+PACE_MAX = pacing.PACE_MAX
+PACE_OPTIONS = [10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0, PACE_MAX]
 
 # Every config key the sidebar edits, with the widget key that holds it.
 WIDGET_KEYS = [
@@ -22,12 +26,21 @@ WIDGET_KEYS = [
     "model.g_depth", "model.g_width", "model.d_depth", "model.d_width", "model.latent_dim",
     "model.noise", "model.activation",
     "train.loss", "train.optimizer", "train.lr_d", "train.lr_g", "train.k_d", "train.k_g",
-    "train.batch_size", "train.simultaneous", "train.r1_weight", "train.g_ema", "seed",
+    "train.batch_size", "train.simultaneous", "train.r1_weight", "train.g_ema", "seed", "view.pace",
 ]
 
 
 def widget_key(config_key: str) -> str:
     return f"cfg:{config_key}"
+
+
+def pace_options(pace: float) -> list[float]:
+    """The speed control's ordered options, with ``pace`` itself among them (a preset's or a link's)."""
+    return sorted(set(PACE_OPTIONS) | {float(pace)})
+
+
+def pace_label(pace: float) -> str:
+    return "max" if pace >= PACE_MAX else f"{pace:,.0f}"
 
 
 def get(cfg: Config, key: str) -> Any:

@@ -17,6 +17,9 @@ from gan_viz.ui import raster as raster_lib
 from gan_viz.ui.theme import CONTOUR, FAKE, HOP, OCCUPANCY_SCALE, REAL, SURFACE_SCALE
 
 FONT = dict(size=18)
+TICK_PX = 15  # tick labels in every chart (>= 14 px: legible from the back of a room)
+ARROW_SPAN = 0.06  # an arrow for |grad| = ARROW_UNIT is this share of the view's width
+ARROW_UNIT = 1.0
 MAX_POINTS = 1000  # generated points drawn per frame (of the 2,500 evaluated)
 REAL_POINTS = 500
 
@@ -37,6 +40,73 @@ def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pad = np.full((L, 1, 2), np.nan)
     flat = np.concatenate([lines, pad], axis=1).reshape(-1, 2)
     return flat[:, 0], flat[:, 1]
+
+
+_AXIS_KEY = ("xaxis", "yaxis")
+
+
+def styled(fig, scale: float = 1.0):
+    """Sets the type sizes of a figure (dict or ``go.Figure``) explicitly, scaled by ``scale``.
+
+    Tick labels get an explicit size on every axis: Streamlit's chart theme sets its own
+    (small) tick font, which a layout-wide font size does not override.
+    """
+    tick = dict(size=round(TICK_PX * scale))
+    if isinstance(fig, go.Figure):
+        fig.update_xaxes(tickfont=tick, title_font=dict(size=round(16 * scale)))
+        fig.update_yaxes(tickfont=tick, title_font=dict(size=round(16 * scale)))
+        fig.update_layout(font_size=round(15 * scale), legend_font_size=round(15 * scale))
+        fig.update_annotations(font_size=round(16 * scale))
+        return fig
+    layout = fig["layout"]
+    for name in [k for k in layout if k.startswith(_AXIS_KEY)] or ["xaxis", "yaxis"]:
+        axis = layout.setdefault(name, {})
+        axis["tickfont"] = tick
+        title = axis.get("title")
+        if isinstance(title, dict):
+            title["font"] = dict(size=round(16 * scale))
+    base = layout.get("font") or {}
+    layout["font"] = dict(base, size=round(base.get("size", 15) * scale))
+    for a in layout.get("annotations") or []:
+        a["font"] = dict(a.get("font") or {}, size=round((a.get("font") or {}).get("size", 16) * scale))
+    if isinstance(layout.get("title"), dict):
+        t = layout["title"]
+        t["font"] = dict(t.get("font") or {}, size=round((t.get("font") or {}).get("size", 17) * scale))
+    return fig
+
+
+def arrow_traces(starts: np.ndarray, arrows: np.ndarray, extent: tuple[float, float, float, float],
+                 color: str = "#2b2b2b") -> list[dict]:
+    """Gradient arrows on a fixed scale, with heads, and a key showing that scale.
+
+    An arrow for |grad| = ``ARROW_UNIT`` is ``ARROW_SPAN`` of the view's width, whatever the
+    frame: a vanishing gradient draws short (a dot), a strong one long. Lengths are capped at
+    four units (the cap is said in the key) so one steep sample cannot cover the view.
+    """
+    x0, x1, y0, y1 = extent
+    unit = ARROW_SPAN * (x1 - x0) / ARROW_UNIT  # view units per gradient unit
+    a = np.asarray(arrows, np.float64)
+    norms = np.linalg.norm(a, axis=1, keepdims=True)
+    capped = a * np.minimum(1.0, 4.0 / np.maximum(norms, 1e-30))
+    start = np.asarray(starts, np.float64)[: len(a)]
+    end = start + capped * unit
+    xs, ys = _segments(start, end)
+    angle = np.degrees(np.arctan2(capped[:, 0], capped[:, 1]))  # plotly: clockwise from up
+    visible = norms[:, 0] * unit > 0.004 * (x1 - x0)
+    kx, ky = x0 + 0.04 * (x1 - x0), y1 - 0.05 * (y1 - y0)
+    return [
+        dict(type="scatter", x=xs, y=ys, mode="lines", name="-grad G loss", line=dict(color=color, width=2),
+             hoverinfo="skip", showlegend=False),
+        dict(type="scatter", x=end[visible, 0], y=end[visible, 1], mode="markers", name="arrow heads",
+             hoverinfo="skip",
+             showlegend=False, marker=dict(symbol="triangle-up", size=9, angle=angle[visible], color=color)),
+        dict(type="scatter", x=[kx, kx + unit * ARROW_UNIT], y=[ky, ky], mode="lines+markers+text", name="arrow scale",
+             hoverinfo="skip", showlegend=False, line=dict(color=color, width=3),
+             marker=dict(symbol=["line-ns", "triangle-right"], size=[10, 11], color=color,
+                         line=dict(width=2, color=color)),
+             text=["", f"  |grad| = {ARROW_UNIT:g} (capped at 4)"], textposition="middle right",
+             textfont=dict(size=14, color=color)),
+    ]
 
 
 def _layout(height: int, **extra) -> dict:
@@ -61,6 +131,7 @@ def main_view(
     height: int = 640,
     title: str | None = None,
     raster: bool = False,
+    scale: float = 1.0,
 ) -> dict:
     """The big square plot: decision surface, its D = 1/2 contour, real and generated samples.
 
@@ -76,6 +147,7 @@ def main_view(
         arrows: optional (m, 2) directions that lower the generator loss, one per ``fake[:m]``.
         manifold: optional (2, L, P, 2) image of a latent grid.
         centres: optional (K, 2) mode centres, drawn as small crosses.
+        scale: type size factor (the app's Projector option).
         raster: draw surface, contour and samples as one PNG image behind the axes (see
             ``gan_viz.ui.raster``) instead of heatmap, contour and WebGL scatter traces: in a
             software-rendered browser that redraws in ~6 ms instead of ~30 ms, which is what
@@ -109,13 +181,7 @@ def main_view(
                          marker=dict(symbol="x-thin", size=14, line=dict(width=3, color="#111111")),
                          hoverinfo="skip"))
     if arrows is not None and len(arrows):
-        span = x1 - x0
-        norms = np.linalg.norm(arrows, axis=1, keepdims=True)
-        scale = 0.08 * span / max(float(np.percentile(norms, 90)), 1e-12)
-        start = fake[: len(arrows)]
-        xs, ys = _segments(start, start + np.clip(arrows * scale, -0.15 * span, 0.15 * span))
-        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="-grad G loss",
-                         line=dict(color="#2b2b2b", width=2), hoverinfo="skip"))
+        data += arrow_traces(fake, arrows, extent)
     if manifold is not None and np.any(manifold):
         xs, ys = _polylines(np.concatenate([manifold[0], manifold[1]], axis=0))
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="G(latent grid)",
@@ -128,7 +194,7 @@ def main_view(
         yaxis=dict(range=[y0, y1], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1),
         images=images,
     )
-    return dict(data=data, layout=layout)
+    return styled(dict(data=data, layout=layout), scale)
 
 
 def occupancy_view(
@@ -137,19 +203,22 @@ def occupancy_view(
     off_mode: Sequence[float],
     hops: Sequence[tuple[float, int, int]] = (),
     height: int = 320,
-    title: str = "Mode occupancy over time",
-    off_label: str = "off",
+    title: str = "Share of all generated samples",
+    off_label: str = "off-mode",
     hop_count: int | None = None,
+    x_range: tuple[float, float] | None = None,
+    scale: float = 1.0,
 ) -> dict:
-    """Mode occupancy over time: one row per mode plus an "off" row, hops marked (a figure dict).
+    """Mode occupancy over time: one row per mode plus an off-mode row, hops marked (a figure dict).
 
     Args:
         steps: (T,) training step of each evaluation.
-        occupancy: (T, K) share of generated samples on each mode (HQ occupancy or region share).
-        off_mode: (T,) the rest (not HQ, or 0 for region shares).
+        occupancy: (T, K) share of all generated samples that are high quality on each mode.
+        off_mode: (T,) the rest (samples near no mode), so each column sums to 1.
         hops: ``(step, from mode, to mode)`` of each hop (``metrics.hop_events`` gives evaluation
             indices: map them through ``steps``); only hops inside the drawn time range show.
         hop_count: the number shown in the title (default: ``len(hops)``).
+        x_range: the steps shown (a recent window); default all of ``steps``.
     """
     occ = np.asarray(occupancy, dtype=np.float32).reshape(len(steps), -1)
     k = occ.shape[1]
@@ -157,18 +226,21 @@ def occupancy_view(
     labels = [f"mode {i}" for i in range(k)] + [off_label]
     x = np.asarray(steps, dtype=np.float64)
     data: list[dict] = [dict(type="heatmap", x=x, y=labels, z=z, zmin=0, zmax=1, colorscale=OCCUPANCY_SCALE,
-                             colorbar=dict(title=dict(text="share"), thickness=14),
-                             hovertemplate="step %{x}<br>%{y}: %{z:.2f}<extra></extra>")]
+                             colorbar=dict(title=dict(text="share"), thickness=14, tickformat=".0%"),
+                             hovertemplate="step %{x}<br>%{y}: %{z:.0%}<extra></extra>")]
+    if x_range is not None:
+        hops = [h for h in hops if x_range[0] <= h[0] <= x_range[1]]
     if hops:
         data.append(dict(type="scatter", x=[float(t) for t, _, _ in hops], y=[labels[to] for _, _, to in hops],
                          mode="markers", name="hop",
                          marker=dict(symbol="star", size=16, color=HOP, line=dict(width=1, color="white")),
                          hovertemplate="hop at step %{x} to %{y}<extra></extra>"))
+    total = len(hops) if hop_count is None else hop_count
     layout = _layout(height, uirevision="occupancy", showlegend=False, margin=dict(l=90, r=20, t=40, b=40),
-                     title=dict(text=f"{title} ({len(hops) if hop_count is None else hop_count} hops)",
-                                font=dict(size=17)),
-                     xaxis=dict(title=dict(text="step")))
-    return dict(data=data, layout=layout)
+                     title=dict(text=f"{title} ({total} hops)", font=dict(size=17)),
+                     xaxis=dict(title=dict(text="step"), range=list(x_range) if x_range else None),
+                     yaxis=dict())
+    return styled(dict(data=data, layout=layout), scale)
 
 
 def metric_charts(
@@ -181,6 +253,7 @@ def metric_charts(
     modes_captured: Sequence[int],
     num_modes: int,
     height: int = 560,
+    scale: float = 1.0,
 ) -> dict:
     """Losses, V(D, G) against -log 4, JSD, % high quality and modes captured (a 2 x 2 figure dict)."""
     s = np.asarray(steps, dtype=np.float64)
@@ -218,20 +291,26 @@ def metric_charts(
     layout["yaxis3"]["range"] = [0, 100]
     layout["yaxis4"]["range"] = [0, num_modes + 0.5]
     layout["annotations"] = annotations
-    return dict(data=data, layout=layout)
+    return styled(dict(data=data, layout=layout), scale)
 
 
-def gradient_norms(names: Sequence[str], norms: Sequence[float], height: int = 320) -> go.Figure:
-    """Bar chart of the generator's gradient norm under each loss, on the same state (log scale)."""
-    fig = go.Figure(go.Bar(x=list(names), y=[max(float(n), 1e-12) for n in norms],
-                           marker_color=[FAKE, REAL, "#868e96"][: len(names)],
-                           text=[f"{float(n):.2e}" for n in norms], textposition="outside"))
-    fig.update_yaxes(type="log", title_text="||grad_theta L_G||")
+def gradient_norms(names: Sequence[str], norms: Sequence[float], height: int = 320, scale: float = 1.0) -> go.Figure:
+    """Bar chart of the generator's gradient norm under each loss, on the same state.
+
+    The axis is linear from 0, so bar lengths compare as the numbers do (a 1.8x ratio looks
+    1.8x); the exact values are printed on the bars, since a vanished one is a sliver.
+    """
+    vals = [float(n) for n in norms]
+    fig = go.Figure(go.Bar(x=list(names), y=vals, marker_color=[FAKE, REAL, "#868e96"][: len(names)],
+                           text=[f"{v:.2e}" for v in vals], textposition="outside", cliponaxis=False))
+    top = max([v for v in vals if math.isfinite(v)] + [1e-12])
+    fig.update_yaxes(range=[0, 1.2 * top], rangemode="tozero", title_text="||grad_theta L_G||")
     fig.update_layout(height=height, font=FONT, margin=dict(l=60, r=20, t=30, b=40), uirevision="gradnorms")
-    return fig
+    return styled(fig, scale)
 
 
-def value_vs_jsd(steps: Sequence[int], value: Sequence[float], jsd: Sequence[float], height: int = 380) -> go.Figure:
+def value_vs_jsd(steps: Sequence[int], value: Sequence[float], jsd: Sequence[float], height: int = 380,
+                 scale: float = 1.0) -> go.Figure:
     """V(D, G) over time beside C(G) = -log 4 + 2 JSD and the equilibrium line -log 4."""
     s = np.asarray(steps, dtype=np.float64)
     c_of_g = -math.log(4.0) + 2.0 * np.asarray(jsd, dtype=np.float64)
@@ -243,13 +322,13 @@ def value_vs_jsd(steps: Sequence[int], value: Sequence[float], jsd: Sequence[flo
     fig.add_hline(y=-math.log(4), line=dict(color="#495057", dash="dot", width=2),
                   annotation_text="-log 4 (p_g = p_x)", annotation_position="bottom right")
     fig.update_layout(height=height, font=dict(size=15), margin=dict(l=50, r=20, t=30, b=40),
-                      legend=dict(orientation="h", y=-0.2), uirevision="cofg")
+                      legend=dict(orientation="h", y=-0.25), uirevision="cofg")
     fig.update_xaxes(title_text="step")
-    return fig
+    return styled(fig, scale)
 
 
 def k_d_curves(k_values: Sequence[int], alignment: Sequence[float], minimax_norm: Sequence[float],
-               non_saturating_norm: Sequence[float], height: int = 380) -> go.Figure:
+               non_saturating_norm: Sequence[float], height: int = 380, scale: float = 1.0) -> go.Figure:
     """Guidance (alignment) and generator gradient norms against the number of D steps."""
     k = np.maximum(np.asarray(k_values, dtype=np.float64), 0.5)  # k = 0 drawn at 0.5 on the log axis
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -264,7 +343,7 @@ def k_d_curves(k_values: Sequence[int], alignment: Sequence[float], minimax_norm
     fig.update_yaxes(range=[-1, 1.05], title_text="alignment", secondary_y=True)
     fig.update_layout(height=height, font=dict(size=15), margin=dict(l=60, r=60, t=30, b=50),
                       legend=dict(orientation="h", y=-0.3))
-    return fig
+    return styled(fig, scale)
 
 
 def contrast_chart(steps: Sequence[int], jsd: Sequence[float], g_mean: np.ndarray, data_mean: np.ndarray,
@@ -277,4 +356,4 @@ def contrast_chart(steps: Sequence[int], jsd: Sequence[float], g_mean: np.ndarra
     fig.add_trace(go.Scatter(x=np.asarray(steps), y=dist, line=dict(color=FAKE, width=3), name="distance"), 1, 2)
     fig.update_xaxes(title_text="round (1 D step + 1 G step)")
     fig.update_layout(height=height, font=dict(size=15), showlegend=False, margin=dict(l=50, r=20, t=40, b=50))
-    return fig
+    return styled(fig)

@@ -12,6 +12,7 @@ import math
 import time
 from collections import deque
 from dataclasses import replace
+from typing import NamedTuple
 
 import jax
 import numpy as np
@@ -19,9 +20,11 @@ import numpy as np
 from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
+from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
 from gan_viz.lab.history import History, mean_losses
+
+RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
 
 
 class RateMeter:
@@ -54,6 +57,24 @@ def needs_reset(old: Config, new: Config) -> bool:
     return replace(new, train=replace(new.train, **kept), view=old.view) != old
 
 
+def view_extent(data_box: tuple[float, float, float, float], start: np.ndarray,
+                margin: float = 0.5) -> tuple[float, float, float, float]:
+    """The square view box: the data's box grown to hold 98 % of the generator's first samples.
+
+    A generator that starts away from the data (the counter-example's) is on screen from the
+    first frame; the box never changes during the run, so axes do not move.
+    """
+    x0, x1, y0, y1 = data_box
+    pts = np.asarray(start, np.float64).reshape(-1, 2)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if not len(pts):
+        return data_box
+    lo = np.minimum([x0, y0], np.percentile(pts, 1, axis=0) - margin)
+    hi = np.maximum([x1, y1], np.percentile(pts, 99, axis=0) + margin)
+    mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2
+    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
+
+
 class LiveRun:
     """A run the app steps frame by frame."""
 
@@ -61,15 +82,19 @@ class LiveRun:
         self.config = validate(config)
         self.gan: GAN = make_gan(config)
         self.mixture = config.data.mixture()
-        self.extent = data_lib.extent(self.mixture)
-        self.grid = metrics.make_grid(self.extent, grid_res)
         self.eval_set: EvalSet = self.gan.eval_set(config.seed, self.mixture)
+        self.state: State = self.gan.init(config.seed)
+        start = np.asarray(self.gan.generate(self.state.g_ema, self.eval_set.z))
+        self.extent = view_extent(data_lib.extent(self.mixture), start)
+        self.grid = metrics.make_grid(self.extent, grid_res)
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
-        self.state: State = self.gan.init(config.seed)
         self.hyper: Hyper = hyper_from(config.train)
         self.history = History()
+        # every frame's mode shares at full resolution, for the mode chart's recent window
+        self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
+        self.train_seconds = 0.0
         self.diverged = False
         self.message = ""
         self.frame: Frame | None = None
@@ -78,12 +103,12 @@ class LiveRun:
 
     # -- controls ------------------------------------------------------------------------------
 
-    def set_live(self, train: TrainConfig, freeze_d: bool = False) -> None:
-        """Applies run-time hyperparameters (no reset, no recompilation).
+    def set_live(self, train: TrainConfig, freeze_d: bool = False, view: ViewConfig | None = None) -> None:
+        """Applies run-time hyperparameters and view settings (no reset, no recompilation).
 
         ``freeze_d`` holds the discriminator fixed (k_d = 0) without forgetting the chosen k_d.
         """
-        self.config = replace(self.config, train=train)
+        self.config = replace(self.config, train=train, view=view or self.config.view)
         self.hyper = hyper_from(train)
         if freeze_d:
             self.hyper = self.hyper._replace(k_d=jax.numpy.int32(0))
@@ -119,20 +144,27 @@ class LiveRun:
                 "state: lower the learning rates and press Reset.")
         return done
 
-    def advance_frames(self, frames: int, steps_per_frame: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
-        """Trains ``frames`` times ``steps_per_frame`` steps, keeping a picture after each.
+    def advance_frames(self, frames: int, rounds_per_frame: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Trains ``frames`` times ``rounds_per_frame`` rounds, keeping a picture after each.
 
         Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
-        state is then fully evaluated (``refresh``). Stops early on divergence.
+        state is then fully evaluated (``refresh``). Stops early on divergence. The seconds
+        spent training are left in ``train_seconds`` (the pacer learns the cost of a step).
         """
         out = []
         last = self.frame
+        self.train_seconds = 0.0
         for _ in range(frames):
-            if not self.advance(self.rounds_for_steps(steps_per_frame)):
+            t0 = time.perf_counter()
+            done = self.advance(rounds_per_frame)
+            jax.block_until_ready(self.state)
+            self.train_seconds += time.perf_counter() - t0
+            if not done:
                 break
             fake, surface, modes = jax.device_get(
                 self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
+            self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
             # every frame goes into the history, so no hop falls between two records
             self.history.add(self.step, modes, *self._last_losses,
                              value=float(last.value) if last is not None else math.nan,
@@ -140,14 +172,12 @@ class LiveRun:
         self.refresh()
         return out
 
-    def rounds_for_steps(self, steps: int) -> int:
-        """Whole rounds needed for about ``steps`` steps with the current k."""
-        return max(1, -(-steps // max(steps_per_round(self.config.train), 1)))
-
     def refresh(self) -> Frame:
         """Evaluates the current state (one device-to-host copy) and records it."""
         frame = self.gan.evaluate(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
         self.frame = f = jax.device_get(frame)
+        if not self.recent or self.recent[-1][0] != int(f.step):
+            self.recent.append((int(f.step), np.asarray(f.modes.occupancy, np.float32), float(f.modes.off_mode)))
         if not self.history.step or self.history.step[-1] != int(f.step):
             self.history.add(int(f.step), f.modes, *self._last_losses, value=float(f.value), jsd=float(f.jsd))
         else:
@@ -155,6 +185,55 @@ class LiveRun:
         return f
 
     @property
+    def round_steps(self) -> int:
+        """Steps in one round with the current k (Freeze D included)."""
+        if bool(self.hyper.simultaneous):
+            return min(int(self.hyper.k_d), 1) + min(int(self.hyper.k_g), 1)
+        return int(self.hyper.k_d) + int(self.hyper.k_g)
+
+    @property
     def step(self) -> int:
         return int(self.state.step)
 
+
+FLAT_SPREAD = 0.02  # D varying less than this over the whole view counts as constant
+VANISHED_ARROW = 1e-6  # generator-loss gradients (per sample, in x) below this count as vanished
+
+
+class DeadD(NamedTuple):
+    """Why the discriminator looks dead, for the status line."""
+
+    spread: float  # max - min of D over the view
+    arrow_norm: float  # median |grad_x L_G| over the arrow samples
+    message: str
+
+
+def dead_discriminator(d_surface: np.ndarray, g_arrows: np.ndarray, lr_d: float,
+                       optimizer: str) -> DeadD | None:
+    """``None`` while D still tells real from fake; else what is wrong and what to try.
+
+    D is dead when its output is nearly constant over the view (its decision surface is flat:
+    no D = 1/2 line, nothing for G to follow) or when the generator's gradient through D has
+    vanished at the samples (G frozen). Both happen, for example, when Adam takes lr_D at its
+    maximum: one huge step saturates every unit. Training goes on; only the status changes.
+    """
+    surface = np.asarray(d_surface, dtype=np.float64)
+    finite = surface[np.isfinite(surface)]
+    spread = float(finite.max() - finite.min()) if finite.size else 0.0
+    norms = np.linalg.norm(np.asarray(g_arrows, dtype=np.float64).reshape(-1, 2), axis=1)
+    arrow = float(np.median(norms)) if norms.size else 0.0
+    flat, vanished = spread < FLAT_SPREAD, not arrow >= VANISHED_ARROW
+    if not (flat or vanished):
+        return None
+    what = (f"D is almost constant over the view (it varies by {spread:.3f})" if flat
+            else f"the generator's gradient through D has vanished (median {arrow:.1e})")
+    fix = (f"lower lr_D (now {lr_d:g}" + (", very high for Adam" if optimizer == "adam" and lr_d >= 0.1 else "")
+           + ") and press Reset, or switch the loss to non_saturating")
+    return DeadD(spread, arrow, f"The discriminator looks dead: {what}, so G gets no direction. "
+                 f"Training goes on; to recover, {fix}.")
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = np.asarray(x)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan

@@ -30,6 +30,7 @@ def load_preset() -> None:
     ss.update(controls.widget_values(cfg))
     ss.pop("run", None)
     ss.playing = False
+    ss.frames = 0
 
 
 def render(view_keys: tuple[str, ...]) -> SidebarValues:
@@ -51,6 +52,12 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         st.selectbox("Preset", presets.names(), index=presets.names().index(ss.preset), key="preset_select",
                      on_change=load_preset,
                      help="\n\n".join(f"**{p.name}**: {p.summary}" for p in presets.PRESETS.values()))
+        st.select_slider(
+            "Pace (training steps/s, log scale)", controls.pace_options(ss.base_config.view.pace),
+            format_func=controls.pace_label, key=key("view.pace"),
+            help="How fast the run trains while playing, in optimizer steps per second; max = as fast as this "
+                 "machine goes. A frame shows at least one whole round (k_D + k_G steps): below a round per "
+                 "frame the frames come less often (slow motion). Each preset has its own pace.")
         st.subheader("Data")
         layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=key("data.layout"))
         if layout == "ring":
@@ -88,8 +95,6 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         c1.slider("k_D (D steps/round)", *lim("train.k_d"), key=key("train.k_d"))
         c2.slider("k_G (G steps/round)", *lim("train.k_g"), key=key("train.k_g"))
         st.checkbox("Simultaneous updates", key=key("train.simultaneous"))
-        st.select_slider("Steps per frame", controls.STEPS_PER_FRAME + ([120] if ss["view.steps_per_frame"] == 120
-                         else []), key="view.steps_per_frame")
         with st.expander("More training settings (reset)"):
             st.selectbox("Optimizer", ["adam", "sgd"], key=key("train.optimizer"))
             st.select_slider("Batch size", opts("train.batch_size"), key=key("train.batch_size"))
@@ -102,5 +107,8 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         st.toggle("Gradient arrows on generated samples", key="view.arrows")
         st.toggle("Generator manifold (2D latent)", key="view.manifold")
         st.toggle("Show optimal D* instead of D", key="view.dstar")
+        st.toggle("Mode chart: whole run", key="view.whole_run",
+                  help="Off: the last 30 s of training at the current pace, so recent hops stay readable.")
+        st.toggle("Projector (larger type)", key="view.projector")
     widgets = {key(k): ss[key(k)] for k in controls.WIDGET_KEYS if key(k) in ss}
     return SidebarValues(widgets, rows, {k: ss[k] for k in view_keys})

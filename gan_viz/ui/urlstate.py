@@ -19,7 +19,8 @@ from gan_viz.core.config import Config
 from gan_viz.lab import presets
 
 PRESET_KEY = "preset"
-VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.steps_per_frame")
+# View options that are not part of the configuration (``view.pace`` is: presets set it).
+VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.whole_run", "view.projector")
 
 
 def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, Config, dict[str, str], list[str]]:

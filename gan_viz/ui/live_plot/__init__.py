@@ -203,6 +203,7 @@ def live_plot(
     columns: int | None = None,
     config: Mapping[str, Any] | None = None,
     request_next: bool = False,
+    rows: Sequence[int | Mapping[str, Any]] | None = None,
 ) -> None:
     """Show plotly figures in one iframe and update them in place on every call.
 
@@ -225,8 +226,9 @@ def live_plot(
             the user's zoom) alive while the arguments change every frame.
         height: Height of the whole iframe in pixels, including the 18 px
             frame counter line under the plots.
-        frame: Frame/step number shown in the counter. A render event carrying
-            the frame number already drawn is skipped.
+        frame: Frame number shown in the counter. A render event carrying
+            the frame number already drawn is skipped, so give every new picture
+            (a new state, a changed view option) a new number.
         columns: Number of grid columns (default: all figures in one row).
         config: Plotly config passed to ``Plotly.react`` (e.g.
             ``{"displayModeBar": False}``).
@@ -240,6 +242,10 @@ def live_plot(
             the tab is hidden. Make this the last
             Streamlit call in the fragment: the request is a widget event, so
             it may interrupt Streamlit calls that come after it in the same run.
+        rows: Height of each grid row: pixels, or ``{"fit": "square", "min": px,
+            "max": px}`` for a row as tall as a column is wide (within the bounds;
+            follows resizes). The iframe takes the rows' total height, and ``height``
+            is then unused. An odd last figure spans the whole row.
     """
     figs = [
         None if f is None else [figure_to_dict(x) for x in f] if isinstance(f, (list, tuple)) else figure_to_dict(f)
@@ -252,6 +258,7 @@ def live_plot(
         columns=None if columns is None else int(columns),
         config=dict(config or {}),
         request_next=bool(request_next),
+        rows=None if rows is None else [r if isinstance(r, (int, float)) else dict(r) for r in rows],
         # The request id this run answers (the component's current value), so the
         # frontend can tell the answer from the echo Streamlit sends on each request.
         ack=_current_value(key) if request_next else None,

@@ -1,4 +1,5 @@
-"""The Live training page: status line and the in-place plots, trained and redrawn by a fragment."""
+"""The Live training page: what to watch, the status line and the in-place plots, trained at the
+chosen pace and redrawn by a fragment whenever the state or the view changes."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import time
 import numpy as np
 import streamlit as st
 
+from gan_viz.lab import presets
 from gan_viz.ui import plots, theme
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.session import LiveRun
+from gan_viz.ui.pacing import PACE_MAX, Pacer
+from gan_viz.ui.session import LiveRun, dead_discriminator
 
-FRAMES_PER_BATCH = 10  # while playing, each rerun trains and draws this many frames
 SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
+WINDOW_SECONDS = 30.0  # the mode chart's recent window, in seconds of training at the pace
+PROJECTOR_SCALE = 1.35  # type size factor of the Projector option
 
 LEGEND = (
     "<div style='font-size:1.05rem'>"
@@ -24,6 +28,10 @@ LEGEND = (
     "0 (fake) &#8594; 1 (real)</div>")
 
 
+def scale_of(view: dict) -> float:
+    return PROJECTOR_SCALE if view.get("view.projector") else 1.0
+
+
 def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray, view: dict) -> dict:
     f = run.frame
     return plots.main_view(
@@ -31,29 +39,75 @@ def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray, view: dict)
         surface_label="D*(x)" if view["view.dstar"] else "D(x)", real=run.real, fake=fake,
         arrows=f.g_arrows if view["view.arrows"] else None,
         manifold=f.manifold if view["view.manifold"] and run.config.model.latent_dim == 2 else None,
-        height=620, raster=True)
+        height=620, raster=True, scale=scale_of(view))
 
 
-def slow_figures(run: LiveRun) -> list[dict]:
+def window_steps(pace: float, steps_per_s: float) -> float | None:
+    """Steps in the mode chart's recent window (None: everything kept at full resolution)."""
+    rate = pace if pace < PACE_MAX else steps_per_s
+    return WINDOW_SECONDS * rate if rate > 0 else None
+
+
+def mode_chart(run: LiveRun, view: dict, steps_per_s: float) -> dict:
+    """Each mode's share of HQ samples plus the off-mode rest (columns sum to 1), hops starred."""
     h = run.history
-    occ = plots.occupancy_view(h.step, np.asarray(h.region), h.off_mode, h.hops, height=300,
-                               title="Share of G's samples nearest each mode", off_label="not HQ",
-                               hop_count=h.hop_count)
+    scale = scale_of(view)
+    title = "Share of G's samples: HQ on each mode, rest off-mode"
+    span = None if view.get("view.whole_run") else window_steps(run.config.view.pace, steps_per_s)
+    if span is None and not view.get("view.whole_run") and run.recent:
+        span = float(run.step - run.recent[0][0])
+    if span is None or not run.recent:
+        return plots.occupancy_view(h.step, np.asarray(h.occupancy), h.off_mode, h.hops, height=300,
+                                    title=title + " (whole run)", hop_count=h.hop_count, scale=scale)
+    lo = max(run.step - span, 0.0)
+    recent = [r for r in run.recent if r[0] >= lo]
+    steps = [r[0] for r in recent]
+    hops_in = sum(1 for t, _, _ in h.hops if t >= lo)
+    return plots.occupancy_view(steps, np.stack([r[1] for r in recent]), [r[2] for r in recent], h.hops,
+                                height=300, title=title + f" (last {WINDOW_SECONDS:.0f} s)", hop_count=hops_in,
+                                x_range=(lo, max(lo + 1.0, float(run.step))), scale=scale)
+
+
+def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
+    h = run.history
     charts = plots.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
-                                 run.mixture.num_modes, height=520)
-    return [occ, charts]
+                                 run.mixture.num_modes, height=440, scale=scale_of(view))
+    return [mode_chart(run, view, steps_per_s), charts]
 
 
 def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:
     f = run.frame
+    pace = run.config.view.pace
+    rate = (f"{sps:,.0f} steps/s (pace {'max' if pace >= PACE_MAX else f'{pace:,.0f}'}) &middot; "
+            f"{fps:.1f} frames/s &middot; ")
     return (
         f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.15rem'>"
-        f"step <b>{run.step:,}</b> &middot; "
-        f"{sps:,.0f} steps/s &middot; {fps:.1f} frames/s &middot; "
+        f"step <b>{run.step:,}</b> &middot; {rate}"
         f"frame <span id='frame-count'>{frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
         f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}</div>")
+
+
+def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Trains the frames due at the pace (sleeping briefly when the next one is not due yet)."""
+    ss = st.session_state
+    pacer: Pacer = ss.setdefault("pacer", Pacer())
+    t0 = time.perf_counter()
+    plan = pacer.plan(run.config.view.pace, run.round_steps, t0)
+    if plan.wait > 0:
+        time.sleep(plan.wait)
+    if not plan.frames:
+        return []
+    t1 = time.perf_counter()
+    before = run.step
+    batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
+    ss.frames += len(batch)
+    ss.fps.add(len(batch))
+    ss.sps.add(run.step - before)
+    ss.pacer_started = t1
+    ss.pacer_batch = (len(batch), run.step - before, run.train_seconds)
+    return batch
 
 
 @st.fragment
@@ -65,11 +119,7 @@ def _live_view(view: dict) -> None:
     run: LiveRun = ss.run
     batch: list[tuple[int, np.ndarray, np.ndarray]] = []
     if ss.playing and not run.diverged:
-        before = run.step
-        batch = run.advance_frames(FRAMES_PER_BATCH, ss["view.steps_per_frame"])
-        ss.frames += len(batch)
-        ss.fps.add(len(batch))
-        ss.sps.add(run.step - before)
+        batch = _play(run)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
@@ -80,6 +130,9 @@ def _live_view(view: dict) -> None:
     st.markdown(status_html(run, ss.frames, fps, sps, ss.playing), unsafe_allow_html=True)
     if run.diverged:
         st.error(run.message)
+    dead = dead_discriminator(f.d_surface, f.g_arrows, run.config.train.lr_d, run.config.train.optimizer)
+    if dead is not None and not run.diverged:
+        st.warning(dead.message, icon="⚠️")
     if batch and not view["view.dstar"]:
         main: list[dict] | dict = [main_figure(run, fake, surface, view) for _, fake, surface in batch]
     else:
@@ -88,12 +141,27 @@ def _live_view(view: dict) -> None:
     now = time.monotonic()
     slow = [None, None]
     if not ss.playing or now - ss.get("slow_at", 0.0) >= SLOW_SECONDS:
-        slow = slow_figures(run)
+        slow = slow_figures(run, view, sps)
         ss.slow_at = now
-    live_plot([main, *slow], key="live", height=1180, frame=ss.frames, columns=2,
+    # A new picture gets a new number (the component skips a number it has drawn): every batch,
+    # and while paused every change of state (Step, Reset, preset) or of the view (toggles).
+    signature = (id(run), run.step, run.diverged, tuple(sorted(view.items())))
+    if batch or signature != ss.get("drawn"):
+        ss.drawn = signature
+        ss.draw_id = ss.get("draw_id", 0) + 1
+    if ss.playing and batch and "pacer_started" in ss:
+        frames, steps, train_s = ss.pacer_batch
+        ss.pacer.record(frames, steps, train_s, time.perf_counter() - ss.pacer_started)
+    projector = view.get("view.projector")
+    live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
+              rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
               request_next=ss.playing and not run.diverged)
 
 
-def render(view: dict) -> None:
+def render(view: dict, preset: str) -> None:
+    watch = presets.watch(preset)
+    if watch:
+        st.markdown(f"<div id='watch-line' style='font-size:1.15rem'><b>What to watch</b> ({preset}): "
+                    f"{watch}</div>", unsafe_allow_html=True)
     st.markdown(LEGEND.format(s="D*" if view["view.dstar"] else "D"), unsafe_allow_html=True)
     _live_view(view)

@@ -1,4 +1,8 @@
-"""The Theory page: D* beside D, V(D, G) against C(G), vanishing gradients, the k_D scene."""
+"""The Theory page: D* beside D, V(D, G) against C(G), vanishing gradients, the k_D scene.
+
+The first three sections show the live run's current state, labelled "as of step N"; while
+the run plays they are a fragment that redraws every second.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,35 @@ from gan_viz.ui import plots
 from gan_viz.ui.pages import prose
 from gan_viz.ui.session import LiveRun
 
+REFRESH_SECONDS = 1.0  # the live sections redraw this often while the run plays
+
 
 @st.cache_data(show_spinner="Training a fresh D for each k ...", max_entries=4)
 def k_d_scene() -> theory.KdScene:
     return theory.k_d_scene(theory.KD_SCENE, theory.KD_VALUES)
 
 
-def render(run: LiveRun) -> None:
+def value_text(value: float, jsd: float) -> str:
+    """The V(D, G) vs C(G) paragraph, with the estimate's caveat exactly when V > C(G) on screen."""
     text = prose("theory")
+    c_of_g = float(theory.c_of_g_from_jsd(jsd))
+    gap = value - c_of_g
+    body = text["value"].format(value=value, c_of_g=c_of_g, gap=gap)
+    extra = text["value_caveat"].format(value=value, gap=gap) if gap > 0 else text["value_holds"]
+    return body + "\n\n" + extra
+
+
+def _live_sections(scale: float) -> None:
+    text = prose("theory")
+    run: LiveRun = st.session_state.run
     f = run.frame
+    st.markdown(f"<div id='theory-step' style='font-size:1.15rem'>Live run <b>as of step "
+                f"<span id='theory-step-n'>{int(f.step):,}</span></b></div>", unsafe_allow_html=True)
     st.markdown(text["dstar_title"])
     st.markdown(text["dstar"])
     c1, c2 = st.columns(2)
-    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, real=run.real, fake=f.fake, height=460)
+    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, real=run.real, fake=f.fake,
+                  height=460, scale=scale)
     c1.plotly_chart(plots.main_view(surface=f.d_surface, surface_label="D(x)", title="learned D", **common),
                     key="theory_d")
     c2.plotly_chart(plots.main_view(surface=f.d_star, surface_label="D*(x)", title="optimal D*", **common),
@@ -30,17 +50,22 @@ def render(run: LiveRun) -> None:
 
     st.markdown(text["value_title"])
     h = run.history
-    c_of_g = float(theory.c_of_g_from_jsd(float(f.jsd)))
-    st.markdown(text["value"].format(value=float(f.value), c_of_g=c_of_g, gap=float(f.value) - c_of_g))
-    st.plotly_chart(plots.value_vs_jsd(h.step, h.value, h.jsd), key="theory_cofg")
+    st.markdown(value_text(float(f.value), float(f.jsd)))
+    st.plotly_chart(plots.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
 
     st.markdown(text["gradients_title"])
     norms = np.asarray(f.g_grad_norms)
     st.markdown(text["gradients"].format(d_fake=float(f.d_fake), minimax=norms[0], ns=norms[1],
                                          ratio=norms[1] / max(norms[0], 1e-30)))
     labels = [theory.LOSS_LABELS[n] for n in ("minimax", "non_saturating", "least_squares")]
-    st.plotly_chart(plots.gradient_norms(labels, norms), key="theory_norms")
+    st.plotly_chart(plots.gradient_norms(labels, norms, scale=scale), key="theory_norms")
 
+
+def render(view: dict, playing: bool) -> None:
+    scale = 1.35 if view.get("view.projector") else 1.0
+    st.fragment(_live_sections, run_every=REFRESH_SECONDS if playing else None)(scale)
+
+    text = prose("theory")
     st.markdown(text["kd_title"])
     st.markdown(text["kd"])
     scene = k_d_scene()
@@ -49,9 +74,9 @@ def render(run: LiveRun) -> None:
     c1, c2 = st.columns(2)
     c1.plotly_chart(plots.main_view(extent=scene.extent, grid_x=scene.grid_x, grid_y=scene.grid_y,
                                     surface=p.frame.d_surface, real=scene.real, fake=p.frame.fake,
-                                    arrows=p.frame.g_arrows, height=460,
+                                    arrows=p.frame.g_arrows, height=460, scale=scale,
                                     title=f"k_D = {k_sel}: alignment {p.alignment:.2f}, "
                                           f"|grad| minimax {p.grad_norms[0]:.1e}"), key="theory_kd")
     c2.plotly_chart(plots.k_d_curves([q.k_d for q in scene.points], [q.alignment for q in scene.points],
                                      [q.grad_norms[0] for q in scene.points],
-                                     [q.grad_norms[1] for q in scene.points]), key="theory_kd_curve")
+                                     [q.grad_norms[1] for q in scene.points], scale=scale), key="theory_kd_curve")

@@ -1,0 +1,94 @@
+"""Holding a pace: how many rounds per frame and frames per batch the live view trains.
+
+The speed control asks for a pace in training steps per second. A frame shows the state
+after whole rounds (``GAN.run`` advances by rounds; a round is k_D + k_G steps), so one round
+per frame is the finest motion: below ``round steps x target frame rate`` steps/s the frames
+simply come less often (slow motion). Above it, a frame holds ``pace / target frame rate``
+steps, rounded to whole rounds. The pacer measures what a step and a frame cost on this
+machine and lowers the steps per frame (and the frames per batch) when frames would get
+slower than the target rate, so big networks still animate smoothly, at a lower pace.
+
+Pure Python with an explicit clock, so it is tested without sleeping.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+TARGET_FPS = 25.0  # frames per second the live view aims for
+BATCH_SECONDS = 0.4  # one rerun trains about this much wall time of frames (controls stay responsive)
+MAX_BATCH = 10  # frames per rerun at most
+MAX_WAIT = 0.5  # longest the fragment sleeps for the next frame to be due
+PACE_MAX = 1_000_000.0  # the control's "max": as fast as the machine goes
+
+
+class Plan(NamedTuple):
+    rounds_per_frame: int
+    frames: int
+    wait: float  # seconds to sleep before training (the first frame is not due yet)
+
+
+class Pacer:
+    """Plans each batch of frames so that steps/s follows the pace while frames stay smooth."""
+
+    def __init__(self, target_fps: float = TARGET_FPS):
+        self.target_fps = target_fps
+        self.step_seconds: float | None = None  # measured cost of one training step
+        self.frame_seconds: float | None = None  # measured cost of one frame besides training
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the clock (Play pressed, pace changed): the next plan starts afresh."""
+        self._last: float | None = None
+        self._credit = 0.0  # steps owed to the pace
+
+    def rounds_per_frame(self, pace: float, round_steps: int) -> int:
+        """Whole rounds per frame: the pace's share of a frame, cut to what the frame budget affords."""
+        round_steps = max(int(round_steps), 1)
+        budget = 1.0 / self.target_fps
+        want = math.inf if pace >= PACE_MAX else pace / self.target_fps
+        if self.step_seconds:
+            spare = budget - (self.frame_seconds or 0.0)
+            want = min(want, max(spare, 0.0) / self.step_seconds)
+        if not math.isfinite(want):  # "max" before anything was measured: start small
+            want = round_steps
+        return max(1, int(round(want / round_steps)))
+
+    def plan(self, pace: float, round_steps: int, now: float) -> Plan:
+        rounds = self.rounds_per_frame(pace, round_steps)
+        frame_steps = rounds * max(int(round_steps), 1)
+        cost = (self.frame_seconds or 0.0) + frame_steps * (self.step_seconds or 0.0)
+        if pace >= PACE_MAX:
+            frames = self._batch(cost)
+            self._last = now
+            return Plan(rounds, frames, 0.0)
+        period = max(frame_steps / pace, cost)  # seconds between frames
+        frames = self._batch(period)
+        if self._last is None:
+            self._credit = frame_steps
+        else:
+            self._credit = min(self._credit + max(now - self._last, 0.0) * pace, frames * frame_steps)
+        self._last = now
+        due = int(self._credit // frame_steps)
+        wait = 0.0
+        if due == 0:
+            wait = min((frame_steps - self._credit) / pace, MAX_WAIT)
+            self._credit += wait * pace
+            self._last = now + wait
+            due = 1 if self._credit >= frame_steps - 1e-9 else 0
+        frames = max(0, min(frames, due))
+        self._credit -= frames * frame_steps
+        return Plan(rounds, frames, wait)
+
+    def _batch(self, period: float) -> int:
+        return max(1, min(MAX_BATCH, int(BATCH_SECONDS / period) if period > 0 else MAX_BATCH))
+
+    def record(self, frames: int, steps: int, train_seconds: float, total_seconds: float) -> None:
+        """Learns from a finished batch: seconds spent training ``steps`` and the rest per frame."""
+        if frames <= 0:
+            return
+        ema = lambda old, new: new if old is None else 0.7 * old + 0.3 * new  # noqa: E731
+        if steps > 0:
+            self.step_seconds = ema(self.step_seconds, train_seconds / steps)
+        self.frame_seconds = ema(self.frame_seconds, max(total_seconds - train_seconds, 0.0) / frames)
