@@ -106,3 +106,80 @@ def test_a_shared_link_opens_the_same_scene_and_bad_values_warn(browser, app_url
     page.screenshot(path=ARTIFACTS / "04-shared-link.png", full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def status_step(page) -> int:
+    return int(re.search(r"step ([\d,]+)", page.locator("#status-line").inner_text()).group(1).replace(",", ""))
+
+
+def plot_frame(page):
+    return next(f for f in page.frames if "live_plot" in f.url)
+
+
+def main_plot(page) -> tuple[str, int]:
+    """The main plot's picture (the raster image's data URL) and its number of traces."""
+    return plot_frame(page).evaluate(
+        "() => { const d = document.querySelector('#grid > div');"
+        " const img = d.querySelector('image');"
+        " return [img ? img.getAttribute('href') : '', d.data ? d.data.length : -1]; }")
+
+
+def wait_for_new_picture(page, before: str, timeout: float = 60.0) -> str:
+    end = time.time() + timeout
+    while time.time() < end:
+        now = main_plot(page)[0]
+        if now and now != before:
+            return now
+        time.sleep(0.3)
+    raise AssertionError("the main plot did not change")
+
+
+def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, app_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(app_url)
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
+    time.sleep(2)
+    page.screenshot(path=ARTIFACTS / "05-paused-1280x800.png")
+    before, traces = main_plot(page)
+    assert before.startswith("data:image/png")
+
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('step 60 ')",
+                           timeout=60_000)
+    after = wait_for_new_picture(page, before)
+    page.screenshot(path=ARTIFACTS / "06-after-step-while-paused.png")
+
+    page.get_by_text("Gradient arrows on generated samples").click()
+    end = time.time() + 60
+    while main_plot(page)[1] <= traces and time.time() < end:
+        time.sleep(0.3)
+    assert main_plot(page)[1] > traces  # arrows, heads and their scale key were drawn, still paused
+    assert "paused" in page.locator("#status-line").inner_text()
+    page.screenshot(path=ARTIFACTS / "07-arrows-toggled-while-paused.png")
+    assert after
+
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Theory").click()
+    label = page.locator("#theory-step-n")
+    label.wait_for(timeout=60_000)
+    time.sleep(3)
+    seen = []
+    for _ in range(3):
+        theory_n = int(label.inner_text().replace(",", ""))
+        status_n = status_step(page)
+        seen.append(theory_n)
+        # refreshed every second while the status line moves on between refreshes
+        assert 0 < theory_n <= status_n, (theory_n, status_n)
+        time.sleep(2.5)
+    assert len(set(seen)) > 1, seen  # it keeps up while playing
+    page.screenshot(path=ARTIFACTS / "08-theory-while-playing.png")
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    end = time.time() + 30
+    while int(label.inner_text().replace(",", "")) != status_step(page) and time.time() < end:
+        time.sleep(0.5)
+    assert int(label.inner_text().replace(",", "")) == status_step(page)  # paused: exactly the status line's N
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

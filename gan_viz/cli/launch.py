@@ -38,6 +38,8 @@ def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         # a full gc.collect() after every fragment run costs 50-100 ms a frame with JAX loaded
         "--runner.postScriptGC", "false",
+        # the pages/ package beside app.py holds the app's tabs, not Streamlit pages
+        "--client.showSidebarNavigation", "false",
         *(extra or []),
     ]
 

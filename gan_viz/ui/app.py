@@ -24,10 +24,12 @@ LIVE_GRID = 64  # decision-surface cells per axis in the live view
 # Compact page chrome, so the main plot and the mode chart fit a 1280 x 800 projector with the
 # sidebar open; button labels wrap rather than truncate on narrow windows.
 PAGE_CSS = """<style>
-.block-container {padding-top: 2.6rem; padding-bottom: 1rem;}
+.block-container {padding-top: 3.2rem; padding-bottom: 1rem;}
+div[data-testid="stCheckbox"] label p, div[data-testid="stToggle"] label p {white-space: nowrap;}
 div[data-testid="stButton"] button p {white-space: nowrap; overflow: visible; font-size: 0.95rem;}
 div[data-testid="stButton"] button {padding-left: 0.3rem; padding-right: 0.3rem; min-width: 0;}
-h1#gan-viz {font-size: 1.5rem; margin: 0; padding: 0.2rem 0;}
+.app-title {font-size: 1.35rem; font-weight: 700; margin: 0 0 0.2rem 0;}
+div[data-testid="stTabs"] button {padding-top: 0; padding-bottom: 0;}
 </style>"""
 PROJECTOR_CSS = """<style>
 html {font-size: 20px;}
@@ -84,7 +86,7 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
 
 def _buttons(run: LiveRun) -> None:
     ss = st.session_state
-    b = st.columns([1.1, 1, 1, 1, 1, 1.3])
+    b = st.columns([1.1, 1, 1, 1, 1, 1.6])
     if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
                    disabled=run.diverged):
         ss.playing = not ss.playing
@@ -119,7 +121,7 @@ def main() -> None:
     st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
 
     st.markdown(PAGE_CSS + (PROJECTOR_CSS if values.view.get("view.projector") else ""), unsafe_allow_html=True)
-    st.markdown("<h1 id='gan-viz'>gan_viz: watch a GAN chase the data</h1>", unsafe_allow_html=True)
+    st.markdown("<div class='app-title'>gan_viz: watch a GAN chase the data</div>", unsafe_allow_html=True)
     _buttons(run)
     tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
     with tab_live:

@@ -17,8 +17,8 @@ import math
 from typing import NamedTuple
 
 TARGET_FPS = 25.0  # frames per second the live view aims for
-BATCH_SECONDS = 0.4  # one rerun trains about this much wall time of frames (controls stay responsive)
-MAX_BATCH = 10  # frames per rerun at most
+BATCH_SECONDS = 0.4  # at "max" pace one rerun trains about this much wall time of frames
+MAX_BATCH = 10  # frames per rerun at most (a rerun's round trip to the browser costs ~0.3 s)
 MAX_WAIT = 0.5  # longest the fragment sleeps for the next frame to be due
 PACE_MAX = 1_000_000.0  # the control's "max": as fast as the machine goes
 
@@ -63,8 +63,9 @@ class Pacer:
             frames = self._batch(cost)
             self._last = now
             return Plan(rounds, frames, 0.0)
-        period = max(frame_steps / pace, cost)  # seconds between frames
-        frames = self._batch(period)
+        # steps owed since the last plan; a stall (a slow rerun, a busy machine) owes at most
+        # one full batch, so the run never races to catch up
+        frames = MAX_BATCH
         if self._last is None:
             self._credit = frame_steps
         else:
@@ -84,11 +85,13 @@ class Pacer:
     def _batch(self, period: float) -> int:
         return max(1, min(MAX_BATCH, int(BATCH_SECONDS / period) if period > 0 else MAX_BATCH))
 
-    def record(self, frames: int, steps: int, train_seconds: float, total_seconds: float) -> None:
-        """Learns from a finished batch: seconds spent training ``steps`` and the rest per frame."""
+    def record(self, frames: int, steps: int, train_seconds: float, frame_seconds: float) -> None:
+        """Learns from a finished batch: seconds spent training ``steps``, and seconds spent on
+        the ``frames`` pictures themselves (evaluation and figure; not the per-rerun overhead,
+        which more frames per batch amortise)."""
         if frames <= 0:
             return
         ema = lambda old, new: new if old is None else 0.7 * old + 0.3 * new  # noqa: E731
         if steps > 0:
             self.step_seconds = ema(self.step_seconds, train_seconds / steps)
-        self.frame_seconds = ema(self.frame_seconds, max(total_seconds - train_seconds, 0.0) / frames)
+        self.frame_seconds = ema(self.frame_seconds, max(frame_seconds, 0.0) / frames)

@@ -94,7 +94,7 @@ class LiveRun:
         self.history = History()
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
-        self.train_seconds = 0.0
+        self.train_seconds = self.view_seconds = 0.0  # of the last advance_frames
         self.diverged = False
         self.message = ""
         self.frame: Frame | None = None
@@ -114,8 +114,9 @@ class LiveRun:
             self.hyper = self.hyper._replace(k_d=jax.numpy.int32(0))
 
     def warm_up(self) -> None:
-        """Compiles the training call now (zero rounds), so the first frame does not wait."""
+        """Compiles the training call (zero rounds) and the picture now, so the first frame does not wait."""
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
+        jax.block_until_ready(self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).
@@ -149,11 +150,12 @@ class LiveRun:
 
         Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
         state is then fully evaluated (``refresh``). Stops early on divergence. The seconds
-        spent training are left in ``train_seconds`` (the pacer learns the cost of a step).
+        spent training and picturing are left in ``train_seconds`` and ``view_seconds`` (the
+        pacer learns the cost of a step and of a frame).
         """
         out = []
         last = self.frame
-        self.train_seconds = 0.0
+        self.train_seconds = self.view_seconds = 0.0
         for _ in range(frames):
             t0 = time.perf_counter()
             done = self.advance(rounds_per_frame)
@@ -161,8 +163,10 @@ class LiveRun:
             self.train_seconds += time.perf_counter() - t0
             if not done:
                 break
+            t1 = time.perf_counter()
             fake, surface, modes = jax.device_get(
                 self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
+            self.view_seconds += time.perf_counter() - t1
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
             self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
             # every frame goes into the history, so no hop falls between two records

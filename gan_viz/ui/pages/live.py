@@ -19,7 +19,7 @@ WINDOW_SECONDS = 30.0  # the mode chart's recent window, in seconds of training 
 PROJECTOR_SCALE = 1.35  # type size factor of the Projector option
 
 LEGEND = (
-    "<div style='font-size:1.05rem'>"
+    "<div style='font-size:0.95rem'>"
     f"<span style='color:{theme.REAL};font-size:1.4rem'>&#9679;</span> real samples &nbsp; "
     f"<span style='color:{theme.FAKE};font-size:1.4rem'>&#9679;</span> generated samples &nbsp; "
     "<b>&#8212;</b> {s} = 1/2 &nbsp; background {s}: "
@@ -52,7 +52,7 @@ def mode_chart(run: LiveRun, view: dict, steps_per_s: float) -> dict:
     """Each mode's share of HQ samples plus the off-mode rest (columns sum to 1), hops starred."""
     h = run.history
     scale = scale_of(view)
-    title = "Share of G's samples: HQ on each mode, rest off-mode"
+    title = "HQ share per mode"
     span = None if view.get("view.whole_run") else window_steps(run.config.view.pace, steps_per_s)
     if span is None and not view.get("view.whole_run") and run.recent:
         span = float(run.step - run.recent[0][0])
@@ -81,7 +81,7 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
     rate = (f"{sps:,.0f} steps/s (pace {'max' if pace >= PACE_MAX else f'{pace:,.0f}'}) &middot; "
             f"{fps:.1f} frames/s &middot; ")
     return (
-        f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.15rem'>"
+        f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>"
         f"step <b>{run.step:,}</b> &middot; {rate}"
         f"frame <span id='frame-count'>{frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
@@ -93,20 +93,17 @@ def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Trains the frames due at the pace (sleeping briefly when the next one is not due yet)."""
     ss = st.session_state
     pacer: Pacer = ss.setdefault("pacer", Pacer())
-    t0 = time.perf_counter()
-    plan = pacer.plan(run.config.view.pace, run.round_steps, t0)
+    plan = pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
     if plan.wait > 0:
         time.sleep(plan.wait)
     if not plan.frames:
         return []
-    t1 = time.perf_counter()
     before = run.step
     batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
     ss.frames += len(batch)
     ss.fps.add(len(batch))
     ss.sps.add(run.step - before)
-    ss.pacer_started = t1
-    ss.pacer_batch = (len(batch), run.step - before, run.train_seconds)
+    ss.pacer_batch = [len(batch), run.step - before, run.train_seconds, run.view_seconds]
     return batch
 
 
@@ -134,7 +131,9 @@ def _live_view(view: dict) -> None:
     if dead is not None and not run.diverged:
         st.warning(dead.message, icon="⚠️")
     if batch and not view["view.dstar"]:
+        t0 = time.perf_counter()
         main: list[dict] | dict = [main_figure(run, fake, surface, view) for _, fake, surface in batch]
+        ss.pacer_batch[3] += time.perf_counter() - t0
     else:
         main = main_figure(run, f.fake, f.d_star if view["view.dstar"] else f.d_surface, view)
     # each chart costs the browser ~30 ms to draw, so they refresh once a SLOW_SECONDS while playing
@@ -149,9 +148,8 @@ def _live_view(view: dict) -> None:
     if batch or signature != ss.get("drawn"):
         ss.drawn = signature
         ss.draw_id = ss.get("draw_id", 0) + 1
-    if ss.playing and batch and "pacer_started" in ss:
-        frames, steps, train_s = ss.pacer_batch
-        ss.pacer.record(frames, steps, train_s, time.perf_counter() - ss.pacer_started)
+    if ss.playing and batch:
+        ss.pacer.record(*ss.pacer_batch)
     projector = view.get("view.projector")
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
@@ -161,7 +159,7 @@ def _live_view(view: dict) -> None:
 def render(view: dict, preset: str) -> None:
     watch = presets.watch(preset)
     if watch:
-        st.markdown(f"<div id='watch-line' style='font-size:1.15rem'><b>What to watch</b> ({preset}): "
+        st.markdown(f"<div id='watch-line' style='font-size:1.05rem'><b>What to watch</b> ({preset}): "
                     f"{watch}</div>", unsafe_allow_html=True)
     st.markdown(LEGEND.format(s="D*" if view["view.dstar"] else "D"), unsafe_allow_html=True)
     _live_view(view)
