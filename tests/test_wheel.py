@@ -11,8 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -94,17 +92,10 @@ def installed_app(venv, tmp_path_factory):
                             start_new_session=True)  # its own process group: streamlit runs as a child
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, f"gan-viz app exited with {proc.returncode}; see {log.name}"
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"gan-viz app was not healthy within 180 s; see {log.name}"
-            time.sleep(0.5)
+        try:
+            launch.wait_healthy(proc, url, timeout=180)
+        except RuntimeError as e:
+            pytest.fail(f"gan-viz app from the wheel: {e}; see {log.name}")
         yield url, proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

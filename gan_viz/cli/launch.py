@@ -50,6 +50,24 @@ def run_app(port: int = 8501, extra: list[str] | None = None) -> int:
     return subprocess.call(streamlit_command(port, extra))
 
 
+def wait_healthy(proc: subprocess.Popen, url: str, timeout: float) -> None:
+    """Returns once the app at ``url`` answers its health check; raises RuntimeError if the
+    process ``proc`` exits first or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with status {proc.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not become healthy within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
 _last_pid: list[int] = []
 
 
@@ -75,19 +93,7 @@ def serve(port: int | None = None, timeout: float = 90.0, log: Path | None = Non
     _last_pid.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited with status {proc.returncode} before it was ready")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not become healthy within {timeout:.0f} s")
-            time.sleep(0.3)
+        wait_healthy(proc, url, timeout)
         yield url
     finally:
         proc.terminate()
