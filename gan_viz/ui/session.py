@@ -19,7 +19,7 @@ import numpy as np
 
 from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
-from gan_viz.core import metrics
+from gan_viz.core import metrics, viewbox
 from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
 from gan_viz.lab.history import History, mean_losses
@@ -71,8 +71,7 @@ def view_extent(data_box: tuple[float, float, float, float], start: np.ndarray,
         return data_box
     lo = np.minimum([x0, y0], np.percentile(pts, 1, axis=0) - margin)
     hi = np.maximum([x1, y1], np.percentile(pts, 99, axis=0) + margin)
-    mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2
-    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
+    return viewbox.square(lo, hi)
 
 
 class LiveRun:
