@@ -123,8 +123,38 @@ def test_freeze_d_holds_the_discriminator():
     assert int(run.state.g_updates) == run.config.train.k_g
 
 
-def test_counterexample_tab_goes_one_phase_at_a_time():
+def open_tab(at: AppTest, label: str) -> AppTest:
+    at.session_state["tab"] = label  # what clicking the tab does (lazy tabs: only the open one runs)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_only_the_open_tab_runs_besides_live():
     at = start()
+    assert any("status-line" in m.value for m in at.markdown)
+    assert not any("theory-step" in m.value for m in at.markdown)
+    assert "sb" not in at.session_state
+    open_tab(at, "Theory")
+    assert any("theory-step" in m.value for m in at.markdown)
+    assert any("status-line" in m.value for m in at.markdown)  # Live still runs (and trains while playing)
+
+
+def widgets_without_callback(at: AppTest) -> list[str]:
+    meta = at.session_state._state._state._new_widget_state.widget_metadata  # AppTest has no public view
+    return sorted(wid.split("-")[-1] for wid, m in meta.items() if m.callback is None and not m.callbacks)
+
+
+@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory"])
+def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
+    # a click that lands while the live plot asks for its next frame reaches the server as a
+    # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
+    at = open_tab(start(), tab)
+    assert widgets_without_callback(at) == ["live"]  # the plot component, inside the fragment
+
+
+def test_counterexample_tab_goes_one_phase_at_a_time():
+    at = open_tab(start(), "Counter-example (lecture)")
     button(at, "sb_train").click().run()
     sb = at.session_state["sb"]
     assert len(sb.records) == 1 and sb.next_phase == "move_generator"
@@ -223,7 +253,7 @@ def test_step_toggle_and_reset_while_paused_send_a_new_picture():
 
 
 def test_theory_tab_is_labelled_with_the_live_step():
-    at = start()
+    at = open_tab(start(), "Theory")
     for _ in range(2):
         button(at, "step").click().run()
     step = at.session_state["run"].step

@@ -183,3 +183,24 @@ def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, a
     assert int(label.inner_text().replace(",", "")) == status_step(page)  # paused: exactly the status line's N
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_pause_and_play_land_every_time_while_fragments_rerun(browser, app_url):
+    # While playing, the live plot asks for frames and Theory redraws on a timer; a click that
+    # coincides with either once went missing or arrived twice (gan_viz.ui.rerun).
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(app_url)
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Theory").click()
+    page.locator("#theory-step-n").wait_for(timeout=60_000)
+    primary = page.locator("button[kind='primary']").first
+    for i in range(8):
+        label, other = ("Play", "Pause") if i % 2 == 0 else ("Pause", "Play")
+        time.sleep(1.0 + 0.37 * i)  # land at different points of the frame and refresh cycles
+        page.get_by_role("button", name=label, exact=True).click()
+        page.get_by_role("button", name=other, exact=True).wait_for(timeout=15_000)
+        time.sleep(1.5)
+        assert primary.inner_text() == other, f"click {i} ({label}) was undone"
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

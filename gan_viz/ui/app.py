@@ -12,7 +12,7 @@ import streamlit as st
 
 from gan_viz.core import compilation_cache
 from gan_viz.core.config import Config
-from gan_viz.ui import controls, sidebar, urlstate
+from gan_viz.ui import controls, rerun, sidebar, urlstate
 from gan_viz.ui.pacing import Pacer
 from gan_viz.ui.pages import counterexample as counterexample_page
 from gan_viz.ui.pages import live as live_page
@@ -20,6 +20,7 @@ from gan_viz.ui.pages import theory as theory_page
 from gan_viz.ui.session import LiveRun, RateMeter, needs_reset
 
 LIVE_GRID = 64  # decision-surface cells per axis in the live view
+TABS = ["Live training", "Counter-example (lecture)", "Theory"]
 
 # Compact page chrome, so the main plot and the mode chart fit a 1280 x 800 projector with the
 # sidebar open; button labels wrap rather than truncate on narrow windows.
@@ -84,33 +85,50 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
     return ss.run
 
 
+@rerun.action
+def _play_pause() -> None:
+    ss = st.session_state
+    ss.playing = not ss.playing
+    ss.fps.reset()
+    ss.sps.reset()
+    ss.pacer.reset()
+
+
+@rerun.action
+def _step(k_d: int | None = None, k_g: int | None = None) -> None:
+    st.session_state.run.advance(1, k_d=k_d, k_g=k_g)
+
+
+@rerun.action
+def _reset() -> None:
+    ss = st.session_state
+    ss.run = LiveRun(ss.run.config, grid_res=LIVE_GRID)
+    ss.playing = False
+    ss.frames = 0
+
+
 def _buttons(run: LiveRun) -> None:
+    """The header's buttons. Each acts in its callback (see ``gan_viz.ui.rerun``: a click that
+    lands while the live view asks for its next frame reaches the server only as a callback)."""
     ss = st.session_state
     b = st.columns([1.1, 1, 1, 1, 1, 1.6])
-    if b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
-                   disabled=run.diverged):
-        ss.playing = not ss.playing
-        ss.fps.reset()
-        ss.sps.reset()
-        ss.pacer.reset()
-        st.rerun()
-    if b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True):
-        run.advance(1)
-    if b[2].button("Step D", key="step_d", help="one discriminator step", use_container_width=True):
-        run.advance(1, k_d=1, k_g=0)
-    if b[3].button("Step G", key="step_g", help="one generator step", use_container_width=True):
-        run.advance(1, k_d=0, k_g=1)
-    if b[4].button("Reset", key="reset", use_container_width=True):
-        ss.run = LiveRun(run.config, grid_res=LIVE_GRID)
-        ss.playing = False
-        ss.frames = 0
-        st.rerun()
-    b[5].toggle("Freeze D", key="freeze_d", help="k_D = 0 while on: the generator plays against a fixed classifier")
+    b[0].button("Pause" if ss.playing else "Play", type="primary", key="play", use_container_width=True,
+                disabled=run.diverged, on_click=_play_pause)
+    b[1].button("Step", key="step", help="one round: k_D D steps then k_G G steps", use_container_width=True,
+                on_click=_step)
+    b[2].button("Step D", key="step_d", help="one discriminator step", use_container_width=True,
+                on_click=_step, kwargs=dict(k_d=1, k_g=0))
+    b[3].button("Step G", key="step_g", help="one generator step", use_container_width=True,
+                on_click=_step, kwargs=dict(k_d=0, k_g=1))
+    b[4].button("Reset", key="reset", use_container_width=True, on_click=_reset)
+    b[5].toggle("Freeze D", key="freeze_d", on_change=rerun.request,
+                help="k_D = 0 while on: the generator plays against a fixed classifier")
 
 
 def main() -> None:
     st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
     compilation_cache.enable()
+    rerun.starting_app_run()
     ss = st.session_state
     if "preset" not in ss:
         _first_visit()
@@ -123,13 +141,18 @@ def main() -> None:
     st.markdown(PAGE_CSS + (PROJECTOR_CSS if values.view.get("view.projector") else ""), unsafe_allow_html=True)
     st.markdown("<div class='app-title'>gan_viz: watch a GAN chase the data</div>", unsafe_allow_html=True)
     _buttons(run)
-    tab_live, tab_story, tab_theory = st.tabs(["Live training", "Counter-example (lecture)", "Theory"])
+    # Lazy tabs: the Counter-example and Theory pages run only while open (Theory redraws every
+    # second while playing, which would otherwise cost the server and the browser on every tab).
+    # Live is drawn on every tab, so a run keeps training while you read Theory beside it.
+    tab_live, tab_story, tab_theory = st.tabs(TABS, key="tab", on_change=rerun.request)
     with tab_live:
         live_page.render(values.view, ss.preset)
-    with tab_story:
-        counterexample_page.render()
-    with tab_theory:
-        theory_page.render(values.view, playing=ss.playing)
+    if tab_story.open:
+        with tab_story:
+            counterexample_page.render()
+    if tab_theory.open:
+        with tab_theory:
+            theory_page.render(values.view, playing=ss.playing)
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ def main_view(
         centres: optional (K, 2) mode centres, drawn as small crosses.
         scale: type size factor (the app's Projector option).
         raster: draw surface, contour and samples as one PNG image behind the axes (see
-            ``gan_viz.ui.raster``) instead of heatmap, contour and WebGL scatter traces: in a
+            ``gan_viz.ui.raster``) instead of heatmap, contour and scatter traces: in a
             software-rendered browser that redraws in ~6 ms instead of ~30 ms, which is what
             the live view needs.
     """
@@ -171,9 +171,12 @@ def main_view(
             dict(type="contour", x=gx, y=gy, z=z, showscale=False, hoverinfo="skip", name="D = 1/2",
                  contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                  line=dict(color=CONTOUR, width=3, dash="dash"), showlegend=True),
-            dict(type="scattergl", x=real[:REAL_POINTS, 0], y=real[:REAL_POINTS, 1], mode="markers", name="real",
+            # SVG, not WebGL: these figures go through st.plotly_chart, whose redraws (Theory refreshes
+            # every second while playing) each take a new WebGL context; past 16 the browser drops the
+            # oldest and a chart goes blank.
+            dict(type="scatter", x=real[:REAL_POINTS, 0], y=real[:REAL_POINTS, 1], mode="markers", name="real",
                  marker=dict(color=REAL, size=7, opacity=0.8)),
-            dict(type="scattergl", x=fake[:MAX_POINTS, 0], y=fake[:MAX_POINTS, 1], mode="markers",
+            dict(type="scatter", x=fake[:MAX_POINTS, 0], y=fake[:MAX_POINTS, 1], mode="markers",
                  name="generated", marker=dict(color=FAKE, size=6, opacity=0.75)),
         ]
     if centres is not None:

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import controls
+from gan_viz.ui import controls, rerun
 
 key = controls.widget_key
 
@@ -31,6 +31,7 @@ def load_preset() -> None:
     ss.pop("run", None)
     ss.playing = False
     ss.frames = 0
+    rerun.request()
 
 
 def render(view_keys: tuple[str, ...]) -> SidebarValues:
@@ -46,6 +47,8 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
     def opts(config_key: str) -> list:
         return controls.options(config_key, ss[key(config_key)])
 
+    # every widget acts through a callback (see gan_viz.ui.rerun)
+    act = {"on_change": rerun.request}
     rows = None
     with st.sidebar:
         st.header("Scene")
@@ -54,61 +57,62 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
                      help="\n\n".join(f"**{p.name}**: {p.summary}" for p in presets.PRESETS.values()))
         st.select_slider(
             "Pace (training steps/s, log scale)", controls.pace_options(ss.base_config.view.pace),
-            format_func=controls.pace_label, key=key("view.pace"),
+            format_func=controls.pace_label, key=key("view.pace"), **act,
             help="How fast the run trains while playing, in optimizer steps per second; max = as fast as this "
                  "machine goes. A frame shows at least one whole round (k_D + k_G steps): below a round per "
                  "frame the frames come less often (slow motion). Each preset has its own pace.")
         st.subheader("Data")
-        layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=key("data.layout"))
+        layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=key("data.layout"), **act)
         if layout == "ring":
-            st.slider("Modes K", *lim("data.modes"), key=key("data.modes"))
-            st.select_slider("Radius", opts("data.radius"), key=key("data.radius"))
+            st.slider("Modes K", *lim("data.modes"), key=key("data.modes"), **act)
+            st.select_slider("Radius", opts("data.radius"), key=key("data.radius"), **act)
         elif layout == "grid":
-            st.slider("Grid n (n x n modes)", *lim("data.grid_n"), key=key("data.grid_n"))
-            st.select_slider("Spacing", opts("data.spacing"), key=key("data.spacing"))
+            st.slider("Grid n (n x n modes)", *lim("data.grid_n"), key=key("data.grid_n"), **act)
+            st.select_slider("Spacing", opts("data.spacing"), key=key("data.spacing"), **act)
         elif layout == "custom":
             lo, hi = lim("data.centres")
             rows = list(st.data_editor(
-                controls.custom_rows(ss.base_config), num_rows="dynamic", key="custom_centres", hide_index=True,
+                controls.custom_rows(ss.base_config), num_rows="dynamic", key="custom_centres", hide_index=True, **act,
                 column_config={"x": st.column_config.NumberColumn(min_value=lo, max_value=hi),
                                "y": st.column_config.NumberColumn(min_value=lo, max_value=hi),
                                "weight": st.column_config.NumberColumn(min_value=0.0, default=1.0)}))
-        st.select_slider("Std of each mode", opts("data.std"), key=key("data.std"))
+        st.select_slider("Std of each mode", opts("data.std"), key=key("data.std"), **act)
 
         st.subheader("Networks")
         c1, c2 = st.columns(2)
-        c1.select_slider("G width", opts("model.g_width"), key=key("model.g_width"))
-        c2.select_slider("D width", opts("model.d_width"), key=key("model.d_width"))
-        c1.slider("G depth", *lim("model.g_depth"), key=key("model.g_depth"), help="0 = affine G(z) = Wz + b")
-        c2.slider("D depth", *lim("model.d_depth"), key=key("model.d_depth"))
-        st.select_slider("Latent dimension", opts("model.latent_dim"), key=key("model.latent_dim"))
+        c1.select_slider("G width", opts("model.g_width"), key=key("model.g_width"), **act)
+        c2.select_slider("D width", opts("model.d_width"), key=key("model.d_width"), **act)
+        c1.slider("G depth", *lim("model.g_depth"), key=key("model.g_depth"), **act, help="0 = affine G(z) = Wz + b")
+        c2.slider("D depth", *lim("model.d_depth"), key=key("model.d_depth"), **act)
+        st.select_slider("Latent dimension", opts("model.latent_dim"), key=key("model.latent_dim"), **act)
         c1, c2 = st.columns(2)
-        c1.selectbox("Noise", ["gaussian", "uniform"], key=key("model.noise"))
-        c2.selectbox("Activation", ["relu", "leaky_relu", "tanh", "elu", "gelu"], key=key("model.activation"))
+        c1.selectbox("Noise", ["gaussian", "uniform"], key=key("model.noise"), **act)
+        c2.selectbox("Activation", ["relu", "leaky_relu", "tanh", "elu", "gelu"], key=key("model.activation"), **act)
 
         st.subheader("Training (live: no reset)")
-        st.selectbox("Loss", ["minimax", "non_saturating", "least_squares"], key=key("train.loss"))
+        st.selectbox("Loss", ["minimax", "non_saturating", "least_squares"], key=key("train.loss"), **act)
         fmt = controls.fmt_rate
-        st.select_slider("lr_D (log scale)", opts("train.lr_d"), format_func=fmt, key=key("train.lr_d"))
-        st.select_slider("lr_G (log scale)", opts("train.lr_g"), format_func=fmt, key=key("train.lr_g"))
+        st.select_slider("lr_D (log scale)", opts("train.lr_d"), format_func=fmt, key=key("train.lr_d"), **act)
+        st.select_slider("lr_G (log scale)", opts("train.lr_g"), format_func=fmt, key=key("train.lr_g"), **act)
         c1, c2 = st.columns(2)
-        c1.slider("k_D (D steps/round)", *lim("train.k_d"), key=key("train.k_d"))
-        c2.slider("k_G (G steps/round)", *lim("train.k_g"), key=key("train.k_g"))
-        st.checkbox("Simultaneous updates", key=key("train.simultaneous"))
+        c1.slider("k_D (D steps/round)", *lim("train.k_d"), key=key("train.k_d"), **act)
+        c2.slider("k_G (G steps/round)", *lim("train.k_g"), key=key("train.k_g"), **act)
+        st.checkbox("Simultaneous updates", key=key("train.simultaneous"), **act)
         with st.expander("More training settings (reset)"):
-            st.selectbox("Optimizer", ["adam", "sgd"], key=key("train.optimizer"))
-            st.select_slider("Batch size", opts("train.batch_size"), key=key("train.batch_size"))
-            st.number_input("R1 penalty weight (live)", *lim("train.r1_weight"), step=0.1, key=key("train.r1_weight"))
+            st.selectbox("Optimizer", ["adam", "sgd"], key=key("train.optimizer"), **act)
+            st.select_slider("Batch size", opts("train.batch_size"), key=key("train.batch_size"), **act)
+            st.number_input("R1 penalty weight (live)", *lim("train.r1_weight"), step=0.1,
+                            key=key("train.r1_weight"), **act)
             st.number_input("G weight average (EMA decay, live)", *lim("train.g_ema"), step=0.001, format="%.4f",
-                            key=key("train.g_ema"))
-            st.number_input("Seed", *lim("seed"), step=1, key=key("seed"))
+                            key=key("train.g_ema"), **act)
+            st.number_input("Seed", *lim("seed"), step=1, key=key("seed"), **act)
 
         st.subheader("View")
-        st.toggle("Gradient arrows on generated samples", key="view.arrows")
-        st.toggle("Generator manifold (2D latent)", key="view.manifold")
-        st.toggle("Show optimal D* instead of D", key="view.dstar")
-        st.toggle("Mode chart: whole run", key="view.whole_run",
+        st.toggle("Gradient arrows on generated samples", key="view.arrows", **act)
+        st.toggle("Generator manifold (2D latent)", key="view.manifold", **act)
+        st.toggle("Show optimal D* instead of D", key="view.dstar", **act)
+        st.toggle("Mode chart: whole run", key="view.whole_run", **act,
                   help="Off: the last 30 s of training at the current pace, so recent hops stay readable.")
-        st.toggle("Projector (larger type)", key="view.projector")
+        st.toggle("Projector (larger type)", key="view.projector", **act)
     widgets = {key(k): ss[key(k)] for k in controls.WIDGET_KEYS if key(k) in ss}
     return SidebarValues(widgets, rows, {k: ss[k] for k in view_keys})

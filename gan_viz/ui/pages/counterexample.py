@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_viz.lab import counterexample
-from gan_viz.ui import plots, storyboard
+from gan_viz.ui import plots, rerun, storyboard
 from gan_viz.ui.pages import prose
 
 
@@ -14,6 +14,7 @@ def contrast(seed: int) -> counterexample.Contrast:
     return counterexample.run_contrast(seed=seed, rounds=400, every=20)
 
 
+@rerun.action
 def _act(action: str, seed: int) -> None:
     """Button callback: runs before the page is drawn, so no button's state is ever stale."""
     ss = st.session_state
@@ -35,7 +36,8 @@ def render() -> None:
     text = prose("counterexample")
     st.markdown(text["intro"])
     c = st.columns([1, 1.3, 1.3, 1.1, 1, 2])
-    seed = int(c[0].number_input("Seed", 0, 2**31 - 1, value=0, step=1, key="sb_seed"))
+    seed = int(c[0].number_input("Seed", 0, 2**31 - 1, value=0, step=1, key="sb_seed",
+                                  on_change=rerun.request))
     if "sb" not in ss or ss.sb.seed != seed:
         ss.sb = counterexample.start(seed=seed)
         ss.pop("show_contrast", None)

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import plots, theme
+from gan_viz.ui import plots, rerun, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX, Pacer
 from gan_viz.ui.session import LiveRun, dead_discriminator
@@ -112,6 +112,7 @@ def _live_view(view: dict) -> None:
     # While playing, the plot component asks for the next batch as soon as it has the last
     # one (request_next), which reruns only this fragment: no timer, so a slow frame is never
     # interrupted by the next tick, and Python computes batch N+1 while the browser draws N.
+    rerun.follow_up()
     ss = st.session_state
     run: LiveRun = ss.run
     batch: list[tuple[int, np.ndarray, np.ndarray]] = []

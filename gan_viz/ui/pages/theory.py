@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import theory
-from gan_viz.ui import plots
+from gan_viz.ui import plots, rerun
 from gan_viz.ui.pages import prose
 from gan_viz.ui.session import LiveRun
 
@@ -33,6 +33,7 @@ def value_text(value: float, jsd: float) -> str:
 
 
 def _live_sections(scale: float) -> None:
+    rerun.follow_up()
     text = prose("theory")
     run: LiveRun = st.session_state.run
     f = run.frame
@@ -69,7 +70,8 @@ def render(view: dict, playing: bool) -> None:
     st.markdown(text["kd_title"])
     st.markdown(text["kd"])
     scene = k_d_scene()
-    k_sel = st.select_slider("k_D (discriminator steps)", theory.KD_VALUES, value=30, key="kd_choice")
+    k_sel = st.select_slider("k_D (discriminator steps)", theory.KD_VALUES, value=30, key="kd_choice",
+                             on_change=rerun.request)
     p = next(q for q in scene.points if q.k_d == k_sel)
     c1, c2 = st.columns(2)
     c1.plotly_chart(plots.main_view(extent=scene.extent, grid_x=scene.grid_x, grid_y=scene.grid_y,
