@@ -160,7 +160,9 @@ class Config:
         return {k: getattr(self.train, k) for k in COMPILED_TRAIN_KEYS}
 
     def static_key(self) -> tuple:
-        """Everything that fixes compiled shapes; equal keys share compiled functions."""
+        """Everything in the configuration that fixes compiled shapes; equal keys share compiled
+        functions. Frozen parameters are not configuration: ``train.make_gan(config, frozen=...)``
+        adds them to its own cache key."""
         return (self.data.mixture().num_modes, self.model, *self.compiled_train().values())
 
 

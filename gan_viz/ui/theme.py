@@ -10,7 +10,7 @@ either side of the boundary, whereas the live view's points animate over a stron
 
 from __future__ import annotations
 
-# -- live view: plots.py, raster.py (the same colours as RGB), pages/live.py's legend -----------
+# -- live view: plots.py, charts.py, raster.py (the same colours as RGB), pages/live.py's legend
 REAL = "#1f5fbf"  # real samples p_x
 FAKE = "#e8590c"  # generated samples p_g
 HOP = "#c2255c"  # a mode hop's marker

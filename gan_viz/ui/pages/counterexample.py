@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_viz.lab import counterexample
-from gan_viz.ui import plots, rerun, storyboard
+from gan_viz.ui import charts, rerun, storyboard
 from gan_viz.ui.pages import prose
 
 
@@ -69,4 +69,4 @@ def render() -> None:
     if ss.get("show_contrast"):
         ct = contrast(seed)
         st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.rounds[-1])))
-        st.plotly_chart(plots.contrast_chart(ct.rounds, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")
+        st.plotly_chart(charts.contrast_chart(ct.rounds, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import plots, rerun, theme
+from gan_viz.ui import charts, plots, rerun, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX, Pacer
 from gan_viz.ui.session import LiveRun, dead_discriminator
@@ -57,22 +57,22 @@ def mode_chart(run: LiveRun, view: dict, steps_per_s: float) -> dict:
     if span is None and not view.get("view.whole_run") and run.recent:
         span = float(run.step - run.recent[0][0])
     if span is None or not run.recent:
-        return plots.occupancy_view(h.step, np.asarray(h.occupancy), h.off_mode, h.hops, height=300,
-                                    title=title + " (whole run)", hop_count=h.hop_count, scale=scale)
+        return charts.occupancy_view(h.step, np.asarray(h.occupancy), h.off_mode, h.hops, height=300,
+                                     title=title + " (whole run)", hop_count=h.hop_count, scale=scale)
     lo = max(run.step - span, 0.0)
     recent = [r for r in run.recent if r[0] >= lo]
     steps = [r[0] for r in recent]
     hops_in = sum(1 for t, _, _ in h.hops if t >= lo)
-    return plots.occupancy_view(steps, np.stack([r[1] for r in recent]), [r[2] for r in recent], h.hops,
-                                height=300, title=title + f" (last {WINDOW_SECONDS:.0f} s)", hop_count=hops_in,
-                                x_range=(lo, max(lo + 1.0, float(run.step))), scale=scale)
+    return charts.occupancy_view(steps, np.stack([r[1] for r in recent]), [r[2] for r in recent], h.hops,
+                                 height=300, title=title + f" (last {WINDOW_SECONDS:.0f} s)", hop_count=hops_in,
+                                 x_range=(lo, max(lo + 1.0, float(run.step))), scale=scale)
 
 
 def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
     h = run.history
-    charts = plots.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
-                                 run.mixture.num_modes, height=440, scale=scale_of(view))
-    return [mode_chart(run, view, steps_per_s), charts]
+    metrics = charts.metric_charts(h.step, h.d_loss, h.g_loss, h.value, h.jsd, h.hq_fraction, h.modes_captured,
+                                   run.mixture.num_modes, height=440, scale=scale_of(view))
+    return [mode_chart(run, view, steps_per_s), metrics]
 
 
 def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:

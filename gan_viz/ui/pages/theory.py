@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import theory
-from gan_viz.ui import plots, rerun
+from gan_viz.ui import charts, plots, rerun
 from gan_viz.ui.pages import prose
 from gan_viz.ui.session import LiveRun
 
@@ -52,14 +52,14 @@ def _live_sections(scale: float) -> None:
     st.markdown(text["value_title"])
     h = run.history
     st.markdown(value_text(float(f.value), float(f.jsd)))
-    st.plotly_chart(plots.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
+    st.plotly_chart(charts.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
 
     st.markdown(text["gradients_title"])
     norms = np.asarray(f.g_grad_norms)
     st.markdown(text["gradients"].format(d_fake=float(f.d_fake), minimax=norms[0], ns=norms[1],
                                          ratio=norms[1] / max(norms[0], 1e-30)))
     labels = [theory.LOSS_LABELS[n] for n in ("minimax", "non_saturating", "least_squares")]
-    st.plotly_chart(plots.gradient_norms(labels, norms, scale=scale), key="theory_norms")
+    st.plotly_chart(charts.gradient_norms(labels, norms, scale=scale), key="theory_norms")
 
 
 def render(view: dict, playing: bool) -> None:
@@ -79,6 +79,6 @@ def render(view: dict, playing: bool) -> None:
                                     arrows=p.frame.g_arrows, height=460, scale=scale,
                                     title=f"k_D = {k_sel}: alignment {p.alignment:.2f}, "
                                           f"|grad| minimax {p.grad_norms[0]:.1e}"), key="theory_kd")
-    c2.plotly_chart(plots.k_d_curves([q.k_d for q in scene.points], [q.alignment for q in scene.points],
+    c2.plotly_chart(charts.k_d_curves([q.k_d for q in scene.points], [q.alignment for q in scene.points],
                                      [q.grad_norms[0] for q in scene.points],
                                      [q.grad_norms[1] for q in scene.points], scale=scale), key="theory_kd_curve")
