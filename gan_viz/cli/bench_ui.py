@@ -27,6 +27,7 @@ from pathlib import Path
 from gan_viz.cli import launch
 
 IFRAME = "iframe[title*='live_plot']"
+LOAD_MS = 300_000  # loading a page while many others play takes long on two cores
 
 
 def _rss_mb(pid: int) -> float:
@@ -55,15 +56,25 @@ def _frames(page) -> int:
     return int(page.frame_locator(IFRAME).locator("#frame-counter").get_attribute("data-frames-rendered") or 0)
 
 
-def _open_and_play(browser, url: str):
+def _open(browser, url: str):
+    """A new browser session on the app, loaded and paused."""
     page = browser.new_page(viewport={"width": 1600, "height": 1200})
     page.page_errors = []  # uncaught JavaScript errors, counted as session errors
     page.on("pageerror", lambda e: page.page_errors.append(str(e)))
-    page.goto(url)
-    page.locator("#status-line").wait_for(timeout=300_000)
-    page.frame_locator(IFRAME).locator("#frame-counter").wait_for(timeout=300_000)
-    page.get_by_role("button", name="Play").click()
-    page.get_by_role("button", name="Pause").wait_for(timeout=120_000)
+    page.goto(url, timeout=LOAD_MS)
+    page.locator("#status-line").wait_for(timeout=LOAD_MS)
+    page.frame_locator(IFRAME).locator("#frame-counter").wait_for(timeout=LOAD_MS)
+    return page
+
+
+def _play(page) -> None:
+    page.get_by_role("button", name="Play").click(timeout=LOAD_MS)
+    page.get_by_role("button", name="Pause").wait_for(timeout=LOAD_MS)
+
+
+def _open_and_play(browser, url: str):
+    page = _open(browser, url)
+    _play(page)
     return page
 
 
@@ -110,13 +121,16 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0) -> dict:
         opened = [page, _open_and_play(browser, url)]
         time.sleep(3)
         base = _rss_mb(pid)
+        # the others load paused (a page loads slowly while many play), then all play together
         while len(opened) < sessions:
-            opened.append(_open_and_play(browser, url))
+            opened.append(_open(browser, url))
+        for pg in opened[2:]:
+            _play(pg)
         time.sleep(warmup)
         per_session = _rates(opened, seconds)
         grown = _rss_mb(pid)
         for pg in opened:
-            pg.get_by_role("button", name="Pause").click()
+            pg.get_by_role("button", name="Pause").click(timeout=LOAD_MS)
         health = _health_ok(url)
         browser.close()
     return {

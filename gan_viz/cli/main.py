@@ -214,7 +214,15 @@ def cmd_soak(args) -> None:
     if not (math.isfinite(args.interval) and args.interval > 0):
         raise CliError(f"--interval must be a positive number of seconds, got {args.interval}")
     progress = None if args.json else (lambda s: print(soak.format_sample(s), flush=True))
-    report = soak.run(steps=args.steps, interval=args.interval, progress=progress)
+    try:
+        pace = soak.PACE_MAX if args.pace == "max" else float(args.pace)
+    except ValueError:
+        raise CliError(f"--pace must be a number of training steps/s or max, got {args.pace!r}") from None
+    try:
+        soak.check(args.preset, pace)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    report = soak.run(steps=args.steps, interval=args.interval, progress=progress, preset=args.preset, pace=pace)
     _emit(_clean(report), args.json, soak.format_report)
     if not (report["history_bounded"] and report["health_ok"] and report["errors"] == 0):
         sys.exit(1)
@@ -286,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("soak", help="one live session for many steps: server memory and history size over time")
     p.add_argument("--steps", type=int, default=1_000_000, help="steps to play (default 1,000,000)")
     p.add_argument("--interval", type=float, default=30.0, help="seconds between memory samples")
+    p.add_argument("--preset", default="ring8-hopping", help="the scene to play (a name from `gan-viz presets`)")
+    p.add_argument("--pace", default="max",
+                   help="training steps per second while playing, or max (default: max, as fast as it goes)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_soak)
 

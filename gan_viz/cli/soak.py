@@ -1,7 +1,9 @@
 """Soak test of the live app: one browser session plays for many steps; does anything grow?
 
 Run with ``gan-viz soak --steps 1000000`` (``--json`` for machines). It starts the app on a
-free localhost port with the default preset and view in headless Chromium, presses Play and,
+free localhost port in headless Chromium, opens it at ``preset`` (default: the app's default
+scene) with the pace at ``pace`` training steps/s (default: max, as fast as the machine goes,
+so a million steps take minutes rather than hours at the preset's lecture pace), presses Play and,
 every ``interval`` seconds until the page's step counter passes ``steps``, records the
 server's resident memory (process and children, from /proc) and the number of points the
 run's history holds (``data-history-points`` on the status line). Memory "after warm-up" is
@@ -13,9 +15,14 @@ more than ``gan_viz.lab.history.HISTORY_POINTS`` points.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from gan_viz.cli import bench_ui, launch
+from gan_viz.core import bounds
+from gan_viz.lab import presets
 from gan_viz.lab.history import HISTORY_POINTS
+
+PACE_MAX = bounds.limits("view.pace")[1]  # the pace control's "max": as fast as the machine goes
 
 WARMUP_STEPS = 20_000  # compilation and first allocations are done by then
 
@@ -24,8 +31,14 @@ def _history_points(page) -> int:
     return int(page.locator("#status-line").get_attribute("data-history-points") or -1)
 
 
+def check(preset: str, pace: float) -> None:
+    """Raises ``ValueError`` (one line) for an unknown preset or a pace out of range."""
+    presets.get(preset)
+    bounds.check("view.pace", pace)
+
+
 def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARMUP_STEPS,
-        progress=None) -> dict:
+        progress=None, preset: str = presets.DEFAULT, pace: float = PACE_MAX) -> dict:
     """Plays one session for ``steps`` steps; see the module docstring. Raises if Chromium is missing."""
     from playwright.sync_api import sync_playwright
 
@@ -33,12 +46,13 @@ def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARM
         raise ValueError(f"steps must be more than the {warmup_steps:,} warm-up steps, got {steps:,}")
     if not interval > 0:
         raise ValueError(f"interval must be positive, got {interval}")
+    check(preset, pace)
     chromium = launch.chromium_path()
     samples: list[dict] = []
     with launch.serve() as url, sync_playwright() as p:
         pid = launch.last_server_pid()
         browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
-        page = bench_ui._open_and_play(browser, url)
+        page = bench_ui._open_and_play(browser, f"{url}/?{urlencode({'preset': preset, 'view.pace': pace})}")
         t0 = time.perf_counter()
         while bench_ui._step(page) < warmup_steps:
             time.sleep(1.0)
@@ -59,6 +73,8 @@ def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARM
     end = samples[-1]
     most = max(s["history_points"] for s in samples)
     return {
+        "preset": preset,
+        "pace": pace,
         "steps": end["step"],
         "seconds": end["seconds"],
         "server_mb_after_warmup": round(warm["server_mb"], 1),
@@ -80,7 +96,8 @@ def format_sample(s: dict) -> str:
 
 def format_report(r: dict) -> str:
     return "\n".join([
-        f"steps played                {r['steps']:,} in {r['seconds']:.0f} s",
+        f"steps played                {r['steps']:,} in {r['seconds']:.0f} s ({r['preset']}, pace "
+        f"{'max' if r['pace'] >= PACE_MAX else format(r['pace'], ',.0f')})",
         f"server memory after warm-up {r['server_mb_after_warmup']:.1f} MB (step {r['warmup_step']:,})",
         f"server memory at the end    {r['server_mb_end']:.1f} MB ({r['growth_pct']:+.1f} %)",
         f"history points (max)        {r['history_points_max']} (bound {HISTORY_POINTS}: "
