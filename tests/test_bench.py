@@ -59,10 +59,12 @@ def test_bench_ui_report_lists_every_session_and_the_health_check():
 
     per = [{"fps": 5.0, "steps_per_s": 900.0, "errors": 0}, {"fps": 4.0, "steps_per_s": 700.0, "errors": 0},
            {"fps": 6.0, "steps_per_s": 1100.0, "errors": 0}]
-    r = {"fps": 16.0, "steps_per_s": 2300.0, "mb_per_session": 3.0, "server_mb_two_sessions": 900.0,
+    r = {"preset": "grid25", "pace": 500.0, "fps": 16.0,
+         "steps_per_s": 2300.0, "mb_per_session": 3.0, "server_mb_two_sessions": 900.0,
          "seconds": 10.0, "sessions": 3, "per_session": per, "all_playing": True, "errors": 0, "health_ok": True}
     text = bench_ui.format_report(r)
     assert "all 3 sessions playing at once" in text and "min 4.0 / median 5.0 / max 6.0" in text
     assert "steps/s min 700 / median 900 / max 1,100" in text and "health afterwards: ok" in text
+    assert "(grid25, 500 steps/s pace," in text
     with pytest.raises(ValueError, match="sessions must be >= 3"):
         bench_ui.run(sessions=2)

@@ -189,11 +189,13 @@ def test_soak_refuses_bad_arguments_in_one_line(capsys, argv, fragment):
 def test_soak_report_says_whether_memory_and_history_held():
     from gan_viz.cli import soak
 
-    r = {"preset": "ring8-hopping", "pace": 1e6, "steps": 1_000_200, "seconds": 500.0, "server_mb_after_warmup": 700.0, "warmup_step": 20_400,
+    r = {"preset": "ring8-hopping", "pace": 1e6, "steps": 1_000_200, "seconds": 500.0,
+         "server_mb_after_warmup": 700.0, "warmup_step": 20_400,
          "server_mb_end": 714.0, "growth_pct": 2.0, "history_points_max": 400, "history_bounded": True,
          "errors": 0, "health_ok": True}
     text = soak.format_report(r)
-    assert "1,000,200" in text and "pace max" in text and "(+2.0 %)" in text and "bound 400: held" in text and "health afterwards: ok" in text
+    assert "1,000,200" in text and "(ring8-hopping, max pace)" in text and "(+2.0 %)" in text
+    assert "bound 400: held" in text and "health afterwards: ok" in text
 
 
 @pytest.mark.parametrize("argv, line", [

@@ -1,8 +1,9 @@
 """Live-app benchmark in headless Chromium: rendered frames/s, steps/s, memory per session.
 
 Run with ``gan-viz bench-ui`` (``--json`` for machines). It starts the app on a free
-localhost port with the default preset and view, presses Play and measures over
-``seconds``:
+localhost port, opens it at ``preset`` (default: the app's default scene) with its default view
+and pace (or ``pace`` training steps/s; ``max``: as fast as the machine goes), presses Play and
+measures over ``seconds``:
 
 - ``fps``: frames the browser actually drew, counted inside the plot component
   (``window.__framesRendered``), per second;
@@ -23,11 +24,32 @@ import re
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 from gan_viz.cli import launch
+from gan_viz.core import bounds
+from gan_viz.lab import presets
 
 IFRAME = "iframe[title*='live_plot']"
 LOAD_MS = 300_000  # loading a page while many others play takes long on two cores
+PACE_MAX = bounds.limits("view.pace")[1]  # the pace control's "max": as fast as the machine goes
+
+
+def check(preset: str, pace: float | None) -> None:
+    """Raises ``ValueError`` (one line) for an unknown preset or a pace out of range."""
+    presets.get(preset)
+    if pace is not None:
+        bounds.check("view.pace", pace)
+
+
+def scene_url(url: str, preset: str, pace: float | None) -> str:
+    """The app's address opened at ``preset`` (and ``pace`` steps/s, if given)."""
+    query = {"preset": preset} | ({} if pace is None else {"view.pace": pace})
+    return f"{url}/?{urlencode(query)}"
+
+
+def pace_label(pace: float | None) -> str:
+    return "the preset's" if pace is None else "max" if pace >= PACE_MAX else f"{pace:,.0f} steps/s"
 
 
 def _rss_mb(pid: int) -> float:
@@ -102,14 +124,17 @@ def _rates(pages: list, seconds: float) -> list[dict]:
     return out
 
 
-def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0) -> dict:
+def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: str = presets.DEFAULT,
+        pace: float | None = None) -> dict:
     """Measures the app; see the module docstring. Raises if Chromium is missing."""
     from playwright.sync_api import sync_playwright
 
+    check(preset, pace)
     if sessions < 3:
         raise ValueError(f"sessions must be >= 3 (two for the memory baseline, one or more added), got {sessions}")
     chromium = launch.chromium_path()
-    with launch.serve() as url, sync_playwright() as p:
+    with launch.serve() as server, sync_playwright() as p:
+        url = scene_url(server, preset, pace)
         pid = launch.last_server_pid()
         browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
         page = _open_and_play(browser, url)
@@ -131,9 +156,11 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0) -> dict:
         grown = _rss_mb(pid)
         for pg in opened:
             pg.get_by_role("button", name="Pause").click(timeout=LOAD_MS)
-        health = _health_ok(url)
+        health = _health_ok(server)
         browser.close()
     return {
+        "preset": preset,
+        "pace": pace,
         "fps": single["fps"],
         "steps_per_s": single["steps_per_s"],
         "mb_per_session": (grown - base) / (len(opened) - 2),
@@ -155,7 +182,8 @@ def format_report(r: dict) -> str:
         f"training steps/s while playing    {r['steps_per_s']:,.0f}",
         f"server memory per added session   {r['mb_per_session']:.1f} MB "
         f"(two sessions: {r['server_mb_two_sessions']:.0f} MB; {r['sessions']} sessions)",
-        f"(default preset and view, headless Chromium, {r['seconds']:.0f} s window)",
+        f"({r['preset']}, {pace_label(r['pace'])} pace, default view, headless Chromium, "
+        f"{r['seconds']:.0f} s window)",
         f"all {r['sessions']} sessions playing at once: frames/s per session "
         f"{_spread([x['fps'] for x in r['per_session']], '.1f')}, steps/s {_spread(sps, ',.0f')}",
         f"every session playing: {'yes' if r['all_playing'] else 'NO'}; errors: {r['errors']}; "

@@ -195,6 +195,22 @@ def cmd_counterexample(args) -> None:
     _emit(_clean(report.to_json()), args.json, counterexample.format_report)
 
 
+def _scene(args, default_pace: str | None) -> float | None:
+    """``--preset`` and ``--pace`` of bench-ui and soak, checked: the pace in steps/s (None: the preset's)."""
+    from gan_viz.cli import bench_ui
+
+    text = args.pace if args.pace is not None else default_pace
+    try:
+        pace = None if text is None else bench_ui.PACE_MAX if text == "max" else float(text)
+    except ValueError:
+        raise CliError(f"--pace must be a number of training steps/s or max, got {text!r}") from None
+    try:
+        bench_ui.check(args.preset, pace)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    return pace
+
+
 def cmd_bench_ui(args) -> None:
     from gan_viz.cli import bench_ui
 
@@ -202,7 +218,8 @@ def cmd_bench_ui(args) -> None:
         raise CliError(f"--seconds must be a positive number, got {args.seconds}")
     if args.sessions < 3:
         raise CliError(f"--sessions must be >= 3 (two for the baseline, one or more added), got {args.sessions}")
-    report = bench_ui.run(seconds=args.seconds, sessions=args.sessions)
+    pace = _scene(args, default_pace=None)
+    report = bench_ui.run(seconds=args.seconds, sessions=args.sessions, preset=args.preset, pace=pace)
     _emit(_clean(report), args.json, bench_ui.format_report)
 
 
@@ -214,14 +231,7 @@ def cmd_soak(args) -> None:
     if not (math.isfinite(args.interval) and args.interval > 0):
         raise CliError(f"--interval must be a positive number of seconds, got {args.interval}")
     progress = None if args.json else (lambda s: print(soak.format_sample(s), flush=True))
-    try:
-        pace = soak.PACE_MAX if args.pace == "max" else float(args.pace)
-    except ValueError:
-        raise CliError(f"--pace must be a number of training steps/s or max, got {args.pace!r}") from None
-    try:
-        soak.check(args.preset, pace)
-    except ValueError as e:
-        raise CliError(str(e)) from None
+    pace = _scene(args, default_pace="max")
     report = soak.run(steps=args.steps, interval=args.interval, progress=progress, preset=args.preset, pace=pace)
     _emit(_clean(report), args.json, soak.format_report)
     if not (report["history_bounded"] and report["health_ok"] and report["errors"] == 0):
@@ -243,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gan-viz", description="Train GANs on 2D Gaussian mixtures and watch mode collapse.")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def scene_args(p, pace_help: str):
+        p.add_argument("--preset", default="ring8-hopping", help="the scene to play (a name from `gan-viz presets`)")
+        p.add_argument("--pace", default=None,
+                       help=f"training steps per second while playing, or max (default: {pace_help})")
 
     def preset_args(p, seed=True, steps=True, overrides=True):
         p.add_argument("--preset", default="ring8-hopping", help="a name from `gan-viz presets`")
@@ -288,15 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
     p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")
     p.add_argument("--sessions", type=int, default=4, help="sessions that all play at once (>= 3)")
+    scene_args(p, pace_help="the preset's own")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ui)
 
     p = sub.add_parser("soak", help="one live session for many steps: server memory and history size over time")
     p.add_argument("--steps", type=int, default=1_000_000, help="steps to play (default 1,000,000)")
     p.add_argument("--interval", type=float, default=30.0, help="seconds between memory samples")
-    p.add_argument("--preset", default="ring8-hopping", help="the scene to play (a name from `gan-viz presets`)")
-    p.add_argument("--pace", default="max",
-                   help="training steps per second while playing, or max (default: max, as fast as it goes)")
+    scene_args(p, pace_help="max (as fast as it goes)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_soak)
 

@@ -15,26 +15,18 @@ more than ``gan_viz.lab.history.HISTORY_POINTS`` points.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
 
 from gan_viz.cli import bench_ui, launch
-from gan_viz.core import bounds
 from gan_viz.lab import presets
 from gan_viz.lab.history import HISTORY_POINTS
 
-PACE_MAX = bounds.limits("view.pace")[1]  # the pace control's "max": as fast as the machine goes
+PACE_MAX = bench_ui.PACE_MAX
 
 WARMUP_STEPS = 20_000  # compilation and first allocations are done by then
 
 
 def _history_points(page) -> int:
     return int(page.locator("#status-line").get_attribute("data-history-points") or -1)
-
-
-def check(preset: str, pace: float) -> None:
-    """Raises ``ValueError`` (one line) for an unknown preset or a pace out of range."""
-    presets.get(preset)
-    bounds.check("view.pace", pace)
 
 
 def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARMUP_STEPS,
@@ -46,13 +38,13 @@ def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARM
         raise ValueError(f"steps must be more than the {warmup_steps:,} warm-up steps, got {steps:,}")
     if not interval > 0:
         raise ValueError(f"interval must be positive, got {interval}")
-    check(preset, pace)
+    bench_ui.check(preset, pace)
     chromium = launch.chromium_path()
     samples: list[dict] = []
     with launch.serve() as url, sync_playwright() as p:
         pid = launch.last_server_pid()
         browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
-        page = bench_ui._open_and_play(browser, f"{url}/?{urlencode({'preset': preset, 'view.pace': pace})}")
+        page = bench_ui._open_and_play(browser, bench_ui.scene_url(url, preset, pace))
         t0 = time.perf_counter()
         while bench_ui._step(page) < warmup_steps:
             time.sleep(1.0)
@@ -96,8 +88,8 @@ def format_sample(s: dict) -> str:
 
 def format_report(r: dict) -> str:
     return "\n".join([
-        f"steps played                {r['steps']:,} in {r['seconds']:.0f} s ({r['preset']}, pace "
-        f"{'max' if r['pace'] >= PACE_MAX else format(r['pace'], ',.0f')})",
+        f"steps played                {r['steps']:,} in {r['seconds']:.0f} s ({r['preset']}, "
+        f"{bench_ui.pace_label(r['pace'])} pace)",
         f"server memory after warm-up {r['server_mb_after_warmup']:.1f} MB (step {r['warmup_step']:,})",
         f"server memory at the end    {r['server_mb_end']:.1f} MB ({r['growth_pct']:+.1f} %)",
         f"history points (max)        {r['history_points_max']} (bound {HISTORY_POINTS}: "
