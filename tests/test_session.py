@@ -48,6 +48,13 @@ def test_rate_meter():
     assert m.rate() == 0.0
 
 
+def test_rate_meter_spans_the_last_two_events_when_they_are_further_apart_than_the_window():
+    m = RateMeter(window=3.0)
+    for t in (0.0, 5.0, 10.0):  # a loaded server: a batch of 300 steps every 5 s
+        m.add(300, now=t)
+    assert m.rate() == pytest.approx(60.0)
+
+
 def test_needs_reset_only_for_shapes_data_and_seed():
     base = presets.get("ring8-hopping")
     assert not needs_reset(base, replace(base, train=replace(base.train, lr_d=0.1, k_g=3, loss="minimax")))

@@ -28,7 +28,9 @@ RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's rece
 
 
 class RateMeter:
-    """Events per wall-clock second over the last ``window`` seconds (frames/s, steps/s)."""
+    """Events per wall-clock second over the last ``window`` seconds (frames/s, steps/s), or
+    over the last two events when they came further apart (a loaded server still shows a rate,
+    not 0)."""
 
     def __init__(self, window: float = 3.0):
         self.window = window
@@ -37,7 +39,7 @@ class RateMeter:
     def add(self, amount: float = 1.0, now: float | None = None) -> None:
         now = time.perf_counter() if now is None else now
         self._events.append((now, amount))
-        while self._events and now - self._events[0][0] > self.window:
+        while len(self._events) > 2 and now - self._events[0][0] > self.window:
             self._events.popleft()
 
     def rate(self) -> float:
