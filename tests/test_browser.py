@@ -181,6 +181,14 @@ def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, a
     while int(label.inner_text().replace(",", "")) != status_step(page) and time.time() < end:
         time.sleep(0.5)
     assert int(label.inner_text().replace(",", "")) == status_step(page)  # paused: exactly the status line's N
+
+    # the lecture's storyboard: one round of train-the-classifier, move-the-generator
+    page.get_by_role("tab", name="Counter-example (lecture)").click()
+    page.get_by_role("button", name="Train classifier").click(timeout=60_000)
+    page.get_by_role("button", name="Move generator").click(timeout=60_000)
+    page.get_by_text("Per round: the frozen D_t on the moved samples").wait_for(timeout=60_000)
+    time.sleep(1)
+    page.screenshot(path=ARTIFACTS / "09-counterexample-1280x800.png", full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
 
