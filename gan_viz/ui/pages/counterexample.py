@@ -49,7 +49,7 @@ def render() -> None:
     c[2].button("Move generator", key="sb_move", args=("move", seed), **buttons, disabled=phase != "move_generator")
     c[3].button("Play 3 rounds", key="sb_play", args=("play", seed), **buttons)
     c[4].button("Restart", key="sb_restart", args=("restart", seed), **buttons)
-    c[5].button("Remedy: train D and G together", key="sb_contrast", args=("contrast", seed), **buttons)
+    c[5].button("Remedy: D and G together", key="sb_contrast", args=("contrast", seed), **buttons)
     sb = ss.sb
     t = len(sb.records) + (1 if sb.next_phase == "train_classifier" else 0)
     st.markdown(text[sb.next_phase].replace("{t}", str(t)))
