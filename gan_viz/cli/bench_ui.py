@@ -32,7 +32,7 @@ from gan_viz.lab import presets
 
 IFRAME = "iframe[title*='live_plot']"
 LOAD_MS = 300_000  # loading a page while many others play takes long on two cores
-PACE_MAX = bounds.limits("view.pace")[1]  # the pace control's "max": as fast as the machine goes
+PACE_MAX = bounds.PACE_MAX
 
 
 def check(preset: str, pace: float | None) -> None:

@@ -15,6 +15,8 @@ import math
 import numbers
 from typing import NamedTuple
 
+PACE_MAX = 1_000_000.0  # the pace control's "max" (training steps/s): as fast as the machine goes
+
 
 class Bound(NamedTuple):
     lo: float
@@ -57,7 +59,7 @@ BOUNDS: dict[str, Bound] = {
     "train.g_ema": Bound(0.0, 0.9999),
     "train.steps": Bound(1, 10_000_000, True),
     "train.eval_every": Bound(1, 1_000_000, True),
-    "view.pace": Bound(1.0, 1_000_000.0),
+    "view.pace": Bound(1.0, PACE_MAX),
     "seed": Bound(0, 2**31 - 1, True),
 }
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from gan_viz.core.bounds import PACE_MAX
+
 TARGET_FPS = 25.0  # frames per second the live view aims for
 BATCH_SECONDS = 0.4  # at "max" pace one rerun trains about this much wall time of frames
 MAX_BATCH = 10  # frames per rerun at most (a rerun's round trip to the browser costs ~0.3 s)
 MAX_WAIT = 0.5  # longest the fragment sleeps for the next frame to be due
-PACE_MAX = 1_000_000.0  # the control's "max": as fast as the machine goes
 
 
 class Plan(NamedTuple):

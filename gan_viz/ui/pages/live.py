@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import charts, plots, rerun, theme
+from gan_viz.ui import charts, controls, plots, rerun, theme
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.pacing import PACE_MAX, Pacer
+from gan_viz.ui.pacing import PACE_MAX
 from gan_viz.ui.session import LiveRun, dead_discriminator
 
 SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
@@ -78,7 +78,7 @@ def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
 def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:
     f = run.frame
     pace = run.config.view.pace
-    rate = (f"{sps:,.0f} steps/s (pace {'max' if pace >= PACE_MAX else f'{pace:,.0f}'}) &middot; "
+    rate = (f"{sps:,.0f} steps/s (pace {controls.pace_label(pace)}) &middot; "
             f"{fps:.1f} frames/s &middot; ")
     return (
         f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>"
@@ -92,8 +92,7 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
 def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Trains the frames due at the pace (sleeping briefly when the next one is not due yet)."""
     ss = st.session_state
-    pacer: Pacer = ss.setdefault("pacer", Pacer())
-    plan = pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
+    plan = ss.pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
     if plan.wait > 0:
         time.sleep(plan.wait)
     if not plan.frames:
