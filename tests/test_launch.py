@@ -21,3 +21,17 @@ def test_the_command_carries_the_apps_settings_whatever_the_working_directory():
     assert option(cmd, "--runner.postScriptGC") == "false"
     assert option(cmd, "--browser.gatherUsageStats") == "false"
     assert option(cmd, "--server.headless") == "true"
+
+
+def test_the_repositorys_streamlit_config_says_what_the_command_says():
+    # `streamlit run` from the repository root reads .streamlit/config.toml instead of the flags
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    cmd = launch.streamlit_command(8765)
+    for section, options in config.items():
+        for name, value in options.items():
+            flag = option(cmd, f"--{section}.{name}")
+            assert flag == (str(value).lower() if isinstance(value, bool) else str(value)), (section, name)
+    assert option(cmd, "--server.websocketPingInterval") == str(launch.WEBSOCKET_PING_SECONDS)

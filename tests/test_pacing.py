@@ -4,23 +4,24 @@ from gan_viz.ui.pacing import MAX_BATCH, PACE_MAX, Pacer
 
 
 def drive(pacer: Pacer, pace: float, round_steps: int, seconds: float, step_s: float = 0.0,
-          frame_s: float = 0.0) -> tuple[int, int, float]:
-    """Simulates the fragment loop on a fake clock: returns (steps, frames, elapsed)."""
-    now, steps, frames = 0.0, 0, 0
+          frame_s: float = 0.0) -> tuple[int, int, float, int]:
+    """Simulates the fragment loop on a fake clock: returns (steps, frames, elapsed, reruns)."""
+    now, steps, frames, reruns = 0.0, 0, 0, 0
     while now < seconds:
         plan = pacer.plan(pace, round_steps, now)
-        now += plan.wait
         done = plan.frames * plan.rounds_per_frame * round_steps
         cost = done * step_s + plan.frames * frame_s
         pacer.record(plan.frames, done, done * step_s, plan.frames * frame_s)
-        now += max(cost, 0.01)  # the browser asks again a little later at the earliest
+        # the browser asks again once the next frame is due, and a little later at the earliest
+        now += max(cost, plan.next_in, 0.01)
+        reruns += 1
         steps += done
         frames += plan.frames
-    return steps, frames, now
+    return steps, frames, now, reruns
 
 
 def test_pace_is_held_with_whole_rounds_per_frame():
-    steps, frames, t = drive(Pacer(), pace=1000, round_steps=20, seconds=20)
+    steps, frames, t, reruns = drive(Pacer(), pace=1000, round_steps=20, seconds=20)
     assert steps / t == pytest.approx(1000, rel=0.05)
     assert frames / t == pytest.approx(25, rel=0.1)  # 40 steps a frame = 2 rounds: 25 frames/s
 
@@ -28,9 +29,10 @@ def test_pace_is_held_with_whole_rounds_per_frame():
 def test_slow_motion_is_one_round_per_frame_with_fewer_frames():
     pacer = Pacer()
     assert pacer.rounds_per_frame(120, 60) == 1
-    steps, frames, t = drive(pacer, pace=120, round_steps=60, seconds=30)
+    steps, frames, t, reruns = drive(pacer, pace=120, round_steps=60, seconds=30)
     assert steps / t == pytest.approx(120, rel=0.05)
     assert frames / t == pytest.approx(2, rel=0.1)  # two rounds a second, one per frame
+    assert reruns == pytest.approx(frames, abs=1)  # one rerun a frame: nothing asked for too early
 
 
 def test_slow_frames_get_fewer_steps_so_the_animation_stays_smooth():
@@ -41,16 +43,21 @@ def test_slow_frames_get_fewer_steps_so_the_animation_stays_smooth():
     assert pacer.rounds_per_frame(5000, 2) == 15
     assert pacer.rounds_per_frame(PACE_MAX, 2) == 15
     assert pacer.rounds_per_frame(100, 2) == 2  # the pace is below what the machine affords
-    steps, frames, t = drive(Pacer(), pace=PACE_MAX, round_steps=2, seconds=10, step_s=1e-3, frame_s=0.01)
+    steps, frames, t, reruns = drive(Pacer(), pace=PACE_MAX, round_steps=2, seconds=10, step_s=1e-3, frame_s=0.01)
     assert frames / t == pytest.approx(25, rel=0.15)
 
 
-def test_frames_per_batch_keep_a_rerun_short_and_wait_when_nothing_is_due():
+def test_each_plan_says_when_the_next_frame_is_due_and_a_stall_owes_one_batch():
     pacer = Pacer()
-    first = pacer.plan(1000, 20, 0.0)
-    assert first.frames == 1 and first.wait == 0.0
-    second = pacer.plan(1000, 20, 0.0)  # asked again at once: sleep until the next frame is due
-    assert second.frames == 1 and second.wait == pytest.approx(0.04)
+    first = pacer.plan(1000, 20, 0.0)  # 40-step frames at 1,000 steps/s: one every 40 ms
+    assert first.frames == 1 and first.next_in == pytest.approx(0.04)
+    early = pacer.plan(1000, 20, 0.0)  # asked again at once: nothing due, same answer
+    assert early.frames == 0 and early.next_in == pytest.approx(0.04)
+    on_time = pacer.plan(1000, 20, 0.04)
+    assert on_time.frames == 1 and on_time.next_in == pytest.approx(0.04)
+    nearly = pacer.plan(1000, 20, 0.075)  # 5 ms before due: trained now, and the pace is kept
+    assert nearly.frames == 1 and nearly.next_in == pytest.approx(0.045)
+    assert pacer.plan(PACE_MAX, 20, 1.0).next_in == 0.0  # as fast as possible: ask at once
     pacer.reset()
     pacer.plan(1000, 20, 0.0)
     later = pacer.plan(1000, 20, 100.0)  # a long stall: no flood of frames owed

@@ -20,6 +20,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
+WEBSOCKET_PING_SECONDS = 120  # keep-alive ping interval and timeout of the app's websocket
+
+
 def app_path() -> Path:
     """The script Streamlit runs, inside the installed package (editable or not).
 
@@ -40,6 +43,10 @@ def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
         "--runner.postScriptGC", "false",
         # the pages/ package beside app.py holds the app's tabs, not Streamlit pages
         "--client.showSidebarNavigation", "false",
+        # a browser too busy to read its socket (a slow laptop, many sessions on one machine)
+        # answers the server's keep-alive ping late; the 30 s default then drops the connection
+        # and the page reconnects, rebuilding its plots
+        "--server.websocketPingInterval", str(WEBSOCKET_PING_SECONDS),
         *(extra or []),
     ]
 

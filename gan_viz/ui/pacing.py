@@ -8,6 +8,10 @@ steps, rounded to whole rounds. The pacer measures what a step and a frame cost 
 machine and lowers the steps per frame (and the frames per batch) when frames would get
 slower than the target rate, so big networks still animate smoothly, at a lower pace.
 
+The server never sleeps for the pace: each plan says how long until the next frame is due
+(``next_in``), and the browser asks for it then, so a slow pace costs one rerun per frame and
+a click is never queued behind a sleeping fragment.
+
 Pure Python with an explicit clock, so it is tested without sleeping.
 """
 
@@ -21,13 +25,13 @@ from gan_viz.core.bounds import PACE_MAX
 TARGET_FPS = 25.0  # frames per second the live view aims for
 BATCH_SECONDS = 0.4  # at "max" pace one rerun trains about this much wall time of frames
 MAX_BATCH = 10  # frames per rerun at most (a rerun's round trip to the browser costs ~0.3 s)
-MAX_WAIT = 0.5  # longest the fragment sleeps for the next frame to be due
+EARLY = 0.03  # seconds: a frame this close to due is trained now rather than asked for again
 
 
 class Plan(NamedTuple):
     rounds_per_frame: int
     frames: int
-    wait: float  # seconds to sleep before training (the first frame is not due yet)
+    next_in: float  # seconds from now until the frame after this batch is due (0: ask at once)
 
 
 class Pacer:
@@ -61,27 +65,18 @@ class Pacer:
         frame_steps = rounds * max(int(round_steps), 1)
         cost = (self.frame_seconds or 0.0) + frame_steps * (self.step_seconds or 0.0)
         if pace >= PACE_MAX:
-            frames = self._batch(cost)
             self._last = now
-            return Plan(rounds, frames, 0.0)
+            return Plan(rounds, self._batch(cost), 0.0)
         # steps owed since the last plan; a stall (a slow rerun, a busy machine) owes at most
         # one full batch, so the run never races to catch up
-        frames = MAX_BATCH
         if self._last is None:
             self._credit = frame_steps
         else:
-            self._credit = min(self._credit + max(now - self._last, 0.0) * pace, frames * frame_steps)
+            self._credit = min(self._credit + max(now - self._last, 0.0) * pace, MAX_BATCH * frame_steps)
         self._last = now
-        due = int(self._credit // frame_steps)
-        wait = 0.0
-        if due == 0:
-            wait = min((frame_steps - self._credit) / pace, MAX_WAIT)
-            self._credit += wait * pace
-            self._last = now + wait
-            due = 1 if self._credit >= frame_steps - 1e-9 else 0
-        frames = max(0, min(frames, due))
+        frames = min(MAX_BATCH, int((self._credit + EARLY * pace) // frame_steps))
         self._credit -= frames * frame_steps
-        return Plan(rounds, frames, wait)
+        return Plan(rounds, frames, max(frame_steps - self._credit, 0.0) / pace)
 
     def _batch(self, period: float) -> int:
         return max(1, min(MAX_BATCH, int(BATCH_SECONDS / period) if period > 0 else MAX_BATCH))

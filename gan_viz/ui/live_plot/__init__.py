@@ -204,6 +204,7 @@ def live_plot(
     config: Mapping[str, Any] | None = None,
     request_next: bool = False,
     rows: Sequence[int | Mapping[str, Any]] | None = None,
+    next_in: float = 0.0,
 ) -> None:
     """Show plotly figures in one iframe and update them in place on every call.
 
@@ -237,15 +238,18 @@ def live_plot(
             enclosing ``st.fragment`` (use it without ``run_every``). One
             request is kept in flight while a frame is drawn, so the loop runs
             as fast as Python and the browser allow without producing frames
-            that are then dropped; it polls every 250 ms while ``frame`` does
-            not change, and slows to the browser's background-timer rate while
-            the tab is hidden. Make this the last
+            that are then dropped; it asks again after ``next_in`` (250 ms if
+            0) while ``frame`` does not change, and slows to the browser's background-timer rate while
+            the tab is hidden (or after ``next_in``). Make this the last
             Streamlit call in the fragment: the request is a widget event, so
             it may interrupt Streamlit calls that come after it in the same run.
         rows: Height of each grid row: pixels, or ``{"fit": "square", "min": px,
             "max": px}`` for a row as tall as a column is wide (within the bounds;
             follows resizes). The iframe takes the rows' total height, and ``height``
             is then unused. An odd last figure spans the whole row.
+        next_in: With ``request_next``: seconds to wait, from this update's arrival, before
+            asking for the next frame (the next one is not due before then; 0: at once). A
+            paced loop then costs one rerun per frame and never sleeps on the server.
     """
     figs = [
         None if f is None else [figure_to_dict(x) for x in f] if isinstance(f, (list, tuple)) else figure_to_dict(f)
@@ -258,6 +262,7 @@ def live_plot(
         columns=None if columns is None else int(columns),
         config=dict(config or {}),
         request_next=bool(request_next),
+        retry_ms=max(0, round(1000 * float(next_in))),
         rows=None if rows is None else [r if isinstance(r, (int, float)) else dict(r) for r in rows],
         # The request id this run answers (the component's current value), so the
         # frontend can tell the answer from the echo Streamlit sends on each request.

@@ -90,11 +90,11 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
 
 
 def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """Trains the frames due at the pace (sleeping briefly when the next one is not due yet)."""
+    """Trains the frames due at the pace (none if the browser asked early) and notes in
+    ``ss.next_in`` when the next one is due, which the plot component waits for."""
     ss = st.session_state
     plan = ss.pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
-    if plan.wait > 0:
-        time.sleep(plan.wait)
+    ss.next_in = plan.next_in
     if not plan.frames:
         return []
     before = run.step
@@ -125,11 +125,14 @@ def _live_view(view: dict) -> None:
     f = run.frame
     fps, sps = (ss.fps.rate(), ss.sps.rate()) if ss.playing else (0.0, 0.0)
     st.markdown(status_html(run, ss.frames, fps, sps, ss.playing), unsafe_allow_html=True)
-    if run.diverged:
-        st.error(run.message)
+    # one slot for the notices, so the plot below keeps its place in the page whether a notice
+    # shows or not (an element appearing above it would make the browser rebuild the plot)
+    notice = st.empty()
     dead = dead_discriminator(f.d_surface, f.g_arrows, run.config.train.lr_d, run.config.train.optimizer)
-    if dead is not None and not run.diverged:
-        st.warning(dead.message, icon="⚠️")
+    if run.diverged:
+        notice.error(run.message)
+    elif dead is not None:
+        notice.warning(dead.message, icon="⚠️")
     if batch and not view["view.dstar"]:
         t0 = time.perf_counter()
         main: list[dict] | dict = [main_figure(run, fake, surface, view) for _, fake, surface in batch]
@@ -151,9 +154,10 @@ def _live_view(view: dict) -> None:
     if ss.playing and batch:
         ss.pacer.record(*ss.pacer_batch)
     projector = view.get("view.projector")
+    playing = ss.playing and not run.diverged
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
-              request_next=ss.playing and not run.diverged)
+              request_next=playing, next_in=ss.get("next_in", 0.0) if playing else 0.0)
 
 
 def render(view: dict, preset: str) -> None:
