@@ -336,3 +336,27 @@ def test_storyboard_module_imports_neither_jax_nor_streamlit():
     from_core = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "gan_viz.core"
                  for a in n.names}
     assert from_core <= {"viewbox"}  # numpy only (tests/test_viewbox.py)
+
+
+def test_the_view_stays_put_from_phase_to_phase_and_panel_to_panel():
+    real, xs, ys = figure_inputs()
+    rounds = [synthetic_round(t) for t in (1, 2, 3)]  # moves to x = 3.5, 4.5, 5.5
+    phases = [[], [rounds[0]._replace(fake_after=None)], rounds[:1], rounds[:2], rounds[:3]]
+    views = {tuple(storyboard.figure(p, real, xs, ys, fake=real - 3, max_panels=2).layout.xaxis.range)
+             for p in phases}
+    assert len(views) == 1  # the real cluster never moves on screen
+    x0, x1 = views.pop()
+    assert x0 < -1.5 and 5.5 < x1  # the start and every move are in view
+    far = synthetic_round(4)._replace(fake_after=synthetic_round(4).fake_before + 12.0)
+    x0, x1 = storyboard.figure(rounds + [far], real, xs, ys).layout.xaxis.range
+    assert (x0, x1) == (-8.0, 8.0)  # a generator beyond it: the whole grid
+
+
+def test_jsd_is_read_against_its_maximum_log_2_in_panels_and_table():
+    real, xs, ys = figure_inputs()
+    fig = storyboard.figure([synthetic_round(1)], real, xs, ys)
+    assert any("max log 2 = 0.69" in (a.text or "") for a in fig.layout.annotations)
+    html = storyboard.rounds_table([synthetic_round(1), synthetic_round(2)], data_std=0.25)
+    assert "max log 2 = 0.693" in html and html.count("<tr>") == 3
+    assert "100 %" in html  # JSD 0.69 of log 2 = 0.693
+    assert "font-size:20px" in html

@@ -25,16 +25,46 @@ from gan_viz.ui.theme import INK, SLIDE_FAKE, SLIDE_REAL, SLIDE_SURFACE_SCALE
 BOUNDARY = dict(color=INK, width=3.5, dash="dash")
 FONT = 20
 TITLE_FONT = 24
+TABLE_FONT = 20  # px, the per-round table in the app
 PANEL_PX = 520  # width of one panel
 MAX_POINTS = 600  # points drawn per cloud (the statistics use all samples)
 MARGIN = 1.0  # data units around everything drawn
-MIN_HALF = 3.0  # the view is at least 6 data units wide
+VIEW_HALF = 5.5  # the view: a square this many data units either side of the real data's centre
+LOG2 = float(np.log(2.0))  # JSD's maximum, reached when the two distributions do not overlap
 REAL_NAME = "real data p<sub>x</sub>"
 
 
 def panel_title(index: int, moved: bool) -> str:
     """``Round t: Dt trained, G moves`` (or ``... trained`` before the move)."""
     return f"Round {index}: D{index} trained, G moves" if moved else f"Round {index}: D{index} trained"
+
+
+def jsd_text(jsd: float) -> str:
+    """JSD read against its maximum: ``JSD = 0.68 nats (max log 2 = 0.69: no overlap)``."""
+    return f"JSD = {jsd:.2f} nats (max log 2 = {LOG2:.2f}: no overlap)"
+
+
+def view_box(real: np.ndarray, rounds: Sequence[Any], grid_box: tuple[float, float, float, float],
+             fake: np.ndarray | None = None) -> tuple[float, float, float, float]:
+    """The storyboard's axes: the same in every panel and every phase, so the real cluster never
+    moves on screen. A square of ``VIEW_HALF`` around the real data's centre; only if some round's
+    generator (any round so far, shown or not) lands outside it does the view become the whole
+    grid, once."""
+    real = np.asarray(real, float)
+    centre = np.nanmedian(real, axis=0) if real.size else np.zeros(2)
+    box = viewbox.square(centre, centre, min_half=VIEW_HALF)
+    clouds = [real] + [c for r in rounds for c in (r.fake_before, r.fake_after) if c is not None]
+    if fake is not None:
+        clouds.append(fake)
+    pts = np.concatenate([np.asarray(c, float).reshape(-1, 2) for c in clouds])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    inside = True
+    if len(pts):
+        lo, hi = np.percentile(pts, 0.5, axis=0) - MARGIN, np.percentile(pts, 99.5, axis=0) + MARGIN
+        inside = bool(box[0] <= lo[0] and hi[0] <= box[1] and box[2] <= lo[1] and hi[1] <= box[3])
+    if not inside:
+        box = viewbox.square(np.array(grid_box[::2]), np.array(grid_box[1::2]))
+    return (max(box[0], grid_box[0]), min(box[1], grid_box[1]), max(box[2], grid_box[2]), min(box[3], grid_box[3]))
 
 
 def _thin(x: np.ndarray) -> np.ndarray:
@@ -64,19 +94,11 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
         A plotly Figure.
     """
     rounds = list(rounds)
-    if max_panels is not None and len(rounds) > max_panels:
-        rounds = rounds[-max_panels:]
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     real = np.asarray(real, float)
-    clouds = [real]
-    for r in rounds:
-        clouds.append(r.fake_before)
-        if r.fake_after is not None:
-            clouds.append(r.fake_after)
-    if not rounds and fake is not None:
-        clouds.append(fake)
-    grid_box = (xs[0], xs[-1], ys[0], ys[-1])
-    x0, x1, y0, y1 = viewbox.around(clouds, MARGIN, MIN_HALF, limit=grid_box)
+    x0, x1, y0, y1 = view_box(real, rounds, (xs[0], xs[-1], ys[0], ys[-1]), fake)
+    if max_panels is not None and len(rounds) > max_panels:
+        rounds = rounds[-max_panels:]
 
     n = max(len(rounds), 1)
     titles = ([panel_title(r.round, r.fake_after is not None) for r in rounds]
@@ -123,7 +145,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
             fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref=f"x{axis}", yref=f"y{axis}",
                                axref=f"x{axis}", ayref=f"y{axis}", showarrow=True, arrowhead=2,
                                arrowsize=1.6, arrowwidth=3.5, arrowcolor=INK, text="")
-            caption = f"D{t}(moved G) = {r.frozen_d_on_moved:.2f} · JSD = {r.jsd:.2f} nats"
+            caption = f"D{t}(moved G) = {r.frozen_d_on_moved:.2f}<br>{jsd_text(r.jsd)}"
         else:
             scatter(r.fake_before, "G (D<sub>t</sub> trained on these)", col, 0.85)
             caption = f"D{t}(G) = {r.d_on_before:.2f} · accuracy {100 * r.d_accuracy_before:.0f} %"
@@ -159,3 +181,18 @@ def from_storyboard(sb: Any, **kwargs) -> go.Figure:
     """``figure`` of a ``counterexample.Storyboard`` (its records, real samples, grid and
     current generator samples); ``kwargs`` as for ``figure``."""
     return figure(sb.records, sb.real, sb.xs, sb.ys, fake=sb.fake, **kwargs)
+
+
+def rounds_table(rounds: Sequence[Any], data_std: float) -> str:
+    """The per-round figures as an HTML table in projector type (numbers only: nothing from
+    outside the program reaches it). JSD is given against its maximum log 2."""
+    head = ["round", "mean D<sub>t</sub> on moved samples", "D<sub>t</sub> accuracy (real vs moved)",
+            f"JSD(p<sub>x</sub> &#8214; p<sub>&#952;</sub>) after move, nats (max log 2 = {LOG2:.3f})",
+            "JSD as a share of log 2", "moved (data std)"]
+    rows = [[f"{int(r.round)}", f"{r.frozen_d_on_moved:.3f}", f"{100 * r.d_accuracy:.0f} %", f"{r.jsd:.3f}",
+             f"{100 * r.jsd / LOG2:.0f} %", f"{r.moved_distance / data_std:.1f}"] for r in rounds]
+    cell = "padding:6px 14px;border-bottom:1px solid #bbb;text-align:right"
+    html = [f"<table id='rounds-table' style='font-size:{TABLE_FONT}px;border-collapse:collapse;color:{INK}'>",
+            "<tr>" + "".join(f"<th style='{cell};vertical-align:bottom'>{h}</th>" for h in head) + "</tr>"]
+    html += ["<tr>" + "".join(f"<td style='{cell}'>{v}</td>" for v in row) + "</tr>" for row in rows]
+    return "".join(html) + "</table>"

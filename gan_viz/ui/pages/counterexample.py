@@ -60,12 +60,7 @@ def render() -> None:
     done = [r for r in sb.records if r.complete]
     if done:
         st.markdown(text["table"].format(std=sb.data_std))
-        st.dataframe([{
-            "round": r.round, "mean D_t on moved samples": round(r.frozen_d_on_moved, 3),
-            "D_t accuracy (real vs moved)": f"{100 * r.d_accuracy:.0f} %",
-            "JSD(p_x || p_theta) after move": round(r.jsd, 3),
-            "moved (data std)": round(r.moved_distance / sb.data_std, 1)} for r in done],
-            hide_index=True)
+        st.markdown(storyboard.rounds_table(done, sb.data_std), unsafe_allow_html=True)
     if ss.get("show_contrast"):
         ct = contrast(seed)
         st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.rounds[-1])))
