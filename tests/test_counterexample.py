@@ -360,3 +360,21 @@ def test_jsd_is_read_against_its_maximum_log_2_in_panels_and_table():
     assert "max log 2 = 0.693" in html and html.count("<tr>") == 3
     assert "100 %" in html  # JSD 0.69 of log 2 = 0.693
     assert "font-size:20px" in html
+
+
+def test_remedy_panels_show_the_generator_landing_on_the_data():
+    real, xs, ys = figure_inputs()
+    t = np.arange(0, 101, 20)
+    g_mean = np.linspace([-1.5, -1.5], [1.5, 1.5], len(t))
+    fake = np.stack([real - real.mean(0) + m for m in g_mean])
+    jsd = np.linspace(0.69, 0.01, len(t))
+    fig = storyboard.remedy_figure(t, jsd, g_mean, fake, real, (-8.0, 8.0, -8.0, 8.0), panels=4)
+    texts = [a.text or "" for a in fig.layout.annotations]
+    assert "Start" in texts and "After 100 rounds" in texts
+    assert sum("max log 2" in x for x in texts) == 4
+    lines = [tr for tr in fig.data if tr.mode == "lines"]
+    assert len(lines) == 4 and len(lines[-1].x) == len(t)  # the last panel holds the whole path
+    last = [tr for tr in fig.data if tr.name and "generator" in tr.name][-1]
+    assert np.mean(last.x) == pytest.approx(1.5, abs=0.05)  # on the data in the last panel
+    x0, x1 = fig.layout.xaxis.range
+    assert x0 < -1.5 and 1.5 < x1

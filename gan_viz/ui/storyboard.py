@@ -40,8 +40,8 @@ def panel_title(index: int, moved: bool) -> str:
 
 
 def jsd_text(jsd: float) -> str:
-    """JSD read against its maximum: ``JSD = 0.68 nats (max log 2 = 0.69: no overlap)``."""
-    return f"JSD = {jsd:.2f} nats (max log 2 = {LOG2:.2f}: no overlap)"
+    """JSD read against its maximum (no overlap at all): ``JSD = 0.68 nats (max log 2 = 0.69)``."""
+    return f"JSD = {jsd:.2f} nats (max log 2 = {LOG2:.2f})"
 
 
 def view_box(real: np.ndarray, rounds: Sequence[Any], grid_box: tuple[float, float, float, float],
@@ -196,3 +196,50 @@ def rounds_table(rounds: Sequence[Any], data_std: float) -> str:
             "<tr>" + "".join(f"<th style='{cell};vertical-align:bottom'>{h}</th>" for h in head) + "</tr>"]
     html += ["<tr>" + "".join(f"<td style='{cell}'>{v}</td>" for v in row) + "</tr>" for row in rows]
     return "".join(html) + "</table>"
+
+
+def remedy_figure(rounds: np.ndarray, jsd: np.ndarray, g_mean: np.ndarray, fake: np.ndarray, real: np.ndarray,
+                  grid_box: tuple[float, float, float, float], panels: int = 3) -> go.Figure:
+    """The remedy in 2-D: the generator's samples at ``panels`` checkpoints from the start to the
+    last, in the storyboard's view, each with the path of its mean so far and its JSD against
+    log 2. The arrays are those of ``counterexample.Contrast`` (``fake``: (T, n, 2))."""
+    rounds, jsd, g_mean = np.asarray(rounds), np.asarray(jsd, float), np.asarray(g_mean, float)
+    real = np.asarray(real, float)
+    picks = sorted({int(round(i)) for i in np.linspace(0, len(rounds) - 1, max(int(panels), 2))})
+    x0, x1, y0, y1 = view_box(real, [], grid_box, np.concatenate([fake[i] for i in picks]))
+    titles = [f"After {int(rounds[i])} rounds" if rounds[i] else "Start" for i in picks]
+    fig = make_subplots(rows=1, cols=len(picks), shared_xaxes=True, shared_yaxes=True, subplot_titles=titles,
+                        horizontal_spacing=0.03)
+    for col, i in enumerate(picks, start=1):
+        first = col == 1
+        pts, own = _thin(real), _thin(fake[i])
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=REAL_NAME, legendgroup="real",
+                                 showlegend=first, hoverinfo="skip",
+                                 marker=dict(size=6, color=SLIDE_REAL, opacity=0.75)), row=1, col=col)
+        fig.add_trace(go.Scatter(x=own[:, 0], y=own[:, 1], mode="markers", name="generator p<sub>&#952;</sub>",
+                                 legendgroup="fake", showlegend=first, hoverinfo="skip",
+                                 marker=dict(size=6, color=SLIDE_FAKE, opacity=0.85)), row=1, col=col)
+        fig.add_trace(go.Scatter(x=g_mean[: i + 1, 0], y=g_mean[: i + 1, 1], mode="lines", name="path of its mean",
+                                 legendgroup="path", showlegend=first, hoverinfo="skip",
+                                 line=dict(color=INK, width=3)), row=1, col=col)
+        axis = "" if col == 1 else str(col)
+        fig.add_annotation(x=0.5, y=0.98, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
+                           yanchor="top", bgcolor="rgba(255,255,255,0.85)", borderpad=4,
+                           text=jsd_text(float(jsd[i])).replace(" (", "<br>("), font=dict(size=FONT - 2, color=INK))
+    fig.update_xaxes(range=[x0, x1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
+                     constrain="domain")
+    fig.update_yaxes(range=[y0, y1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
+                     constrain="domain")
+    for col in range(1, len(picks) + 1):
+        fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1, row=1, col=col)
+    for t in titles:
+        fig.update_annotations(selector=dict(text=t), font_size=TITLE_FONT)
+    fig.update_layout(
+        width=PANEL_PX * len(picks) + 60, height=PANEL_PX + 130,
+        font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color=INK),
+        paper_bgcolor="white", plot_bgcolor="white",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top", font=dict(size=FONT),
+                    itemsizing="constant"),
+        margin=dict(l=50, r=20, t=60, b=120),
+    )
+    return fig

@@ -20,6 +20,7 @@ class Contrast(NamedTuple):
     jsd: np.ndarray  # (T,) JSD(p_x || p_theta), nats
     g_mean: np.ndarray  # (T, 2) the generator's mean
     data_mean: np.ndarray  # (2,)
+    fake: np.ndarray  # (T, n, 2) the generator's samples (fixed evaluation noise) at each checkpoint
 
     def to_json(self) -> dict[str, Any]:
         return {"rounds": self.rounds.tolist(), "jsd": self.jsd.tolist(), "g_mean": self.g_mean.tolist(),
@@ -48,12 +49,13 @@ def run_contrast(seed: int = 0, rounds: int = 400, every: int = 20, *, simultane
     grid = phases.grid_of(setup)
     hyper = phases.hyper(sb.config, setup, k_d=1, k_g=1)._replace(simultaneous=jnp.asarray(simultaneous, jnp.bool_))
     state = phases.fresh_classifier(gan, sb.config, sb.state)
-    done, marks, jsds, means = 0, [], [], []
+    done, marks, jsds, means, fakes = 0, [], [], [], []
     while True:
         frame = jax.device_get(gan.evaluate(state, mixture, sb.ev, grid, setup.loss))
         marks.append(done)
         jsds.append(float(frame.jsd))
-        means.append(np.asarray(frame.fake).mean(axis=0))
+        fakes.append(np.asarray(frame.fake))
+        means.append(fakes[-1].mean(axis=0))
         if done == rounds:
             break
         state, info = gan.run(state, hyper, mixture, min(every, rounds - done))
@@ -61,4 +63,4 @@ def run_contrast(seed: int = 0, rounds: int = 400, every: int = 20, *, simultane
         done += info.rounds
     centres = np.asarray(mixture.centres)
     weights = np.asarray(mixture.weights)
-    return Contrast(np.asarray(marks), np.asarray(jsds), np.stack(means), weights @ centres)
+    return Contrast(np.asarray(marks), np.asarray(jsds), np.stack(means), weights @ centres, np.stack(fakes))

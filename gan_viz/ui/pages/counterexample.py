@@ -64,4 +64,8 @@ def render() -> None:
     if ss.get("show_contrast"):
         ct = contrast(seed)
         st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.rounds[-1])))
+        remedy = storyboard.remedy_figure(ct.rounds, ct.jsd, ct.g_mean, ct.fake, sb.real,
+                                          (sb.xs[0], sb.xs[-1], sb.ys[0], sb.ys[-1]))
+        st.plotly_chart(remedy.update_layout(width=None, height=480, font_size=15).update_annotations(font_size=17),
+                        key="remedy_panels")
         st.plotly_chart(charts.contrast_chart(ct.rounds, ct.jsd, ct.g_mean, ct.data_mean), key="contrast_fig")
