@@ -62,3 +62,15 @@ def test_each_plan_says_when_the_next_frame_is_due_and_a_stall_owes_one_batch():
     pacer.plan(1000, 20, 0.0)
     later = pacer.plan(1000, 20, 100.0)  # a long stall: no flood of frames owed
     assert later.frames == MAX_BATCH  # at most one batch owed
+
+
+def test_costly_frames_come_less_often_with_more_steps_so_the_pace_holds():
+    pacer = Pacer()
+    pacer.record(1, 1000, 1.0, 0.05)  # 1 ms a step, 50 ms a frame besides training (a big network)
+    # pace 250: training takes 25 % of each second, frames the other 75 %: 15 frames/s of ~17 steps
+    assert pacer.rounds_per_frame(250, 2) == 8
+    steps, frames, t, _ = drive(Pacer(), pace=250, round_steps=2, seconds=20, step_s=1e-3, frame_s=0.05)
+    assert steps / t == pytest.approx(250, rel=0.1)
+    assert frames / t == pytest.approx(15, rel=0.15)
+    # as fast as the machine goes: at least as long training as drawing, never 1 round a frame
+    assert pacer.rounds_per_frame(PACE_MAX, 2) == 25

@@ -171,3 +171,15 @@ def test_view_extent_holds_the_data_and_the_generators_start():
     inside = (fake[:, 0] > run.extent[0]) & (fake[:, 0] < run.extent[1]) & (fake[:, 1] > run.extent[2]) & (
         fake[:, 1] < run.extent[3])
     assert inside.mean() >= 0.98
+
+
+def test_the_status_line_says_how_many_generated_samples_are_beyond_the_view():
+    from gan_viz.ui.pages import live
+
+    run = LiveRun(SMALL, grid_res=16)
+    run.refresh()
+    assert "beyond the view" not in live.status_html(run, 0, 0.0, 0.0, False)
+    fake = np.asarray(run.frame.fake).copy()
+    fake[: len(fake) // 4] += 100.0  # a quarter of the samples far off
+    run.frame = run.frame._replace(fake=fake)
+    assert "25 % of generated samples beyond the view" in live.status_html(run, 0, 0.0, 0.0, False)

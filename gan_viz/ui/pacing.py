@@ -23,6 +23,7 @@ from typing import NamedTuple
 from gan_viz.core.bounds import PACE_MAX
 
 TARGET_FPS = 25.0  # frames per second the live view aims for
+MIN_FPS = 8.0  # to hold the pace, frames may come this rarely at the least
 BATCH_SECONDS = 0.4  # at "max" pace one rerun trains about this much wall time of frames
 MAX_BATCH = 10  # frames per rerun at most (a rerun's round trip to the browser costs ~0.3 s)
 EARLY = 0.03  # seconds: a frame this close to due is trained now rather than asked for again
@@ -49,13 +50,28 @@ class Pacer:
         self._credit = 0.0  # steps owed to the pace
 
     def rounds_per_frame(self, pace: float, round_steps: int) -> int:
-        """Whole rounds per frame: the pace's share of a frame, cut to what the frame budget affords."""
+        """Whole rounds per frame: the pace's share of a frame at the frame rate it allows.
+
+        With measured costs, a frame that costs ``frame_seconds`` besides training leaves
+        ``1 - pace * step_seconds`` of each second for pictures: if that affords fewer frames than
+        the target, frames come less often (not below ``MIN_FPS``) with more steps each, so the
+        pace holds (a big network's evaluation is what makes its frames slow, not its training).
+        A pace the machine cannot hold, or "max", gets the target frame rate and the steps that fit
+        in what a frame leaves over, and at least as much training time as drawing time."""
         round_steps = max(int(round_steps), 1)
         budget = 1.0 / self.target_fps
+        frame_s = self.frame_seconds or 0.0
         want = math.inf if pace >= PACE_MAX else pace / self.target_fps
         if self.step_seconds:
-            spare = budget - (self.frame_seconds or 0.0)
-            want = min(want, max(spare, 0.0) / self.step_seconds)
+            load = pace * self.step_seconds  # seconds of training per second at the pace
+            if load >= 1.0:
+                fps = 0.0  # the pace cannot be held at all
+            else:
+                fps = min(self.target_fps, (1.0 - load) / frame_s) if frame_s > 0 else self.target_fps
+            if pace < PACE_MAX and fps >= MIN_FPS:
+                want = pace / fps
+            else:
+                want = min(want, max(budget - frame_s, frame_s) / self.step_seconds)
         if not math.isfinite(want):  # "max" before anything was measured: start small
             want = round_steps
         return max(1, int(round(want / round_steps)))

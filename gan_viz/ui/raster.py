@@ -27,6 +27,8 @@ SURFACE_STOPS = tuple((p, theme.rgb(c)) for p, c in theme.SURFACE_SCALE)
 CONTOUR_RGB = theme.rgb(theme.CONTOUR)
 REAL_RGB = theme.rgb(theme.REAL)
 FAKE_RGB = theme.rgb(theme.FAKE)
+INK_RGB = theme.rgb(theme.INK)
+EDGE_INSET = 4  # px: samples beyond the view are drawn this far inside its border, ringed in ink
 
 
 def _lut(stops, n: int = 256) -> np.ndarray:
@@ -104,9 +106,29 @@ def stamp_points(rgb: np.ndarray, points: np.ndarray, extent: tuple[float, float
         rgb[r[ok], c[ok]] = color
 
 
+def outside(points: np.ndarray, extent: tuple[float, float, float, float]) -> np.ndarray:
+    """Mask of the finite (n, 2) points that lie beyond ``extent``."""
+    p = np.asarray(points, np.float64)
+    x0, x1, y0, y1 = extent
+    finite = np.all(np.isfinite(p), axis=1)
+    with np.errstate(invalid="ignore"):
+        inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+    return finite & ~inside
+
+
+def pin_to_border(points: np.ndarray, extent: tuple[float, float, float, float], size: int) -> np.ndarray:
+    """Points moved onto the view's border (``EDGE_INSET`` pixels of a ``size``-pixel image inside),
+    each in the direction it left: where off-view samples are drawn, so a class sees where they went."""
+    x0, x1, y0, y1 = extent
+    pad_x, pad_y = EDGE_INSET * (x1 - x0) / size, EDGE_INSET * (y1 - y0) / size
+    p = np.asarray(points, np.float64)
+    return np.stack([np.clip(p[:, 0], x0 + pad_x, x1 - pad_x), np.clip(p[:, 1], y0 + pad_y, y1 - pad_y)], axis=1)
+
+
 def scene_png(surface: np.ndarray, extent: tuple[float, float, float, float], real: np.ndarray,
               fake: np.ndarray, size: int = 320, contour: bool = True) -> str:
-    """The whole main view in one image: surface, its 1/2 contour, real then generated points.
+    """The whole main view in one image: surface, its 1/2 contour, real then generated points;
+    generated points beyond the view are drawn on its border, ringed in ink.
 
     ``surface`` covers ``extent`` exactly (cell-centred grid); the image is ``size`` pixels
     square, so points keep their shape when the browser scales it.
@@ -118,5 +140,11 @@ def scene_png(surface: np.ndarray, extent: tuple[float, float, float, float], re
     if contour:
         rgb[level_mask(img)] = CONTOUR_RGB
     stamp_points(rgb, real, extent, REAL_RGB)
-    stamp_points(rgb, fake, extent, FAKE_RGB)
+    fake = np.asarray(fake, np.float64)
+    gone = outside(fake, extent)
+    stamp_points(rgb, fake[~gone], extent, FAKE_RGB)
+    if gone.any():  # off the view: on its border, ringed in ink
+        edge = pin_to_border(fake[gone], extent, rgb.shape[0])
+        stamp_points(rgb, edge, extent, INK_RGB, radius=3)
+        stamp_points(rgb, edge, extent, FAKE_RGB, radius=1)
     return "data:image/png;base64," + base64.b64encode(png(rgb)).decode("ascii")

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import charts, controls, plots, rerun, theme
+from gan_viz.ui import charts, controls, plots, raster, rerun, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX
 from gan_viz.ui.session import LiveRun, dead_discriminator
@@ -80,13 +80,17 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
     pace = run.config.view.pace
     rate = (f"{sps:,.0f} steps/s (pace {controls.pace_label(pace)}) &middot; "
             f"{fps:.1f} frames/s &middot; ")
+    fake = np.asarray(f.fake)
+    off = float(raster.outside(fake, run.extent).mean()) if len(fake) else 0.0
+    beyond = (f" &middot; <span id='off-view'>{100 * off:.0f} % of generated samples beyond the view "
+              "(drawn on its border)</span>" if off >= 0.005 else "")
     return (
         f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>"
         f"step <b>{run.step:,}</b> &middot; {rate}"
         f"frame <span id='frame-count'>{frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
-        f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}</div>")
+        f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}{beyond}</div>")
 
 
 def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
