@@ -42,17 +42,22 @@ def request(*_args: Any, **_kwargs: Any) -> None:
     st.session_state[PENDING] = True
 
 
+def in_fragment_run() -> bool:
+    """Whether this script run is a fragment's own rerun (not a run of the whole app)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
 def action(callback: Callable[..., None]) -> Callable[..., None]:
     """A button's callback that runs once per click and then redraws the whole page."""
 
     @functools.wraps(callback)
     def once(*args: Any, **kwargs: Any) -> None:
-        ctx = get_script_run_ctx()
-        in_fragment_run = bool(ctx and ctx.fragment_ids_this_run)
+        in_fragment = in_fragment_run()
         seen: dict[str, float] = st.session_state.setdefault(SEEN, {})
         name = f"{callback.__module__}.{callback.__qualname__}{args!r}{sorted(kwargs.items())!r}"
         now = time.monotonic()
-        if in_fragment_run:
+        if in_fragment:
             seen[name] = now
         elif now - seen.pop(name, -math.inf) < DUPLICATE_SECONDS:
             return  # the same click, delivered a second time

@@ -129,6 +129,7 @@ def _live_view(view: dict) -> None:
     f = run.frame
     fps, sps = (ss.fps.rate(), ss.sps.rate()) if ss.playing else (0.0, 0.0)
     st.markdown(status_html(run, ss.frames, fps, sps, ss.playing), unsafe_allow_html=True)
+    ss.status_step = run.step  # the step the page's status line now shows
     # one slot for the notices, so the plot below keeps its place in the page whether a notice
     # shows or not (an element appearing above it would make the browser rebuild the plot)
     notice = st.empty()

@@ -36,6 +36,10 @@ def _live_sections(scale: float) -> None:
     rerun.follow_up()
     text = prose("theory")
     run: LiveRun = st.session_state.run
+    if rerun.in_fragment_run() and st.session_state.get("status_step", run.step) != run.step:
+        # a live frame was trained but its status line never reached the page (its fragment run
+        # was cut short): redraw the whole app, so "as of step N" and the status line agree
+        st.rerun(scope="app")
     f = run.frame
     st.markdown(f"<div id='theory-step' style='font-size:1.15rem'>Live run <b>as of step "
                 f"<span id='theory-step-n'>{int(f.step):,}</span></b></div>", unsafe_allow_html=True)
