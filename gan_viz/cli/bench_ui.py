@@ -32,7 +32,6 @@ from gan_viz.lab import presets
 
 IFRAME = "iframe[title*='live_plot']"
 LOAD_MS = 300_000  # loading a page while many others play takes long on two cores
-PACE_MAX = bounds.PACE_MAX
 
 
 def check(preset: str, pace: float | None) -> None:
@@ -49,7 +48,7 @@ def scene_url(url: str, preset: str, pace: float | None) -> str:
 
 
 def pace_label(pace: float | None) -> str:
-    return "the preset's" if pace is None else "max" if pace >= PACE_MAX else f"{pace:,.0f} steps/s"
+    return "the preset's" if pace is None else "max" if pace >= bounds.PACE_MAX else f"{pace:,.0f} steps/s"
 
 
 def _rss_mb(pid: int) -> float:

@@ -203,10 +203,11 @@ def cmd_counterexample(args) -> None:
 def _scene(args, default_pace: str | None) -> float | None:
     """``--preset`` and ``--pace`` of bench-ui and soak, checked: the pace in steps/s (None: the preset's)."""
     from gan_viz.cli import bench_ui
+    from gan_viz.core import bounds
 
     text = args.pace if args.pace is not None else default_pace
     try:
-        pace = None if text is None else bench_ui.PACE_MAX if text == "max" else float(text)
+        pace = None if text is None else bounds.PACE_MAX if text == "max" else float(text)
     except ValueError:
         raise CliError(f"--pace must be a number of training steps/s or max, got {text!r}") from None
     try:

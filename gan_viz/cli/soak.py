@@ -17,10 +17,9 @@ from __future__ import annotations
 import time
 
 from gan_viz.cli import bench_ui, launch
+from gan_viz.core import bounds
 from gan_viz.lab import presets
 from gan_viz.lab.history import HISTORY_POINTS
-
-PACE_MAX = bench_ui.PACE_MAX
 
 WARMUP_STEPS = 20_000  # compilation and first allocations are done by then
 
@@ -30,7 +29,7 @@ def _history_points(page) -> int:
 
 
 def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARMUP_STEPS,
-        progress=None, preset: str = presets.DEFAULT, pace: float = PACE_MAX) -> dict:
+        progress=None, preset: str = presets.DEFAULT, pace: float = bounds.PACE_MAX) -> dict:
     """Plays one session for ``steps`` steps; see the module docstring. Raises if Chromium is missing."""
     from playwright.sync_api import sync_playwright
 

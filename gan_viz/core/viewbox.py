@@ -25,6 +25,16 @@ def square(lo: np.ndarray, hi: np.ndarray, margin: float = 0.0, min_half: float 
     return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
 
 
+def spread(clouds: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Corners (lo, hi) of the box around 99 % of the points of every cloud (0.5 to 99.5
+    percentile per axis; non-finite rows ignored); None without a finite point."""
+    pts = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c in clouds])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if pts.size == 0:
+        return None
+    return np.percentile(pts, 0.5, axis=0), np.percentile(pts, 99.5, axis=0)
+
+
 def around(clouds: Sequence[np.ndarray], margin: float = 0.0, min_half: float = 0.0,
            limit: Box | None = None) -> Box:
     """A square around 99 % of the points of every cloud (0.5 to 99.5 percentile per axis).
@@ -35,13 +45,11 @@ def around(clouds: Sequence[np.ndarray], margin: float = 0.0, min_half: float = 
         min_half: smallest half-width; with no finite point, the box is centred on the origin.
         limit: an outer box (e.g. the grid) the result is clipped to.
     """
-    pts = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c in clouds])
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    if pts.size == 0:
+    corners = spread(clouds)
+    if corners is None:
         x0, x1, y0, y1 = square(np.zeros(2), np.zeros(2), min_half=min_half)
     else:
-        x0, x1, y0, y1 = square(np.percentile(pts, 0.5, axis=0), np.percentile(pts, 99.5, axis=0),
-                                margin, min_half)
+        x0, x1, y0, y1 = square(*corners, margin, min_half)
     if limit is not None:
         x0, x1 = max(x0, limit[0]), min(x1, limit[1])
         y0, y1 = max(y0, limit[2]), min(y1, limit[3])

@@ -64,10 +64,9 @@ class Pacer:
         want = math.inf if pace >= PACE_MAX else pace / self.target_fps
         if self.step_seconds:
             load = pace * self.step_seconds  # seconds of training per second at the pace
-            if load >= 1.0:
-                fps = 0.0  # the pace cannot be held at all
-            else:
-                fps = min(self.target_fps, (1.0 - load) / frame_s) if frame_s > 0 else self.target_fps
+            # frames/s left beside training at the pace (0: the pace cannot be held at all)
+            fps = 0.0 if load >= 1.0 else min(self.target_fps, (1.0 - load) / frame_s) if frame_s > 0 \
+                else self.target_fps
             if pace < PACE_MAX and fps >= MIN_FPS:
                 want = pace / fps
             else:

@@ -56,14 +56,11 @@ def view_box(real: np.ndarray, rounds: Sequence[Any], grid_box: tuple[float, flo
     clouds = [real] + [c for r in rounds for c in (r.fake_before, r.fake_after) if c is not None]
     if fake is not None:
         clouds.append(fake)
-    pts = np.concatenate([np.asarray(c, float).reshape(-1, 2) for c in clouds])
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    inside = True
-    if len(pts):
-        lo, hi = np.percentile(pts, 0.5, axis=0) - MARGIN, np.percentile(pts, 99.5, axis=0) + MARGIN
-        inside = bool(box[0] <= lo[0] and hi[0] <= box[1] and box[2] <= lo[1] and hi[1] <= box[3])
-    if not inside:
-        box = viewbox.square(np.array(grid_box[::2]), np.array(grid_box[1::2]))
+    corners = viewbox.spread(clouds)
+    if corners is not None:
+        lo, hi = corners[0] - MARGIN, corners[1] + MARGIN
+        if not (box[0] <= lo[0] and hi[0] <= box[1] and box[2] <= lo[1] and hi[1] <= box[3]):
+            box = viewbox.square(np.array(grid_box[::2]), np.array(grid_box[1::2]))
     return (max(box[0], grid_box[0]), min(box[1], grid_box[1]), max(box[2], grid_box[2]), min(box[3], grid_box[3]))
 
 
@@ -157,22 +154,33 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
         if fake is not None:
             scatter(fake, "generator p<sub>θ</sub>", 1, 0.85)
 
+    return _style_panels(fig, (x0, x1, y0, y1), titles, width=PANEL_PX * n + 160,
+                         height=PANEL_PX + (170 if title else 130),
+                         margin=dict(l=50, r=40, t=90 if title else 60, b=120), title=title)
+
+
+def _style_panels(fig: go.Figure, box: tuple[float, float, float, float], titles: Sequence[str], *,
+                  width: int, height: int, margin: dict, title: str | None = None,
+                  constrain_y: bool = False) -> go.Figure:
+    """The slide look shared by the storyboard and the remedy panels: one square view ``box`` in
+    every panel, large type, white background, the legend below."""
+    x0, x1, y0, y1 = box
     fig.update_xaxes(range=[x0, x1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
                      constrain="domain")
-    fig.update_yaxes(range=[y0, y1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False)
-    for col in range(1, n + 1):  # square cells: each y axis keeps its own x axis's scale
+    fig.update_yaxes(range=[y0, y1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
+                     **(dict(constrain="domain") if constrain_y else {}))
+    for col in range(1, len(titles) + 1):  # square cells: each y axis keeps its own x axis's scale
         fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1, row=1, col=col)
-    fig.update_annotations(selector=dict(text=titles[0]), font_size=TITLE_FONT)
-    for t in titles[1:]:
+    for t in titles:
         fig.update_annotations(selector=dict(text=t), font_size=TITLE_FONT)
     fig.update_layout(
         title=dict(text=title, font=dict(size=TITLE_FONT + 2), x=0.5) if title else None,
-        width=PANEL_PX * n + 160, height=PANEL_PX + (170 if title else 130),
+        width=width, height=height,
         font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color=INK),
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top", font=dict(size=FONT),
                     itemsizing="constant"),
-        margin=dict(l=50, r=40, t=90 if title else 60, b=120),
+        margin=margin,
     )
     return fig
 
@@ -226,20 +234,5 @@ def remedy_figure(rounds: np.ndarray, jsd: np.ndarray, g_mean: np.ndarray, fake:
         fig.add_annotation(x=0.5, y=0.98, xref=f"x{axis} domain", yref=f"y{axis} domain", showarrow=False,
                            yanchor="top", bgcolor="rgba(255,255,255,0.85)", borderpad=4,
                            text=jsd_text(float(jsd[i])).replace(" (", "<br>("), font=dict(size=FONT - 2, color=INK))
-    fig.update_xaxes(range=[x0, x1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
-                     constrain="domain")
-    fig.update_yaxes(range=[y0, y1], tickfont=dict(size=FONT - 4), showgrid=False, zeroline=False,
-                     constrain="domain")
-    for col in range(1, len(picks) + 1):
-        fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1, row=1, col=col)
-    for t in titles:
-        fig.update_annotations(selector=dict(text=t), font_size=TITLE_FONT)
-    fig.update_layout(
-        width=PANEL_PX * len(picks) + 60, height=PANEL_PX + 130,
-        font=dict(size=FONT, family="Arial, Helvetica, sans-serif", color=INK),
-        paper_bgcolor="white", plot_bgcolor="white",
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top", font=dict(size=FONT),
-                    itemsizing="constant"),
-        margin=dict(l=50, r=20, t=60, b=120),
-    )
-    return fig
+    return _style_panels(fig, (x0, x1, y0, y1), titles, width=PANEL_PX * len(picks) + 60,
+                         height=PANEL_PX + 130, margin=dict(l=50, r=20, t=60, b=120), constrain_y=True)

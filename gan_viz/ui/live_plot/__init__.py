@@ -238,9 +238,10 @@ def live_plot(
             enclosing ``st.fragment`` (use it without ``run_every``). One
             request is kept in flight while a frame is drawn, so the loop runs
             as fast as Python and the browser allow without producing frames
-            that are then dropped; it asks again after ``next_in`` (250 ms if
-            0) while ``frame`` does not change, and slows to the browser's background-timer rate while
-            the tab is hidden (or after ``next_in``). Make this the last
+            that are then dropped; it waits ``next_in`` before asking, asks
+            again after ``next_in`` (250 ms if 0) while ``frame`` does not change,
+            and slows to the browser's background-timer rate while the tab is
+            hidden. Make this the last
             Streamlit call in the fragment: the request is a widget event, so
             it may interrupt Streamlit calls that come after it in the same run.
         rows: Height of each grid row: pixels, or ``{"fit": "square", "min": px,

@@ -93,21 +93,20 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
         f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}{beyond}</div>")
 
 
-def _play(run: LiveRun) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """Trains the frames due at the pace (none if the browser asked early) and notes in
-    ``ss.next_in`` when the next one is due, which the plot component waits for."""
+def _play(run: LiveRun) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], float]:
+    """Trains the frames due at the pace (none if the browser asked early); returns them and the
+    seconds until the next one is due, which the plot component waits before asking."""
     ss = st.session_state
     plan = ss.pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
-    ss.next_in = plan.next_in
     if not plan.frames:
-        return []
+        return [], plan.next_in
     before = run.step
     batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
     ss.frames += len(batch)
     ss.fps.add(len(batch))
     ss.sps.add(run.step - before)
     ss.pacer_batch = [len(batch), run.step - before, run.train_seconds, run.view_seconds]
-    return batch
+    return batch, plan.next_in
 
 
 @st.fragment
@@ -119,8 +118,9 @@ def _live_view(view: dict) -> None:
     ss = st.session_state
     run: LiveRun = ss.run
     batch: list[tuple[int, np.ndarray, np.ndarray]] = []
+    next_in = 0.0
     if ss.playing and not run.diverged:
-        batch = _play(run)
+        batch, next_in = _play(run)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
@@ -162,7 +162,7 @@ def _live_view(view: dict) -> None:
     playing = ss.playing and not run.diverged
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
-              request_next=playing, next_in=ss.get("next_in", 0.0) if playing else 0.0)
+              request_next=playing, next_in=next_in)
 
 
 def render(view: dict, preset: str) -> None:
