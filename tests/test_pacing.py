@@ -1,6 +1,6 @@
 import pytest
 
-from gan_viz.ui.pacing import MAX_BATCH, PACE_MAX, Pacer
+from gan_viz.ui.pacing import MAX_BATCH, PACE_MAX, Pacer, pictures_per_round
 
 
 def drive(pacer: Pacer, pace: float, round_steps: int, seconds: float, step_s: float = 0.0,
@@ -9,7 +9,10 @@ def drive(pacer: Pacer, pace: float, round_steps: int, seconds: float, step_s: f
     now, steps, frames, reruns = 0.0, 0, 0, 0
     while now < seconds:
         plan = pacer.plan(pace, round_steps, now)
-        done = plan.frames * plan.rounds_per_frame * round_steps
+        if plan.every:  # frames split rounds: whole rounds, several pictures each
+            done = plan.frames // pictures_per_round(round_steps, plan.every) * round_steps
+        else:
+            done = plan.frames * plan.rounds_per_frame * round_steps
         cost = done * step_s + plan.frames * frame_s
         pacer.record(plan.frames, done, done * step_s, plan.frames * frame_s)
         # the browser asks again once the next frame is due, and a little later at the earliest
@@ -26,21 +29,29 @@ def test_pace_is_held_with_whole_rounds_per_frame():
     assert frames / t == pytest.approx(25, rel=0.1)  # 40 steps a frame = 2 rounds: 25 frames/s
 
 
-def test_slow_motion_is_one_round_per_frame_with_fewer_frames():
+def test_slow_motion_splits_rounds_into_pictures_at_the_target_frame_rate():
     pacer = Pacer()
-    assert pacer.rounds_per_frame(120, 60) == 1
+    assert pacer.every(120, 60) == 5  # 4.8 steps a frame at 25 frames/s: a picture every 5 steps
+    assert pictures_per_round(60, 5) == 12 and pictures_per_round(60, 7) == 9  # 7, 14, ..., 56, 60
     steps, frames, t, reruns = drive(pacer, pace=120, round_steps=60, seconds=30)
     assert steps / t == pytest.approx(120, rel=0.05)
-    assert frames / t == pytest.approx(2, rel=0.1)  # two rounds a second, one per frame
-    assert reruns == pytest.approx(frames, abs=1)  # one rerun a frame: nothing asked for too early
+    assert frames / t == pytest.approx(24, rel=0.1)  # two rounds a second, 12 pictures each
+    assert reruns == pytest.approx(2 * t, rel=0.05)  # one rerun a round: nothing asked for too early
+    # a round no longer than a frame's worth is not split; at 10 steps/s a k = 1 round shows its
+    # D step and its G step apart
+    assert pacer.every(1000, 20) == 0 and pacer.every(10, 2) == 1 and pacer.every(10, 1) == 0
+    # a very slow pace: a picture every step, at most MAX_PICTURES a round
+    assert pacer.every(1, 60) == 1 and pacer.every(1, 640) == 10
 
 
 def test_slow_frames_get_fewer_steps_so_the_animation_stays_smooth():
     pacer = Pacer()
     pacer.record(1, 1000, 1.0, 0.01)  # measured: 1 ms a step, 10 ms a frame besides training
     assert pacer.step_seconds == pytest.approx(1e-3) and pacer.frame_seconds == pytest.approx(0.01)
-    # pace 5000 wants 200 steps a frame; a 40 ms frame affords 30: 15 rounds of 2
-    assert pacer.rounds_per_frame(5000, 2) == 15
+    # pace 5000 cannot be held (5 s of training a second): frames stay at 15/s, and a 66.7 ms
+    # frame leaves 56.7 ms, 56 steps, beside its 10 ms picture: 28 rounds of 2
+    assert pacer.rounds_per_frame(5000, 2) == 28
+    # "max": the target frame rate, 40 ms a frame, 30 steps beside the picture: 15 rounds of 2
     assert pacer.rounds_per_frame(PACE_MAX, 2) == 15
     assert pacer.rounds_per_frame(100, 2) == 2  # the pace is below what the machine affords
     steps, frames, t, reruns = drive(Pacer(), pace=PACE_MAX, round_steps=2, seconds=10, step_s=1e-3, frame_s=0.01)
@@ -74,3 +85,10 @@ def test_costly_frames_come_less_often_with_more_steps_so_the_pace_holds():
     assert frames / t == pytest.approx(15, rel=0.15)
     # as fast as the machine goes: at least as long training as drawing, never 1 round a frame
     assert pacer.rounds_per_frame(PACE_MAX, 2) == 25
+
+
+def test_a_pace_the_machine_cannot_hold_keeps_smooth_frames_with_the_steps_that_fit():
+    # 6 ms a step, 40 ms a frame (a big network on a busy machine): pace 250 needs 1.5 s a second
+    steps, frames, t, _ = drive(Pacer(), pace=250, round_steps=2, seconds=20, step_s=6e-3, frame_s=0.04)
+    assert frames / t >= 14  # frames stay smooth (MIN_FPS, within a frame)
+    assert 60 <= steps / t <= 250  # and the steps that fit beside them: (1/15 - 0.04) / 6 ms a frame

@@ -75,6 +75,14 @@ def test_live_run_frames_history_and_divergence():
     assert run.history.step[-3:] == [10, 20, 30]
     assert math.isfinite(run.history.jsd[-1]) and run.frame.step == 30
 
+    # frames that split rounds: a picture every 3rd step of a 10-step round and at its end,
+    # one history record per round
+    split = LiveRun(replace(SMALL, train=replace(SMALL.train, k_d=4, k_g=6)), grid_res=16)
+    pictures = split.advance_split(2, 3)
+    assert [p[0] for p in pictures] == [3, 6, 9, 10, 13, 16, 19, 20]
+    assert split.history.step[-2:] == [10, 20] and split.frame.step == 20
+    assert pictures[0][2].shape == (16, 16) and pictures[0][1].shape == (metrics.EVAL_SAMPLES, 2)
+
     sgd = replace(SMALL, train=replace(SMALL.train, optimizer="sgd", loss="least_squares"))
     run = LiveRun(sgd, grid_res=16)
     run.set_live(replace(sgd.train, lr_d=10.0, lr_g=10.0))  # live: no reset, then it blows up

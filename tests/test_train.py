@@ -5,7 +5,7 @@ import pytest
 
 from gan_viz.core import data, metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
-from gan_viz.core.train import GAN, make_gan
+from gan_viz.core.train import GAN, MAX_PICTURES, make_gan
 from gan_viz.lab import presets
 
 SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
@@ -164,3 +164,29 @@ def test_divergence_checks_the_whole_state_optimizer_moments_included(preset):
     assert info.diverged and info.rounds < 50
     leaves = jax.tree_util.tree_leaves(s)
     assert all(np.isfinite(np.asarray(x)).all() for x in leaves if jnp.issubdtype(x.dtype, jnp.floating))
+
+
+def test_round_pictures_trains_the_same_round_and_pictures_its_steps(mix):
+    cfg = Config(model=SMALL.model, train=TrainConfig(batch_size=32, k_d=4, k_g=6))
+    gan, h = make_gan(cfg), hyper_from(cfg.train)
+    ev = gan.eval_set(0, mix)
+    grid = metrics.make_grid(data.extent(mix), 16)
+    s0 = gan.init(0)
+    plain, _ = gan.run(s0, h, mix, 1)
+    state, info, pics, modes = gan.round_pictures(s0, h, mix, ev, grid, every=3)
+    assert leaves_equal(plain, state)  # the pictures only read the state
+    assert info.rounds == 1 and not info.diverged and len(info.d_loss) == 1
+    assert list(pics.step) == [3, 6, 9, 10] and pics.count == 4  # every 3rd step and the round's end
+    start = np.asarray(gan.generate(s0.g_ema, ev.z))
+    fake, surface, end_modes = jax.device_get(gan.view(state, mix, ev, grid))
+    np.testing.assert_array_equal(pics.fake[0], start)  # after 3 D steps G has not moved
+    assert not np.array_equal(pics.fake[2], start)  # after 3 of its 6 steps it has
+    np.testing.assert_array_equal(pics.surface[1], pics.surface[2])  # D holds still while G moves
+    assert not np.array_equal(pics.surface[0], pics.surface[1])  # but learns during its steps
+    np.testing.assert_array_equal(pics.fake[-1], fake)  # the last picture is the round's end
+    np.testing.assert_array_equal(pics.surface[-1], surface)
+    np.testing.assert_array_equal(modes.occupancy, end_modes.occupancy)
+    # a round split finer than MAX_PICTURES allows keeps its first MAX_PICTURES pictures
+    long = hyper_from(TrainConfig(k_d=40, k_g=40))
+    _, _, pics, _ = gan.round_pictures(s0, long, mix, ev, grid, every=1)
+    assert pics.count == MAX_PICTURES and list(pics.step[:3]) == [1, 2, 3]

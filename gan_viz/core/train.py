@@ -37,6 +37,7 @@ from gan_viz.core.config import Config, Hyper, ModelConfig
 from gan_viz.core.data import Mixture, sample
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
+MAX_PICTURES = 64  # pictures one round can be split into (``GAN.round_pictures``)
 
 
 class State(NamedTuple):
@@ -97,6 +98,16 @@ class Frame(NamedTuple):
     manifold: jax.Array  # (2, LINES, POINTS, 2) image of a latent grid; zeros unless latent is 2D
 
 
+class Pictures(NamedTuple):
+    """What the live view draws at moments inside one round (``GAN.round_pictures``); the
+    first ``count`` entries are filled."""
+
+    fake: jax.Array  # (MAX_PICTURES, n, 2) generated from the fixed eval noise
+    surface: jax.Array  # (MAX_PICTURES, points) D on the grid's points
+    step: jax.Array  # (MAX_PICTURES,) the step each picture shows
+    count: jax.Array  # pictures taken
+
+
 ARROWS = 150
 MANIFOLD_LINES = 15
 MANIFOLD_POINTS = 60
@@ -123,6 +134,7 @@ class GAN:
         self.g_tx = optim.optimizer(optimizer, beta1, beta2, "g", frozen)
         self.d_tx = optim.optimizer(optimizer, beta1, beta2, "d", frozen)
         self._run = jax.jit(self._run_impl)
+        self._round_pictures = jax.jit(self._round_pictures_impl)
         self._evaluate = jax.jit(self._evaluate_impl)
         self._grad_norms = jax.jit(self._grad_norms_impl)
         self._view = jax.jit(self._view_impl)
@@ -188,33 +200,50 @@ class GAN:
                                        state.g_ema, g_params)
         return state._replace(g_params=g_params, g_ema=g_ema, g_opt=g_opt, g_updates=state.g_updates + 1), loss
 
-    def round(self, state: State, hyper: Hyper, mixture: Mixture):
+    def round(self, state: State, hyper: Hyper, mixture: Mixture, shoot=None, pictures=None):
         """One round; returns ``(state, d_loss, g_loss)`` (NaN for a half that did not run).
 
         Alternating: ``k_d`` D steps, then ``k_g`` G steps against the new D.
         Simultaneous: one D step and one G step, both from the round's starting point
         (the G gradient uses the D of before the D update).
+
+        With ``shoot``, called as ``shoot(pictures, state, steps_done_in_round, round_steps)``
+        after every step, it also returns the ``pictures`` it threads through the round;
+        ``shoot`` only reads the state, so the training is the same with or without it.
         """
         key, key_d, key_g = jax.random.split(state.key, 3)
         state = state._replace(key=key)
         d_before = state.d_params
         n_d = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_d, 1), hyper.k_d)
         n_g = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_g, 1), hyper.k_g)
+        total = n_d + n_g
         nan = jnp.full((), jnp.nan)
+        take = shoot or (lambda pics, s, done, total: pics)
 
         def d_body(i, carry):
-            return self._d_update(carry[0], jax.random.fold_in(key_d, i), hyper, mixture)
+            s, _, pics = carry
+            s, loss = self._d_update(s, jax.random.fold_in(key_d, i), hyper, mixture)
+            return s, loss, take(pics, s, i + 1, total)
 
-        state, d_loss = jax.lax.fori_loop(0, n_d, d_body, (state, nan))
+        state, d_loss, pictures = jax.lax.fori_loop(0, n_d, d_body, (state, nan, pictures))
 
         def g_body(i, carry):
-            s = carry[0]
+            s, _, pics = carry
             d_params = jax.tree_util.tree_map(
                 lambda old, new: jnp.where(hyper.simultaneous, old, new), d_before, s.d_params)
-            return self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params)
+            s, loss = self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params)
+            return s, loss, take(pics, s, n_d + i + 1, total)
 
-        state, g_loss = jax.lax.fori_loop(0, n_g, g_body, (state, nan))
-        return state._replace(step=state.step + n_d + n_g), d_loss, g_loss
+        state, g_loss, pictures = jax.lax.fori_loop(0, n_g, g_body, (state, nan, pictures))
+        state = state._replace(step=state.step + total)
+        return (state, d_loss, g_loss) if shoot is None else (state, d_loss, g_loss, pictures)
+
+    def _checked(self, old: State, new: State, d_loss, g_loss, hyper: Hyper):
+        """``new`` if the round left everything finite, else ``old``; and whether it was finite."""
+        # the whole state, optimizer moments included: an inf there stalls training for good
+        finite = _all_finite(new)
+        finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+        return jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old), finite
 
     def _run_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
         self.compiles += 1  # Python side effect: runs only while tracing
@@ -227,10 +256,7 @@ class GAN:
         def body(carry):
             i, s, d_buf, g_buf, _ = carry
             new, d_loss, g_loss = self.round(s, hyper, mixture)
-            # the whole state, optimizer moments included: an inf there stalls training for good
-            finite = _all_finite(new)
-            finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
-            s = jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, s)
+            s, finite = self._checked(s, new, d_loss, g_loss, hyper)
             d_buf = d_buf.at[i].set(d_loss)
             g_buf = g_buf.at[i].set(g_loss)
             return i + finite.astype(i.dtype), s, d_buf, g_buf, ~finite
@@ -238,6 +264,27 @@ class GAN:
         i, state, d_buf, g_buf, diverged = jax.lax.while_loop(
             cond, body, (jnp.zeros((), jnp.int32), state, buf, buf, jnp.zeros((), bool)))
         return state, d_buf, g_buf, i, diverged
+
+    def _round_pictures_impl(self, state: State, hyper: Hyper, mixture: Mixture, z: jax.Array,
+                             points: jax.Array, every: jax.Array):
+        start = state.step
+        empty = Pictures(jnp.zeros((MAX_PICTURES, z.shape[0], 2)), jnp.zeros((MAX_PICTURES, points.shape[0])),
+                         jnp.zeros((MAX_PICTURES,), jnp.int32), jnp.zeros((), jnp.int32))
+
+        def shoot(pics: Pictures, s: State, done, total):
+            def snap(p: Pictures) -> Pictures:
+                i = p.count
+                surface = jax.nn.sigmoid(self.logits(s.d_params, points))
+                return Pictures(p.fake.at[i].set(self.generate(s.g_ema, z)), p.surface.at[i].set(surface),
+                                p.step.at[i].set(start + done), i + 1)
+
+            due = ((done % every == 0) | (done == total)) & (pics.count < MAX_PICTURES)
+            return jax.lax.cond(due, snap, lambda p: p, pics)
+
+        new, d_loss, g_loss, pics = self.round(state, hyper, mixture, shoot, empty)
+        state, finite = self._checked(state, new, d_loss, g_loss, hyper)
+        modes = metrics.mode_stats(self.generate(state.g_ema, z), mixture)
+        return state, d_loss, g_loss, pics, modes, ~finite
 
     def run(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, RunInfo]:
         """Advances up to ``n`` rounds; stops early (keeping the last finite state) on divergence."""
@@ -255,6 +302,26 @@ class GAN:
             diverged = bool(div)
         cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0,), np.float32))
         return state, RunInfo(cat(d_all), cat(g_all), done, diverged)
+
+    def round_pictures(self, state: State, hyper: Hyper, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                       every: int) -> tuple[State, RunInfo, Pictures, metrics.ModeStats]:
+        """One round, as ``run(state, ..., 1)``, with a picture (generated samples and D on the grid)
+        after every ``every``-th step of it and at its end: slow motion finer than a round (a D
+        phase shows D learning, a G phase the samples moving). At most ``MAX_PICTURES``; also
+        returns the mode statistics of the round's end. On divergence the state is the one
+        before the round and ``RunInfo.rounds`` is 0.
+
+        Pictures and mode statistics are host numpy arrays, trimmed to the pictures taken.
+        """
+        new, d_loss, g_loss, pics, modes, diverged = self._round_pictures(
+            state, hyper, mixture, ev.z, grid.points, jnp.asarray(max(int(every), 1), jnp.int32))
+        pics, modes, d_loss, g_loss, diverged = jax.device_get((pics, modes, d_loss, g_loss, diverged))
+        n = int(pics.count)
+        res = grid.xs.shape[0]
+        pics = Pictures(pics.fake[:n], pics.surface[:n].reshape(n, res, res), pics.step[:n], n)
+        done = 0 if diverged else 1
+        info = RunInfo(np.asarray([d_loss])[:done], np.asarray([g_loss])[:done], done, bool(diverged))
+        return new, info, pics, modes
 
 
     # -- evaluation ----------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
                if shapes not in note["compiled"] else "Starting a new run...")
         with st.spinner(msg):
             ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
-            ss.run.warm_up()
+            # a pace slower than a round a frame plays rounds split into pictures: compile that too
+            ss.run.warm_up(pictures=Pacer().every(cfg.view.pace, ss.run.round_steps) > 0)
         note["compiled"].add(shapes)
     else:
         ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False), view=cfg.view)

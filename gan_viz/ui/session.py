@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from collections import deque
 from dataclasses import replace
@@ -21,9 +22,11 @@ from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics, viewbox
 from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
-from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
+from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 from gan_viz.lab.history import History, mean_losses
 
+PICTURE_RES = 48  # D's surface in the pictures of a playing run: cheaper than the full grid, and
+# smooth enough once upsampled (a 3 x 128 D on 96^2 points cost grid25 15 ms a frame, on 64^2 7)
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
 
 
@@ -87,7 +90,8 @@ class LiveRun:
         self.state: State = self.gan.init(config.seed)
         start = np.asarray(self.gan.generate(self.state.g_ema, self.eval_set.z))
         self.extent = view_extent(data_lib.extent(self.mixture), start)
-        self.grid = metrics.make_grid(self.extent, grid_res)
+        self.grid = metrics.make_grid(self.extent, grid_res)  # full evaluations: JSD, D*, D
+        self.picture_grid = metrics.make_grid(self.extent, min(grid_res, PICTURE_RES))  # frames while playing
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
@@ -95,7 +99,8 @@ class LiveRun:
         self.history = History()
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
-        self.train_seconds = self.view_seconds = 0.0  # of the last advance_frames
+        self.train_seconds = 0.0  # spent training in the last advance_frames / advance_split
+        self._compiling: threading.Thread | None = None  # see warm_up
         self.diverged = False
         self.message = ""
         self.frame: Frame | None = None
@@ -114,10 +119,16 @@ class LiveRun:
         if freeze_d:
             self.hyper = self.hyper._replace(k_d=jax.numpy.int32(0))
 
-    def warm_up(self) -> None:
-        """Compiles the training call (zero rounds) and the picture now, so the first frame does not wait."""
+    def warm_up(self, pictures: bool = False) -> None:
+        """Compiles the training call (zero rounds) and the picture now, so the first frame does not
+        wait; with ``pictures`` also, in a background thread, the round that takes pictures (frames
+        that split rounds; as long again to compile, so the page does not wait for it)."""
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
-        jax.block_until_ready(self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
+        jax.block_until_ready(self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid))
+        if pictures:  # trains one round of the current state only to compile it; the result is dropped
+            args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
+            self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
+            self._compiling.start()
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).
@@ -134,7 +145,11 @@ class LiveRun:
             hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
         before = int(self.state.step)
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
-        done = int(self.state.step) - before
+        self._after(info)
+        return int(self.state.step) - before
+
+    def _after(self, info: RunInfo) -> None:
+        """Keeps the losses of a training call and, if it diverged, stops the run with a message."""
         if info.rounds:
             self._last_losses = mean_losses(info)
         if info.diverged:
@@ -144,19 +159,17 @@ class LiveRun:
                 f"Training diverged at step {int(self.state.step)} (a loss or weight became "
                 f"infinite/NaN with lr_D = {t.lr_d:g}, lr_G = {t.lr_g:g}). Paused at the last finite "
                 "state: lower the learning rates and press Reset.")
-        return done
 
     def advance_frames(self, frames: int, rounds_per_frame: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Trains ``frames`` times ``rounds_per_frame`` rounds, keeping a picture after each.
 
         Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
         state is then fully evaluated (``refresh``). Stops early on divergence. The seconds
-        spent training and picturing are left in ``train_seconds`` and ``view_seconds`` (the
-        pacer learns the cost of a step and of a frame).
+        spent training are left in ``train_seconds`` (the pacer learns the cost of a step).
         """
         out = []
         last = self.frame
-        self.train_seconds = self.view_seconds = 0.0
+        self.train_seconds = 0.0
         for _ in range(frames):
             t0 = time.perf_counter()
             done = self.advance(rounds_per_frame)
@@ -164,18 +177,49 @@ class LiveRun:
             self.train_seconds += time.perf_counter() - t0
             if not done:
                 break
-            t1 = time.perf_counter()
             fake, surface, modes = jax.device_get(
-                self.gan.view(self.state, self.mixture, self.eval_set, self.grid))
-            self.view_seconds += time.perf_counter() - t1
+                self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid))
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
-            self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
-            # every frame goes into the history, so no hop falls between two records
-            self.history.add(self.step, modes, *self._last_losses,
-                             value=float(last.value) if last is not None else math.nan,
-                             jsd=float(last.jsd) if last is not None else math.nan)
+            self._record(modes, last)
         self.refresh()
         return out
+
+    def advance_split(self, rounds: int, every: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Trains ``rounds`` rounds, keeping a picture after every ``every``-th step of each and at
+        its end (slow motion finer than a round: ``GAN.round_pictures``).
+
+        Returns ``(step, generated samples, D surface)`` per picture, like ``advance_frames``;
+        the history gets one record per round. ``train_seconds`` includes the pictures (they
+        are taken inside the training call).
+        """
+        if self._compiling is not None:  # the compilation warm_up started: wait for it, not twice
+            self._compiling.join()
+            self._compiling = None
+        out = []
+        last = self.frame
+        self.train_seconds = 0.0
+        for _ in range(rounds):
+            if self.diverged:
+                break
+            t0 = time.perf_counter()
+            self.state, info, pics, modes = self.gan.round_pictures(
+                self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, every)
+            self.train_seconds += time.perf_counter() - t0
+            self._after(info)
+            if not info.rounds:
+                break
+            out.extend((int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step))
+            self._record(modes, last)
+        self.refresh()
+        return out
+
+    def _record(self, modes: metrics.ModeStats, last: Frame | None) -> None:
+        """Every frame's (or split round's) mode statistics go into the history and the recent
+        window, so no hop falls between two records; V and JSD are the last full evaluation's."""
+        self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
+        self.history.add(self.step, modes, *self._last_losses,
+                         value=float(last.value) if last is not None else math.nan,
+                         jsd=float(last.jsd) if last is not None else math.nan)
 
     def refresh(self) -> Frame:
         """Evaluates the current state (one device-to-host copy) and records it."""

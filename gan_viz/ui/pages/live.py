@@ -11,7 +11,7 @@ import streamlit as st
 from gan_viz.lab import presets
 from gan_viz.ui import charts, controls, plots, raster, rerun, theme
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.pacing import PACE_MAX
+from gan_viz.ui.pacing import PACE_MAX, pictures_per_round
 from gan_viz.ui.session import LiveRun, dead_discriminator
 
 SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
@@ -95,18 +95,23 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
 
 def _play(run: LiveRun) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], float]:
     """Trains the frames due at the pace (none if the browser asked early); returns them and the
-    seconds until the next one is due, which the plot component waits before asking."""
+    ``time.perf_counter()`` at which the next one is due (the plot component is told how long
+    that is from when it gets this answer)."""
     ss = st.session_state
-    plan = ss.pacer.plan(run.config.view.pace, run.round_steps, time.perf_counter())
+    now = time.perf_counter()
+    plan = ss.pacer.plan(run.config.view.pace, run.round_steps, now)
     if not plan.frames:
-        return [], plan.next_in
+        return [], now + plan.next_in
     before = run.step
-    batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
+    if plan.every:
+        batch = run.advance_split(plan.frames // pictures_per_round(run.round_steps, plan.every), plan.every)
+    else:
+        batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
     ss.frames += len(batch)
     ss.fps.add(len(batch))
     ss.sps.add(run.step - before)
-    ss.pacer_batch = [len(batch), run.step - before, run.train_seconds, run.view_seconds]
-    return batch, plan.next_in
+    ss.pacer_batch = (len(batch), run.step - before, run.train_seconds)
+    return batch, now + plan.next_in
 
 
 @st.fragment
@@ -115,12 +120,13 @@ def _live_view(view: dict) -> None:
     # one (request_next), which reruns only this fragment: no timer, so a slow frame is never
     # interrupted by the next tick, and Python computes batch N+1 while the browser draws N.
     rerun.follow_up()
+    started = time.perf_counter()
     ss = st.session_state
     run: LiveRun = ss.run
     batch: list[tuple[int, np.ndarray, np.ndarray]] = []
-    next_in = 0.0
+    due = 0.0
     if ss.playing and not run.diverged:
-        batch, next_in = _play(run)
+        batch, due = _play(run)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
@@ -139,9 +145,7 @@ def _live_view(view: dict) -> None:
     elif dead is not None:
         notice.warning(dead.message, icon="⚠️")
     if batch and not view["view.dstar"]:
-        t0 = time.perf_counter()
         main: list[dict] | dict = [main_figure(run, fake, surface, view) for _, fake, surface in batch]
-        ss.pacer_batch[3] += time.perf_counter() - t0
     else:
         main = main_figure(run, f.fake, f.d_star if view["view.dstar"] else f.d_surface, view)
     # each chart costs the browser ~30 ms to draw, so they refresh once a SLOW_SECONDS while playing
@@ -157,12 +161,15 @@ def _live_view(view: dict) -> None:
         ss.drawn = signature
         ss.draw_id = ss.get("draw_id", 0) + 1
     if ss.playing and batch:
-        ss.pacer.record(*ss.pacer_batch)
+        # what the rerun cost besides training (pictures, figures, charts, evaluation) is the
+        # frames' cost: the pacer then plans frames the machine can really make at its rate
+        frames, steps, train_seconds = ss.pacer_batch
+        ss.pacer.record(frames, steps, train_seconds, time.perf_counter() - started - train_seconds)
     projector = view.get("view.projector")
     playing = ss.playing and not run.diverged
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
-              request_next=playing, next_in=next_in)
+              request_next=playing, next_in=max(due - time.perf_counter(), 0.0))
 
 
 def render(view: dict, preset: str) -> None:
