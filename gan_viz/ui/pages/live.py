@@ -160,16 +160,27 @@ def _live_view(view: dict) -> None:
     if batch or signature != ss.get("drawn"):
         ss.drawn = signature
         ss.draw_id = ss.get("draw_id", 0) + 1
+    # What a batch cost besides training (pictures, figures, charts, evaluation, and the trip to
+    # the browser and back) is its frames' cost: the pacer then plans frames the machine can
+    # really make. When the browser was told to ask at once because a pace is not held, the time
+    # from this batch's rerun to the next one is all cost; otherwise only this rerun's own time is
+    # counted (at "max" the pacer then keeps frames at the target rate, not at the cost of steps).
+    previous = ss.pop("batch_cost", None)
+    if ss.playing and previous is not None and previous[4] <= 0.0:
+        frames, steps, train_seconds, rerun_started, _ = previous
+        ss.pacer.record(frames, steps, train_seconds, started - rerun_started - train_seconds)
     if ss.playing and batch:
-        # what the rerun cost besides training (pictures, figures, charts, evaluation) is the
-        # frames' cost: the pacer then plans frames the machine can really make at its rate
         frames, steps, train_seconds = ss.pacer_batch
-        ss.pacer.record(frames, steps, train_seconds, time.perf_counter() - started - train_seconds)
+        if previous is None or previous[4] > 0.0:
+            ss.pacer.record(frames, steps, train_seconds, time.perf_counter() - started - train_seconds)
     projector = view.get("view.projector")
     playing = ss.playing and not run.diverged
+    next_in = max(due - time.perf_counter(), 0.0)
+    if playing and batch and run.config.view.pace < PACE_MAX:
+        ss.batch_cost = (*ss.pacer_batch, started, next_in)
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
-              request_next=playing, next_in=max(due - time.perf_counter(), 0.0))
+              request_next=playing, next_in=next_in)
 
 
 def render(view: dict, preset: str) -> None:
