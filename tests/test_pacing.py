@@ -92,3 +92,15 @@ def test_a_pace_the_machine_cannot_hold_keeps_smooth_frames_with_the_steps_that_
     steps, frames, t, _ = drive(Pacer(), pace=250, round_steps=2, seconds=20, step_s=6e-3, frame_s=0.04)
     assert frames / t >= 14  # frames stay smooth (MIN_FPS, within a frame)
     assert 60 <= steps / t <= 250  # and the steps that fit beside them: (1/15 - 0.04) / 6 ms a frame
+
+
+def test_a_loaded_server_gets_fewer_fuller_frames_not_more_pictures():
+    pacer = Pacer()
+    pacer.record(1, 60, 0.06, 0.2)  # 1 ms a step, 200 ms a picture (many sessions on one machine)
+    # the steps due while a picture is made, 80 x 0.2 = 16, per frame: 4 pictures a round, not 20
+    assert pacer.every(80, 60) == 16
+    assert pacer.every(400, 60) == 0  # 80 steps due per picture: whole rounds
+    steps, frames, t, _ = drive(Pacer(), pace=80, round_steps=60, seconds=30, step_s=1e-3, frame_s=0.2)
+    # most of the pace holds (a round costs 4 x 0.2 s of pictures and 0.06 s of steps: <= 70
+    # steps/s); 20 pictures a round would cost 4 s a round, 15 steps/s
+    assert steps / t >= 60

@@ -73,9 +73,11 @@ class Pacer:
         the target, frames come less often (not below ``MIN_FPS``) with more steps each, so the
         pace holds (a big network's evaluation is what makes its frames slow, not its training).
         A pace the machine cannot hold even so keeps ``MIN_FPS`` with the steps that fit beside
-        the pictures (smooth motion first, then the pace). "max" gets the target frame rate and
-        the steps that fit in what a frame leaves over, and at least as much training time as
-        drawing time."""
+        the pictures (smooth motion first, then the pace); if a picture alone costs more than a
+        frame at ``MIN_FPS`` (a loaded server), frames come as fast as pictures can be made, each
+        with the steps due meanwhile (so rounds are no longer split into costly pictures). "max"
+        gets the target frame rate and the steps that fit in what a frame leaves over, and at
+        least as much training time as drawing time."""
         round_steps = max(int(round_steps), 1)
         budget = 1.0 / self.target_fps
         frame_s = self.frame_seconds or 0.0
@@ -87,8 +89,11 @@ class Pacer:
                 else self.target_fps
             if pace < PACE_MAX and fps >= MIN_FPS:
                 want = pace / fps
-            elif pace < PACE_MAX:
-                want = min(want, max(1.0 / MIN_FPS - frame_s, 0.0) / self.step_seconds)
+            elif pace < PACE_MAX and frame_s < 1.0 / MIN_FPS:
+                want = min(want, (1.0 / MIN_FPS - frame_s) / self.step_seconds)
+            elif pace < PACE_MAX:  # a picture alone costs more than a smooth frame (a loaded
+                # server): fewer, fuller frames, each holding the steps due while it is made
+                want = max(pace * frame_s, 1.0)
             else:
                 want = min(want, max(budget - frame_s, frame_s) / self.step_seconds)
         if not math.isfinite(want):  # "max" before anything was measured: start small
