@@ -274,8 +274,8 @@ class GAN:
         def shoot(pics: Pictures, s: State, done, total):
             def snap(p: Pictures) -> Pictures:
                 i = p.count
-                surface = jax.nn.sigmoid(self.logits(s.d_params, points))
-                return Pictures(p.fake.at[i].set(self.generate(s.g_ema, z)), p.surface.at[i].set(surface),
+                fake, surface = self._picture(s.g_ema, s.d_params, z, points)
+                return Pictures(p.fake.at[i].set(fake), p.surface.at[i].set(surface),
                                 p.step.at[i].set(start + done), i + 1)
 
             due = ((done % every == 0) | (done == total)) & (pics.count < MAX_PICTURES)
@@ -377,11 +377,14 @@ class GAN:
             manifold=self._manifold(state.g_ema),
         )
 
+    def _picture(self, g_ema, d_params, z, points):
+        """What the live view draws: the generated samples and D on the (flat) grid points."""
+        return self.generate(g_ema, z), jax.nn.sigmoid(self.logits(d_params, points))
+
     def _view_impl(self, g_ema, d_params, z, points, mixture):
         res = int(round(points.shape[0] ** 0.5))
-        fake = self.generate(g_ema, z)
-        surface = jax.nn.sigmoid(self.logits(d_params, points)).reshape(res, res)
-        return fake, surface, metrics.mode_stats(fake, mixture)
+        fake, surface = self._picture(g_ema, d_params, z, points)
+        return fake, surface.reshape(res, res), metrics.mode_stats(fake, mixture)
 
     def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid):
         """What the live picture needs, cheaply: generated samples, D on the grid, mode stats."""
