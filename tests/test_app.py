@@ -145,7 +145,7 @@ def widgets_without_callback(at: AppTest) -> list[str]:
     return sorted(wid.split("-")[-1] for wid, m in meta.items() if m.callback is None and not m.callbacks)
 
 
-@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory"])
+@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory", "Collapse map"])
 def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
     # a click that lands while the live plot asks for its next frame reaches the server as a
     # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
@@ -273,3 +273,29 @@ def test_dead_discriminator_warns_without_stopping_the_run():
         button(at, "step").click().run()
     assert any("discriminator looks dead" in w.value for w in at.warning)
     assert not at.session_state["run"].diverged and not at.error
+
+
+def test_collapse_map_computes_reports_bad_values_and_loads_a_cell():
+    at = open_tab(start(), "Collapse map")
+    assert any("Press **Compute map**" in m.value for m in at.info)
+    at.text_input(key="map_xv").set_value("1e-3:1e-2:9").run()
+    button(at, "map_compute").click().run()
+    assert any("Map not computed" in e.value and "'log' or 'lin'" in e.value for e in at.error)
+    assert not at.exception
+    at.text_input(key="map_xv").set_value("1e-3, 3e-3")
+    at.text_input(key="map_yv").set_value("1e-3")
+    at.number_input(key="map_seeds").set_value(2)
+    at.number_input(key="map_steps").set_value(120)
+    button(at, "map_compute").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["map_request"]
+    assert any("4 runs (2 seeds x 2 cells)" in c.value for c in at.caption)
+    at.selectbox(key="map_pick_x").set_value(3e-3)
+    at.number_input(key="map_seed").set_value(7)
+    button(at, "map_load").click().run()
+    assert not at.exception
+    assert at.session_state["tab"] == "Live training"
+    run = at.session_state["run"]
+    assert run.config.train.lr_d == pytest.approx(3e-3) and run.config.seed == 7
+    assert at.session_state["playing"] is False
+    assert at.session_state[controls.widget_key("train.lr_d")] == pytest.approx(3e-3)

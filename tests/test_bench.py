@@ -34,6 +34,12 @@ def test_format_report_shows_every_model_and_the_compile_figures():
     assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | n/a (torch not installed) | n/a |" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
+    report["sweep"] = {"runs": 64, "aggregate_steps_per_s": 25000.0, "single_run_steps_per_s": 6000.0,
+                       "speedup": 25000 / 6000, "devices": 2,
+                       "more": [{"runs": 256, "aggregate_steps_per_s": 22000.0, "single_run_steps_per_s": 6000.0,
+                                 "speedup": 22000 / 6000}]}
+    text = bench.format_report(report)
+    assert "64 runs 25,000 steps/s in all, 4.2x one run's 6,000" in text and "256 runs 22,000" in text
 
 
 @pytest.mark.slow  # times both models and compiles twice in fresh processes: about a minute
@@ -45,6 +51,10 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     r = json.loads(capsys.readouterr().out)
     assert {"models", "compile_seconds", "cached_compile_seconds", "recompiles_on_hyperparameter_change"} <= set(r)
     assert [m["name"].split()[0] for m in r["models"]] == ["ganlab", "default"]
+    sw = r["sweep"]
+    assert sw["runs"] == 64 and [m["runs"] for m in sw["more"]] == [256] and sw["devices"] >= 1
+    assert is_rate(sw["aggregate_steps_per_s"]) and sw["speedup"] == sw["aggregate_steps_per_s"] / sw[
+        "single_run_steps_per_s"]
     for m in r["models"]:
         assert set(m) == MODEL_KEYS
         assert is_rate(m["jax_steps_per_s"]) and is_rate(m["nojit_steps_per_s"])

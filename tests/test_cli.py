@@ -207,3 +207,32 @@ def test_soak_report_says_whether_memory_and_history_held():
 def test_usage_errors_are_one_line_with_status_2(capsys, argv, line):
     code, out, err = run_cli(capsys, *argv)
     assert (code, out, err) == (2, "", f"gan-viz: error: {line} (see `gan-viz --help`)\n")
+
+
+SWEEP_CELL_KEYS = {"x", "y", "modes_captured_mean", "hq_fraction_mean", "hop_events_mean", "collapsed_fraction",
+                   "diverged_fraction"}
+
+
+def test_sweep_json_has_the_documented_keys_and_a_table_without_json(capsys):
+    small = ["--preset", "ring8-healthy", "--set", "model.g_width=16", "--set", "model.d_width=16",
+             "--set", "train.eval_every=10", "--steps", "20", "--seeds", "2"]
+    code, out, _ = run_cli(capsys, "sweep", "--x", "lr_d=1e-4:1e-2:3log", "--y", "k_g=1,2", *small, "--json")
+    r = json.loads(out)
+    assert code == 0
+    assert {"x", "y", "seeds", "steps", "cells", "runs", "wall_seconds", "steps_per_s_aggregate", "devices"} <= set(r)
+    assert r["x"]["key"] == "lr_d" and np.allclose(r["x"]["values"], [1e-4, 1e-3, 1e-2])
+    assert r["y"] == {"key": "k_g", "values": [1, 2]} and r["runs"] == 12 and r["seeds"] == [0, 1]
+    assert len(r["cells"]) == 6 and all(SWEEP_CELL_KEYS <= set(c) for c in r["cells"])
+    code, out, _ = run_cli(capsys, "sweep", "--x", "k_d=1,2", *small)
+    assert code == 0 and "4 runs (2 seeds)" in out and "collapsed" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--x", "lr_d=1e-4:1e-1:7"], "'log' or 'lin'"),
+    (["--x", "batch_size=8"], "run-time setting"),
+    (["--x", "lr_d=1e-3", "--seeds", "0"], "seeds must be"),
+    (["--x", "lr_d=-1"], "train.lr_d must be"),
+])
+def test_sweep_refuses_bad_axes_in_one_line(capsys, argv, fragment):
+    code, out, err = run_cli(capsys, "sweep", *argv)
+    assert code == 2 and fragment in err and err.count("\n") == 1

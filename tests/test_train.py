@@ -190,3 +190,22 @@ def test_round_pictures_trains_the_same_round_and_pictures_its_steps(mix):
     long = hyper_from(TrainConfig(k_d=40, k_g=40))
     _, _, pics, _ = gan.round_pictures(s0, long, mix, ev, grid, every=1)
     assert pics.count == MAX_PICTURES and list(pics.step[:3]) == [1, 2, 3]
+
+
+def test_run_many_trains_each_run_as_run_does_and_stops_only_the_diverged(gan, mix):
+    from gan_viz.core.config import Hyper
+
+    h = hyper_from(SMALL.train)
+    batched = tuple(f == "lr_g" for f in Hyper._fields)
+    hyper = h._replace(lr_g=jnp.asarray([1e-3, 2e-3, 3e38], jnp.float32))  # the third overflows
+    many, done, diverged, modes = gan.run_many(gan.init_many([3, 4, 5]), hyper, mix, jnp.asarray([4, 2, 50]),
+                                               gan.eval_noise_many([3, 4, 5]), batched)
+    for r, (seed, lr_g, n) in enumerate([(3, 1e-3, 4), (4, 2e-3, 2)]):
+        alone, info = gan.run(gan.init(seed), h._replace(lr_g=jnp.float32(lr_g)), mix, n)
+        assert int(done[r]) == n and not bool(diverged[r])
+        for a, b in zip(jax.tree_util.tree_leaves(alone), jax.tree_util.tree_leaves(many)):
+            np.testing.assert_allclose(np.asarray(b[r]), np.asarray(a), rtol=1e-5, atol=1e-6)
+        st = gan.mode_stats(alone, mix, gan.eval_set(seed, mix))
+        assert float(modes.hq_fraction[r]) == pytest.approx(float(st.hq_fraction), abs=1e-6)
+    assert bool(diverged[2]) and int(done[2]) < 50
+    assert all(np.isfinite(np.asarray(x[2])).all() for x in jax.tree_util.tree_leaves(many.g_params))

@@ -152,6 +152,43 @@ print(json.dumps({"compile_seconds": time.perf_counter() - t}))
 """
 
 
+def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
+    """Aggregate steps per second of ``runs`` runs trained at once (``GAN.run_many``, sharded
+    over every device as a collapse map is), 100 rounds a call, each run with its own seed and
+    lr_d (1e-4 to 1e-2), as in a map."""
+    import numpy as np
+
+    from gan_viz.core import parallel
+    from gan_viz.core.config import Hyper
+
+    gan = make_gan(cfg)
+    m = parallel.mesh()
+    padded = parallel.padded(runs, m)
+    seeds = np.arange(padded, dtype=np.int32)
+    batched = tuple(f == "lr_d" for f in Hyper._fields)
+    h = hyper_from(cfg.train)
+    hyper = Hyper(*(parallel.shard_runs(jnp.asarray(np.geomspace(1e-4, 1e-2, padded), jnp.float32), m) if b
+                    else parallel.replicate(v, m) for v, b in zip(h, batched)))
+    mix = parallel.replicate(cfg.data.mixture(), m)
+    z = parallel.shard_runs(gan.eval_noise_many(seeds), m)
+    rounds = parallel.shard_runs(jnp.full((padded,), 100, jnp.int32), m)
+    box = {"s": parallel.shard_runs(gan.init_many(seeds), m)}
+
+    def fn(n):
+        box["s"], *_ = gan.run_many(box["s"], hyper, mix, rounds, z, batched)
+        jax.block_until_ready(box["s"])
+
+    return _time_rate(fn, 100, min_seconds) * steps_per_round(cfg.train) * runs
+
+
+def sweep_report(cfg: Config, seconds: float, single: float, runs=(64, 256)) -> dict:
+    """The ``sweep`` key of the report: aggregate steps/s of 64 (and 256) runs at once against
+    one run of the same configuration (``single``, from ``jax_rate``) in the same process."""
+    rows = [{"runs": r, "aggregate_steps_per_s": (a := sweep_rate(cfg, r, seconds)),
+             "single_run_steps_per_s": single, "speedup": a / single} for r in runs]
+    return {**rows[0], "devices": jax.device_count(), "more": rows[1:]}
+
+
 def compile_seconds() -> tuple[float, float]:
     """First-call time of the default preset's jitted step: cold, then with a warm cache."""
     with tempfile.TemporaryDirectory(prefix="gan-viz-jax-cache-") as cache:
@@ -180,10 +217,13 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
             "torch_steps_per_s": tr,
             "jax_vs_torch": (j / tr) if tr else None,
         })
+    say("timing 64 and 256 runs at once (a collapse map's chunk) ...")
+    sweep = sweep_report(model_sizes()[1][1], seconds, models[1]["jax_steps_per_s"])
     say("measuring compile time in fresh processes ...")
     cold, warm = compile_seconds()
     return {
         "models": models,
+        "sweep": sweep,
         "compile_seconds": cold,
         "cached_compile_seconds": warm,
         "recompiles_on_hyperparameter_change": recompiles_on_hyperparameter_change(model_sizes()[1][1]),
@@ -212,6 +252,11 @@ def format_report(r: dict) -> str:
         f"{r['recompiles_on_hyperparameter_change']}",
         f"({r['cpu_count']} CPUs, jax {r['jax_version']})",
     ]
+    if "sweep" in r:
+        sw = r["sweep"]
+        lines += [f"many runs at once on {sw['devices']} device(s), one of the default model: "
+                  f"{row['runs']} runs {row['aggregate_steps_per_s']:,.0f} steps/s in all, {row['speedup']:.1f}x "
+                  f"one run's {row['single_run_steps_per_s']:,.0f}" for row in [sw, *sw["more"]]]
     return "\n".join(lines)
 
 

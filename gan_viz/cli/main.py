@@ -190,6 +190,36 @@ def cmd_bench(args) -> None:
     _emit(_clean(report), args.json, bench.format_report)
 
 
+def cmd_sweep(args) -> None:
+    from gan_viz.lab import sweep
+
+    cfg = _config_from(args)
+    try:
+        x = sweep.parse_axis(args.x)
+        y = sweep.parse_axis(args.y) if args.y else None
+        result = sweep.sweep(cfg, x, y, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps,
+                             progress=_Progress("sweeping", not args.json))
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    _emit(_clean(result.to_json()), args.json, _sweep_text)
+
+
+def _sweep_text(report: dict) -> str:
+    """The map as a table: one row per cell."""
+    x, y = report["x"], report["y"]
+    lines = [f"{report['runs']} runs ({len(report['seeds'])} seeds), {report['steps']} steps each, "
+             f"{report['wall_seconds']:.1f} s on {report['devices']} device(s), "
+             f"{(report['steps_per_s_aggregate'] or 0):,.0f} steps/s in all"]
+    cols = ["modes_captured_mean", "hq_fraction_mean", "hop_events_mean", "collapsed_fraction", "diverged_fraction"]
+    head = [x["key"]] + ([y["key"]] if y else []) + ["modes", "HQ", "hops", "collapsed", "diverged"]
+    lines.append("  ".join(f"{h:>10}" for h in head))
+    fmt = (lambda v: "-" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v))
+    for c in report["cells"]:
+        row = [c["x"]] + ([c["y"]] if y else []) + [c[k] for k in cols]
+        lines.append("  ".join(f"{fmt(v):>10}" for v in row))
+    return "\n".join(lines)
+
+
 def cmd_counterexample(args) -> None:
     from gan_viz.lab import counterexample
 
@@ -293,6 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     preset_args(p, seed=False, steps=False)
     p.add_argument("--samples", required=True, help="CSV (x,y per line) or .npy of shape (n, 2)")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("sweep", help="the collapse map: train a grid of settings x seeds at once, report each cell")
+    preset_args(p, seed=False)
+    p.add_argument("--x", required=True, metavar="KEY=VALUES",
+                   help="a run-time setting and its values: lr_d=1e-4,1e-3 or lr_d=1e-4:1e-1:7log (or 5lin)")
+    p.add_argument("--y", metavar="KEY=VALUES", help="a second setting (the map's rows)")
+    p.add_argument("--seeds", type=int, default=4, help="runs per cell, seeds first-seed, first-seed+1, ...")
+    p.add_argument("--first-seed", type=int, default=None, help="the first seed (default: the preset's)")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("bench", help="training throughput: jitted JAX vs no jit vs PyTorch eager")
     p.add_argument("--json", action="store_true")

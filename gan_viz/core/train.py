@@ -138,6 +138,9 @@ class GAN:
         self._evaluate = jax.jit(self._evaluate_impl)
         self._grad_norms = jax.jit(self._grad_norms_impl)
         self._view = jax.jit(self._view_impl)
+        self._many = jax.jit(self._many_impl, static_argnums=5)
+        self._init_many = jax.jit(jax.vmap(self.init))
+        self._eval_noise_many = jax.jit(jax.vmap(self._eval_noise))
         self._mode_stats = jax.jit(
             lambda g_params, mixture, z: metrics.mode_stats(self.generate(g_params, z), mixture))
         self.compiles = 0  # incremented each time ``_run_impl`` is traced
@@ -264,6 +267,58 @@ class GAN:
         i, state, d_buf, g_buf, diverged = jax.lax.while_loop(
             cond, body, (jnp.zeros((), jnp.int32), state, buf, buf, jnp.zeros((), bool)))
         return state, d_buf, g_buf, i, diverged
+
+    def _advance_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
+        """Up to ``n`` rounds as ``_run_impl`` (the same rounds, bit for bit) without its loss
+        buffer; returns ``(state, rounds_done, diverged)``."""
+        def cond(carry):
+            i, _, diverged = carry
+            return (i < n) & ~diverged
+
+        def body(carry):
+            i, s, _ = carry
+            new, d_loss, g_loss = self.round(s, hyper, mixture)
+            s, finite = self._checked(s, new, d_loss, g_loss, hyper)
+            return i + finite.astype(i.dtype), s, ~finite
+
+        i, state, diverged = jax.lax.while_loop(cond, body, (jnp.zeros((), jnp.int32), state, jnp.zeros((), bool)))
+        return state, i, diverged
+
+    def _many_impl(self, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
+                   batched: tuple[bool, ...]):
+        def one(state, hyper, n, z):
+            state, done, diverged = self._advance_impl(state, hyper, mixture, n)
+            return state, done, diverged, metrics.mode_stats(self.generate(state.g_ema, z), mixture)
+
+        hyper_axes = Hyper(*(0 if b else None for b in batched))
+        return jax.vmap(one, in_axes=(0, hyper_axes, 0, 0))(states, hypers, n, z)
+
+    def init_many(self, seeds: jax.Array) -> State:
+        """``init`` for each seed, stacked along a leading run axis."""
+        return self._init_many(jnp.asarray(seeds, jnp.int32))
+
+    def eval_noise_many(self, seeds: jax.Array) -> jax.Array:
+        """Each seed's fixed evaluation noise (``eval_set(seed, ...).z``), stacked: (runs, n, latent)."""
+        return self._eval_noise_many(jnp.asarray(seeds, jnp.int32))
+
+    def _eval_noise(self, seed: jax.Array) -> jax.Array:
+        key_z, _ = jax.random.split(_root_keys(seed)[3])
+        return self.noise(key_z, metrics.EVAL_SAMPLES)
+
+    def run_many(self, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
+                 batched: tuple[bool, ...]):
+        """Many runs of these shapes at once, in one compiled call: run ``r`` advances up to
+        ``n[r]`` rounds (as ``run``) from ``states[r]`` with its hyperparameters, then its mode
+        statistics are taken on its evaluation noise ``z[r]``.
+
+        ``states``, ``n`` and ``z`` carry a leading run axis; so does each ``Hyper`` field whose
+        ``batched`` flag is set, the others are one value for all runs (so a loop bound or an R1
+        branch that no run varies stays a plain loop or branch under ``vmap``). A run that
+        diverges keeps its last finite state and stops; the others go on. The arrays may be
+        sharded along the run axis over several devices (``gan_viz.core.parallel``); the result
+        keeps that sharding. Returns ``(states, rounds_done, diverged, mode_stats)``, on the device.
+        """
+        return self._many(states, hypers, mixture, n, z, tuple(bool(b) for b in batched))
 
     def _round_pictures_impl(self, state: State, hyper: Hyper, mixture: Mixture, z: jax.Array,
                              points: jax.Array, every: jax.Array):

@@ -177,3 +177,35 @@ def contrast_chart(steps: Sequence[int], jsd: Sequence[float], g_mean: np.ndarra
     fig.update_xaxes(title_text="round (1 D step + 1 G step)")
     fig.update_layout(height=height, font=dict(size=15), showlegend=False, margin=dict(l=50, r=20, t=40, b=50))
     return styled(fig)
+
+
+MAP_SCALE = [[0.0, "#fff5eb"], [0.5, "#fd8d3c"], [1.0, "#7f2704"]]
+
+
+def collapse_map(values: np.ndarray, x_labels: Sequence[str], y_labels: Sequence[str], x_title: str, y_title: str,
+                 metric: str, zrange: tuple[float, float] | None = None, hover: np.ndarray | None = None,
+                 height: int = 520, scale: float = 1.0) -> go.Figure:
+    """A collapse map: ``values`` (len(y), len(x)) as coloured cells with their numbers printed,
+    NaN (not computed yet, or every run diverged) left blank. One marker per cell on top carries
+    the cell's hover text (``hover``) and makes a click select it (``customdata`` = [x index, y index])."""
+    z = np.asarray(values, dtype=np.float64)
+    ny, nx = z.shape
+    xs, ys = list(x_labels), list(y_labels)
+    finite = z[np.isfinite(z)]
+    lo, hi = zrange if zrange is not None else ((float(finite.min()), float(finite.max())) if finite.size else (0, 1))
+    text = np.where(np.isfinite(z), np.vectorize(lambda v: f"{v:.2g}")(np.nan_to_num(z)), "")
+    fig = go.Figure(go.Heatmap(z=z, x=xs, y=ys, zmin=lo, zmax=max(hi, lo + 1e-9), colorscale=MAP_SCALE,
+                               text=text, texttemplate="%{text}", textfont=dict(size=round(15 * scale)),
+                               colorbar=dict(title=dict(text=metric, side="right")), hoverinfo="skip"))
+    gx, gy = np.meshgrid(np.arange(nx), np.arange(ny))
+    hov = hover if hover is not None else text
+    fig.add_trace(go.Scatter(
+        x=[xs[i] for i in gx.ravel()], y=[ys[j] for j in gy.ravel()], mode="markers",
+        marker=dict(size=max(12, 300 // max(nx, ny)), color="rgba(0,0,0,0)", symbol="square"),
+        customdata=np.stack([gx.ravel(), gy.ravel()], axis=1), hovertext=np.asarray(hov).ravel(),
+        hoverinfo="text", showlegend=False))
+    fig.update_xaxes(title_text=x_title, type="category", showgrid=False)
+    fig.update_yaxes(title_text=y_title, type="category", showgrid=False)
+    fig.update_layout(height=height, font=FONT, margin=dict(l=80, r=20, t=30, b=60), plot_bgcolor="white",
+                      clickmode="event+select", dragmode=False, uirevision="collapse-map")
+    return styled(fig, scale)

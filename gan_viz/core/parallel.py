@@ -1,0 +1,39 @@
+"""Spreading a batch of runs over every device: a 1-D mesh whose one axis is the run axis.
+
+``GAN.run_many`` trains runs stacked along a leading axis; placing those stacks with
+``shard_runs`` splits them evenly over ``jax.devices()`` (every CPU device, GPU or TPU), and
+the jitted call then computes each device's runs where they live (GSPMD). The same code runs
+on one device, on several (``XLA_FLAGS=--xla_force_host_platform_device_count=N`` makes N CPU
+devices, which is how the tests check it), and on several hosts once ``jax.distributed`` is
+initialised: ``jax.devices()`` then lists every host's devices (README, "Collapse map").
+"""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+AXIS = "runs"
+
+
+def mesh(devices: list | None = None) -> Mesh:
+    """A 1-D mesh over ``devices`` (default: every device JAX sees)."""
+    return Mesh(np.asarray(devices if devices is not None else jax.devices()), (AXIS,))
+
+
+def padded(runs: int, m: Mesh) -> int:
+    """``runs`` rounded up to a whole number of runs per device."""
+    d = m.devices.size
+    return -(-runs // d) * d
+
+
+def shard_runs(tree, m: Mesh):
+    """Places every array of ``tree`` split along its leading (run) axis over the mesh; that
+    axis must be a multiple of the device count (``padded``)."""
+    return jax.device_put(tree, NamedSharding(m, PartitionSpec(AXIS)))
+
+
+def replicate(tree, m: Mesh):
+    """Places every array of ``tree`` whole on each device of the mesh."""
+    return jax.device_put(tree, NamedSharding(m, PartitionSpec()))

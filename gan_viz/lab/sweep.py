@@ -1,0 +1,300 @@
+"""The collapse map: many runs of one configuration over a grid of run-time settings and seeds,
+trained together in one compiled call per chunk (``GAN.run_many``), spread over every device.
+
+Example:
+    >>> from gan_viz.lab import presets, sweep
+    >>> result = sweep.sweep(presets.get("ring8-hopping"), sweep.parse_axis("lr_d=1e-4:1e-2:3log"),
+    ...                      sweep.parse_axis("k_g=1,10,40"), seeds=2, steps=600)
+    >>> result.cells[0]["modes_captured_mean"]
+
+Every run of a cell starts from its seed's weights, exactly as ``experiment.train`` would with
+that seed and those settings, and is measured the same way: mode statistics on the seed's
+fixed evaluation noise every ``eval_every`` steps (rounded up to whole rounds), hops counted
+with ``metrics.HopTracker``. The numbers match training the cell alone up to float rounding
+(a batched matrix product may round differently), which tests/test_sweep.py checks.
+
+A run that diverges keeps its last finite state, stops, and is left out of its cell's means;
+``diverged_fraction`` counts it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gan_viz.core import metrics, parallel
+from gan_viz.core.config import Config, Hyper, hyper_from, override, steps_per_round, validate
+from gan_viz.core.train import make_gan
+
+KEYS: tuple[str, ...] = Hyper._fields  # what a map may vary: the run-time settings
+MAX_AXIS_VALUES = 64
+MAX_RUNS = 4096
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a map: a run-time setting (``TrainConfig`` field) and its values."""
+
+    key: str
+    values: tuple[Any, ...]
+
+    def label(self, i: int) -> str:
+        v = self.values[i]
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def _range(spec: str) -> list[float]:
+    lo_s, hi_s, n_s = spec.split(":")
+    kind = "log" if n_s.endswith("log") else "lin" if n_s.endswith("lin") else ""
+    if not kind:
+        raise ValueError(f"a range ends in 'log' or 'lin' after its count, e.g. 1e-4:1e-1:7log (got {spec!r})")
+    n = int(n_s[:-3])
+    lo, hi = float(lo_s), float(hi_s)
+    if not 2 <= n <= MAX_AXIS_VALUES:
+        raise ValueError(f"a range has 2 to {MAX_AXIS_VALUES} values (got {n})")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"range ends must be finite numbers (got {spec!r})")
+    if kind == "log":
+        if lo <= 0 or hi <= 0:
+            raise ValueError(f"a log range needs positive ends (got {spec!r})")
+        return [float(v) for v in np.geomspace(lo, hi, n)]
+    return [float(v) for v in np.linspace(lo, hi, n)]
+
+
+def parse_axis(text: str) -> Axis:
+    """``KEY=V1,V2,...`` or ``KEY=LO:HI:Nlog`` (``Nlin``): N values spaced evenly in log (or
+    linear) scale, ends included. KEY is a run-time setting, with or without ``train.``.
+    Values are checked when the map is built (``cells``)."""
+    key, sep, spec = text.partition("=")
+    key = key.strip().removeprefix("train.")
+    if not sep or not spec.strip():
+        raise ValueError(f"an axis is KEY=V1,V2,... or KEY=LO:HI:Nlog (got {text!r})")
+    if key not in KEYS:
+        raise ValueError(f"a map varies a run-time setting, one of {', '.join(KEYS)} (got {key!r})")
+    spec = spec.strip()
+    try:
+        values = _range(spec) if ":" in spec else [v.strip() for v in spec.split(",") if v.strip()]
+    except ValueError as e:
+        raise ValueError(f"{key}: {e}") from None
+    if not values or len(values) > MAX_AXIS_VALUES:
+        raise ValueError(f"{key}: 1 to {MAX_AXIS_VALUES} values (got {len(values)})")
+    return Axis(key, tuple(values))
+
+
+def cell_configs(config: Config, x: Axis, y: Axis | None) -> tuple[Axis, Axis | None, list[Config]]:
+    """The validated configuration of every cell (row-major: y outer, x inner) and the axes
+    with their values coerced to the setting's type (``"1e-3"`` becomes 0.001)."""
+    if y is not None and y.key == x.key:
+        raise ValueError(f"x and y both vary {x.key}")
+    cells, coerced = [], {}
+    for yv in (y.values if y is not None else (None,)):
+        for xv in x.values:
+            cfg = override(config, f"train.{x.key}", xv)
+            coerced.setdefault("x", {})[xv] = getattr(cfg.train, x.key)
+            if y is not None:
+                cfg = override(cfg, f"train.{y.key}", yv)
+                coerced.setdefault("y", {})[yv] = getattr(cfg.train, y.key)
+            cells.append(validate(cfg))
+    x = Axis(x.key, tuple(coerced["x"][v] for v in x.values))
+    if y is not None:
+        y = Axis(y.key, tuple(coerced["y"][v] for v in y.values))
+    return x, y, cells
+
+
+@dataclass
+class RunRecord:
+    """One run's running measurements (host side)."""
+
+    cell: int
+    seed: int
+    total_rounds: int
+    rounds_per_eval: int
+    per_round: int
+    rounds: int = 0
+    diverged: bool = False
+    tracker: metrics.HopTracker = field(default_factory=metrics.HopTracker)
+    modes: dict | None = None  # the latest evaluation's mode statistics
+
+    @property
+    def finished(self) -> bool:
+        return self.diverged or self.rounds >= self.total_rounds
+
+
+@dataclass
+class SweepResult:
+    """A map's cells (see ``cell_summary``) and how it was computed; partial while it runs."""
+
+    x: Axis
+    y: Axis | None
+    seeds: list[int]
+    steps: int
+    cells: list[dict]
+    runs: int
+    wall_seconds: float
+    compile_seconds: float
+    steps_per_s_aggregate: float | None
+    devices: int
+    done: int  # chunk calls made
+    total: int  # chunk calls needed
+
+    def to_json(self) -> dict:
+        axis = (lambda a: None if a is None else {"key": a.key, "values": list(a.values)})
+        return {"x": axis(self.x), "y": axis(self.y), "seeds": self.seeds, "steps": self.steps,
+                "cells": self.cells, "runs": self.runs, "wall_seconds": self.wall_seconds,
+                "compile_seconds": self.compile_seconds, "steps_per_s_aggregate": self.steps_per_s_aggregate,
+                "devices": self.devices}
+
+    def grid(self, metric: str) -> np.ndarray:
+        """``metric`` of every cell as a (len(y), len(x)) array, NaN where unknown."""
+        ny = len(self.y.values) if self.y is not None else 1
+        vals = [c.get(metric) for c in self.cells]
+        return np.asarray([np.nan if v is None else v for v in vals], float).reshape(ny, len(self.x.values))
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return float(np.mean(vals)) if vals else None
+
+
+def cell_summary(records: list[RunRecord]) -> dict:
+    """A cell's figures over its seeds; diverged runs are left out of every mean but the last."""
+    ok = [r for r in records if not r.diverged and r.modes is not None]
+    collapsed = [metrics.collapsed_and_dominant(r.modes["region"])[0] for r in ok]
+    return {
+        "modes_captured_mean": _mean([r.modes["modes_captured"] for r in ok]),
+        "hq_fraction_mean": _mean([r.modes["hq_fraction"] for r in ok]),
+        "reverse_kl_mean": _mean([r.modes["reverse_kl"] for r in ok]),
+        "hop_events_mean": _mean([r.tracker.hops for r in ok]),
+        "mean_dwell_steps_mean": _mean([r.tracker.mean_dwell_steps for r in ok]),
+        "collapsed_hq_fraction_mean": _mean([r.tracker.collapsed_hq_fraction for r in ok]),
+        "collapsed_fraction": float(np.mean(collapsed)) if ok else None,
+        "diverged_fraction": float(np.mean([r.diverged for r in records])),
+        "steps_mean": float(np.mean([r.rounds * r.per_round for r in records])),
+    }
+
+
+def _stack_hyper(hypers: list[Hyper], batched: tuple[bool, ...]) -> Hyper:
+    """Per-run values for the batched fields (one row per run), one shared value for the others."""
+    return Hyper(*(jnp.asarray(np.stack([np.asarray(h[f]) for h in hypers])) if b else hypers[0][f]
+                   for f, b in enumerate(batched)))
+
+
+# Settings that shape a round's loops: runs are grouped by them, so that no run of a compiled
+# call waits for another's longer loop (vmap would run every run for the longest).
+LOOP_KEYS = ("k_d", "k_g", "simultaneous")
+
+
+class _Group:
+    """Runs that share their loop settings, placed over the devices; advanced by one call."""
+
+    def __init__(self, gan, members: list[int], records: list[RunRecord], hypers: list[Hyper],
+                 batched: tuple[bool, ...], m):
+        self.members = members
+        self.padded = parallel.padded(len(members), m)
+        index = [members[min(i, len(members) - 1)] for i in range(self.padded)]  # pads repeat, never advance
+        seeds = np.asarray([records[i].seed for i in index], np.int32)
+        self.hyper = _stack_hyper([hypers[i] for i in index], batched)
+        self.hyper = Hyper(*(parallel.shard_runs(h, m) if b else parallel.replicate(h, m)
+                             for h, b in zip(self.hyper, batched)))
+        self.states = parallel.shard_runs(gan.init_many(seeds), m)
+        self.z = parallel.shard_runs(gan.eval_noise_many(seeds), m)
+
+
+def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
+               steps: int | None = None, devices: list | None = None) -> Iterator[SweepResult]:
+    """Trains every cell of the map for every seed; yields the map after each chunk (compiled
+    calls that advance every unfinished run to its next evaluation, one per group of runs with
+    the same ``LOOP_KEYS``), the last one complete."""
+    if not 1 <= seeds <= 256:
+        raise ValueError(f"seeds must be 1-256 (got {seeds})")
+    x, y, cells = cell_configs(config, x, y)
+    total_steps = config.train.steps if steps is None else int(steps)
+    if total_steps < 1:
+        raise ValueError(f"steps must be >= 1 (got {total_steps})")
+    first = config.seed if first_seed is None else int(first_seed)
+    seed_list = [first + s for s in range(seeds)]
+    runs = len(cells) * seeds
+    if runs > MAX_RUNS:
+        raise ValueError(f"{runs} runs (cells x seeds) is more than the {MAX_RUNS} a map may have")
+
+    records, hypers, groups_of = [], [], {}
+    for c, cfg in enumerate(cells):
+        per_round = steps_per_round(cfg.train)
+        for s in seed_list:
+            groups_of.setdefault(tuple(getattr(cfg.train, k) for k in LOOP_KEYS), []).append(len(records))
+            records.append(RunRecord(c, s, -(-total_steps // per_round), -(-cfg.train.eval_every // per_round),
+                                     per_round))
+            hypers.append(hyper_from(cfg.train))
+
+    t0 = time.perf_counter()
+    gan = make_gan(config)
+    m = parallel.mesh(devices)
+    swept = {x.key, y.key if y is not None else x.key}
+    batched = tuple(k in swept and k not in LOOP_KEYS for k in KEYS)
+    groups = [_Group(gan, members, records, hypers, batched, m) for members in groups_of.values()]
+    mixture = parallel.replicate(config.data.mixture(), m)
+    for g in groups:  # compiles (once per group size)
+        none = parallel.shard_runs(jnp.zeros((g.padded,), jnp.int32), m)
+        g.states, *_ = gan.run_many(g.states, g.hyper, mixture, none, g.z, batched)
+        jax.block_until_ready(g.states)
+    compile_seconds = time.perf_counter() - t0
+    total_calls = max(-(-r.total_rounds // r.rounds_per_eval) for r in records)
+    train_seconds = 0.0
+
+    def result(done: int) -> SweepResult:
+        trained = sum(r.rounds * r.per_round for r in records)
+        summaries = []
+        for c in range(len(cells)):
+            summary = cell_summary(records[c * seeds:(c + 1) * seeds])
+            xi, yi = c % len(x.values), c // len(x.values)
+            summaries.append({"x": x.values[xi], "y": y.values[yi] if y is not None else None, **summary})
+        return SweepResult(x, y, seed_list, total_steps, summaries, runs, time.perf_counter() - t0, compile_seconds,
+                           trained / train_seconds if train_seconds > 0 else None, int(m.devices.size), done,
+                           total_calls)
+
+    for call in range(total_calls):
+        for g in groups:
+            n = np.zeros((g.padded,), np.int32)
+            for j, i in enumerate(g.members):
+                r = records[i]
+                if not r.finished:
+                    n[j] = min(r.rounds_per_eval, r.total_rounds - r.rounds)
+            if not n.any():
+                continue
+            t = time.perf_counter()
+            g.states, done, diverged, modes = gan.run_many(g.states, g.hyper, mixture,
+                                                           parallel.shard_runs(jnp.asarray(n), m), g.z, batched)
+            done, diverged, modes = jax.device_get((done, diverged, modes))
+            train_seconds += time.perf_counter() - t
+            for j, i in enumerate(g.members):
+                if n[j] == 0:
+                    continue
+                r = records[i]
+                r.rounds += int(done[j])
+                r.diverged = bool(diverged[j])
+                if r.diverged:
+                    continue
+                row = {"hq_fraction": float(modes.hq_fraction[j]), "modes_captured": int(modes.modes_captured[j]),
+                       "reverse_kl": float(modes.reverse_kl[j]), "region": np.asarray(modes.region[j])}
+                r.modes = row
+                r.tracker.update(row["region"], r.rounds * r.per_round, row["hq_fraction"])
+        yield result(call + 1)
+
+
+def sweep(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
+          steps: int | None = None, devices: list | None = None,
+          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """The whole map (``sweep_iter``'s last yield); ``progress(done, total)`` after each chunk."""
+    last = None
+    for last in sweep_iter(config, x, y, seeds=seeds, first_seed=first_seed, steps=steps, devices=devices):
+        if progress is not None:
+            progress(last.done, last.total)
+    assert last is not None
+    return last
