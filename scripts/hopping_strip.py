@@ -1,11 +1,12 @@
 """Draws assets/hopping-strip.png: one hopping sequence of ring8-hopping as a strip of frames.
 
-    python scripts/hopping_strip.py [--seed S] [--panels N] [--out PATH]
+    python scripts/hopping_strip.py [--seed S] [--panels N] [--after STEP] [--out PATH]
 
 Trains the preset (seed 1 by default) a round at a time, as the live view plays it, and keeps
-the picture of the round just before each of the first ``N`` hops (``metrics.HopTracker``):
-the generator's samples (orange) where they sit before they jump, against the real modes
-(blue) and D's surface (the live view's colours; samples beyond the view on its border). It
+one picture per stay on a mode, for the first ``N`` stays that end in a hop after step ``STEP``
+(default 1,000: past the opening, where G first gathers from the centre): of the rounds between
+two hops (``metrics.HopTracker``), the one with the most high-quality samples.
+the generator's samples (orange) against the real modes (blue) and D's surface (the live view's colours; samples beyond the view on its border). It
 prints the step and the dominant mode of each panel, which the README's caption quotes.
 """
 
@@ -29,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--panels", type=int, default=6)
+    ap.add_argument("--after", type=int, default=1000)
     ap.add_argument("--size", type=int, default=240)
     ap.add_argument("--out", default="assets/hopping-strip.png")
     args = ap.parse_args()
@@ -36,16 +38,20 @@ def main() -> None:
     run = LiveRun(presets.get("ring8-hopping", seed=args.seed))
     tracker = metrics.HopTracker()
     panels, captions = [], []
-    before = None
+    best = None  # (hq, step, image) of the clearest round of the current stay
     while len(panels) < args.panels and run.step < run.config.train.steps:
         fake, surface, modes = jax.device_get(run.gan.view(run.state, run.mixture, run.eval_set, run.grid))
-        _, dominant, hop = tracker.update(np.asarray(modes.region), run.step, float(modes.hq_fraction))
-        if hop is not None and before is not None:
-            panels.append(before[0])
-            captions.append(f"step {before[1]:,}: on mode {hop[0]}, {100 * before[2]:.0f} % HQ")
-        image = raster.scene_rgb(np.asarray(surface), run.extent, run.real[:500], np.asarray(fake)[:1000],
-                                 size=args.size)
-        before = (image, run.step, float(modes.hq_fraction))
+        hq = float(modes.hq_fraction)
+        _, dominant, hop = tracker.update(np.asarray(modes.region), run.step, hq)
+        if hop is not None:
+            if best is not None and best[1] >= args.after:
+                panels.append(best[2])
+                captions.append(f"step {best[1]:,}: on mode {hop[0]}, {100 * best[0]:.0f} % HQ (hop at {run.step:,})")
+            best = None
+        if best is None or hq > best[0]:
+            image = raster.scene_rgb(np.asarray(surface), run.extent, run.real[:500], np.asarray(fake)[:1000],
+                                     size=args.size)
+            best = (hq, run.step, image)
         run.advance(1)
     if not panels:
         raise SystemExit("no hop within the preset's budget")

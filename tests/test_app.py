@@ -56,7 +56,8 @@ def test_learning_rate_slider_applies_live_without_reset_or_recompile():
     assert after is run  # same run: nothing was reset
     assert float(after.hyper.lr_d) == pytest.approx(1e-4)
     assert int(after.hyper.k_g) == 5
-    assert after.step == 60 + after.config.train.k_d + 5
+    first_round = run.config.train.k_d + presets.get(presets.DEFAULT).train.k_g
+    assert after.step == first_round + after.config.train.k_d + 5
     assert after.gan.compiles == compiles
     assert at.query_params["train.lr_d"] == "0.0001"
 

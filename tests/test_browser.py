@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from gan_viz.cli import launch
+from gan_viz.lab import presets
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -39,6 +40,10 @@ def frame_count(page) -> int:
     return int(page.locator("#frame-count").inner_text())
 
 
+def url_param(page, key: str) -> str:
+    return page.evaluate(f"() => new URLSearchParams(location.search).get('{key}')")
+
+
 def plot_counter(page) -> str:
     return page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").inner_text()
 
@@ -67,8 +72,10 @@ def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
     step_before = int(re.search(r"step ([\d,]+)", status).group(1).replace(",", ""))
     slider = page.get_by_role("slider", name=re.compile("lr_D"))
     slider.focus()
+    assert url_param(page, "train.lr_d") is None  # the link carries only what differs from the preset
     slider.press("ArrowLeft")
-    page.wait_for_function("() => location.search.includes('train.lr_d=0.0005')", timeout=30_000)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('train.lr_d') !== null", timeout=30_000)
+    assert float(url_param(page, "train.lr_d")) < presets.get(presets.DEFAULT).train.lr_d
     time.sleep(3)
     status = page.locator("#status-line").inner_text()
     step_after = int(re.search(r"step ([\d,]+)", status).group(1).replace(",", ""))
@@ -145,7 +152,8 @@ def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, a
     assert before.startswith("data:image/png")
 
     page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('step 60 ')",
+    t = presets.get(presets.DEFAULT).train
+    page.wait_for_function(f"() => document.querySelector('#status-line').innerText.includes('step {t.k_d + t.k_g} ')",
                            timeout=60_000)
     after = wait_for_new_picture(page, before)
     page.screenshot(path=ARTIFACTS / "06-after-step-while-paused.png")
@@ -210,5 +218,38 @@ def test_pause_and_play_land_every_time_while_fragments_rerun(browser, app_url):
         page.get_by_role("button", name=other, exact=True).wait_for(timeout=15_000)
         time.sleep(1.5)
         assert primary.inner_text() == other, f"click {i} ({label}) was undone"
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def test_collapse_map_fills_in_and_a_click_loads_the_cell_into_live(browser, app_url):
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.goto(app_url)
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.get_by_role("tab", name="Collapse map").click()
+    page.get_by_role("button", name="Compute map").click(timeout=60_000)
+    # the default map: 7 x 7 learning rates x 4 seeds of the default preset (196 runs)
+    progress = page.locator("[data-testid='stProgress']")
+    progress.wait_for(timeout=60_000)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=120_000)  # a partial map while it runs
+    progress.wait_for(state="detached", timeout=300_000)
+    caption = page.get_by_text(re.compile(r"196 runs \(4 seeds x 49 cells\)"))
+    caption.wait_for(timeout=30_000)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.locator(".heatmaplayer").wait_for(timeout=30_000)
+    time.sleep(1)
+    page.screenshot(path=ARTIFACTS / "10-collapse-map.png", full_page=True)
+
+    # click the top-right cell (lr_d = lr_g = 0.01): Live opens with those settings, paused
+    assert chart.locator(".scatterlayer .point").count() == 49  # one click target per cell
+    area = chart.locator(".nsewdrag").first.bounding_box()  # the plot area: 7 x 7 cells, y upwards
+    page.mouse.click(area["x"] + area["width"] * 6.5 / 7, area["y"] + area["height"] * 0.5 / 7)
+    page.get_by_role("tab", name="Live training", selected=True).wait_for(timeout=60_000)
+    page.locator("#status-line").wait_for(timeout=60_000)
+    # the link (and the sidebar) carry the cell's settings: lr_G = 0.01 differs from the preset's
+    page.wait_for_function("() => new URLSearchParams(location.search).get('train.lr_g') === '0.01'", timeout=30_000)
+    assert "paused" in page.locator("#status-line").inner_text()
+    time.sleep(3)  # let the live view draw the loaded run
+    page.screenshot(path=ARTIFACTS / "11-cell-loaded-into-live.png")
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()

@@ -66,3 +66,18 @@ def test_mode_rows_are_hq_shares_plus_off_mode_and_the_window_hides_old_hops():
     assert fig["data"][0]["y"][-1] == "off-mode"
     assert list(fig["data"][1]["x"]) == [10.0]  # only the hop inside the window
     assert fig["layout"]["xaxis"]["range"] == [5, 10]
+
+
+def test_collapse_map_prints_each_cell_and_a_click_target_names_its_cell():
+    values = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 6.0]])  # 2 rows (y) x 3 columns (x)
+    hover = np.array([[f"x{i} y{j}" for i in range(3)] for j in range(2)], dtype=object)
+    fig = charts.collapse_map(values, ["a", "b", "c"], ["p", "q"], "lr_d", "lr_g", "modes", zrange=(0, 8), hover=hover)
+    heat, targets = fig.data
+    assert heat.type == "heatmap" and (heat.zmin, heat.zmax) == (0, 8)
+    assert heat.text[0][1] == "" and heat.text[1][2] == "6"  # not computed: blank
+    assert len(targets.x) == 6
+    for index in range(6):
+        xi, yi = charts.map_cell(index, 3)
+        assert (targets.x[index], targets.y[index]) == (["a", "b", "c"][xi], ["p", "q"][yi])
+        assert targets.hovertext[index] == f"x{xi} y{yi}"
+    assert fig.layout.xaxis.tickfont.size >= 14 and fig.layout.yaxis.tickfont.size >= 14

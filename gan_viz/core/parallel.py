@@ -28,12 +28,26 @@ def padded(runs: int, m: Mesh) -> int:
     return -(-runs // d) * d
 
 
+def _global(tree):
+    # with several processes every one passes the same host values for the global array
+    return jax.device_get(tree) if jax.process_count() > 1 else tree
+
+
 def shard_runs(tree, m: Mesh):
     """Places every array of ``tree`` split along its leading (run) axis over the mesh; that
     axis must be a multiple of the device count (``padded``)."""
-    return jax.device_put(tree, NamedSharding(m, PartitionSpec(AXIS)))
+    return jax.device_put(_global(tree), NamedSharding(m, PartitionSpec(AXIS)))
 
 
 def replicate(tree, m: Mesh):
     """Places every array of ``tree`` whole on each device of the mesh."""
-    return jax.device_put(tree, NamedSharding(m, PartitionSpec()))
+    return jax.device_put(_global(tree), NamedSharding(m, PartitionSpec()))
+
+
+def to_host(tree):
+    """Every array of ``tree`` as numpy, whole, on this process (gathered from every host)."""
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        return multihost_utils.process_allgather(tree, tiled=True)
+    return jax.device_get(tree)

@@ -271,7 +271,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
             t = time.perf_counter()
             g.states, done, diverged, modes = gan.run_many(g.states, g.hyper, mixture,
                                                            parallel.shard_runs(jnp.asarray(n), m), g.z, batched)
-            done, diverged, modes = jax.device_get((done, diverged, modes))
+            done, diverged, modes = parallel.to_host((done, diverged, modes))
             train_seconds += time.perf_counter() - t
             for j, i in enumerate(g.members):
                 if n[j] == 0:

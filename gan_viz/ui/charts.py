@@ -186,8 +186,9 @@ def collapse_map(values: np.ndarray, x_labels: Sequence[str], y_labels: Sequence
                  metric: str, zrange: tuple[float, float] | None = None, hover: np.ndarray | None = None,
                  height: int = 520, scale: float = 1.0) -> go.Figure:
     """A collapse map: ``values`` (len(y), len(x)) as coloured cells with their numbers printed,
-    NaN (not computed yet, or every run diverged) left blank. One marker per cell on top carries
-    the cell's hover text (``hover``) and makes a click select it (``customdata`` = [x index, y index])."""
+    NaN (not computed yet, or every run diverged) left blank. One marker per cell on top (trace 1)
+    carries the cell's hover text (``hover``) and makes a click select it: its point index gives
+    the cell (``map_cell``)."""
     z = np.asarray(values, dtype=np.float64)
     ny, nx = z.shape
     xs, ys = list(x_labels), list(y_labels)
@@ -202,10 +203,15 @@ def collapse_map(values: np.ndarray, x_labels: Sequence[str], y_labels: Sequence
     fig.add_trace(go.Scatter(
         x=[xs[i] for i in gx.ravel()], y=[ys[j] for j in gy.ravel()], mode="markers",
         marker=dict(size=max(12, 300 // max(nx, ny)), color="rgba(0,0,0,0)", symbol="square"),
-        customdata=np.stack([gx.ravel(), gy.ravel()], axis=1), hovertext=np.asarray(hov).ravel(),
+        hovertext=np.asarray(hov).ravel(),
         hoverinfo="text", showlegend=False))
     fig.update_xaxes(title_text=x_title, type="category", showgrid=False)
     fig.update_yaxes(title_text=y_title, type="category", showgrid=False)
     fig.update_layout(height=height, font=FONT, margin=dict(l=80, r=20, t=30, b=60), plot_bgcolor="white",
                       clickmode="event+select", dragmode=False, uirevision="collapse-map")
     return styled(fig, scale)
+
+
+def map_cell(point_index: int, nx: int) -> tuple[int, int]:
+    """(x index, y index) of the cell whose click target in ``collapse_map`` has this point index."""
+    return point_index % nx, point_index // nx

@@ -68,8 +68,9 @@ def _load(xi: int, yi: int, seed: int) -> None:
 def _picked() -> None:
     """The map's click callback: the clicked cell, with the seed in the box."""
     points = st.session_state.map_fig.selection.get("points", [])
-    if points and "customdata" in points[0]:
-        xi, yi = (int(v) for v in points[0]["customdata"])
+    if points and points[0].get("curve_number") == 1:  # a cell's click target (charts.collapse_map)
+        _, result = _shown()
+        xi, yi = charts.map_cell(int(points[0]["point_index"]), len(result.x.values))
         _load(xi, yi, int(st.session_state.map_seed))
 
 
