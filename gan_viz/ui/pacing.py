@@ -75,7 +75,8 @@ class Pacer:
         A pace the machine cannot hold even so keeps ``MIN_FPS`` with the steps that fit beside
         the pictures (smooth motion first, then the pace); if a picture alone costs more than a
         frame at ``MIN_FPS`` (a loaded server), frames come as fast as pictures can be made, each
-        with the steps due meanwhile (so rounds are no longer split into costly pictures). "max"
+        with the steps due meanwhile, up to a round (so rounds are no longer split into costly
+        pictures, and frames do not get rarer still by holding several rounds). "max"
         gets the target frame rate and the steps that fit in what a frame leaves over, and at
         least as much training time as drawing time."""
         round_steps = max(int(round_steps), 1)
@@ -92,8 +93,9 @@ class Pacer:
             elif pace < PACE_MAX and frame_s < 1.0 / MIN_FPS:
                 want = min(want, (1.0 / MIN_FPS - frame_s) / self.step_seconds)
             elif pace < PACE_MAX:  # a picture alone costs more than a smooth frame (a loaded
-                # server): fewer, fuller frames, each holding the steps due while it is made
-                want = max(pace * frame_s, 1.0)
+                # server): fewer, fuller frames, each holding the steps due while it is made, up to
+                # a round (more whole rounds a frame would only make frames rarer still)
+                want = max(min(pace * frame_s, round_steps), 1.0)
             else:
                 want = min(want, max(budget - frame_s, frame_s) / self.step_seconds)
         if not math.isfinite(want):  # "max" before anything was measured: start small
