@@ -5,9 +5,10 @@
 Trains the preset (seed 1 by default) a round at a time, as the live view plays it, and keeps
 one picture per stay on a mode, for the first ``N`` stays that end in a hop after step ``STEP``
 (default 1,000: past the opening, where G first gathers from the centre): of the rounds between
-two hops (``metrics.HopTracker``), the one with the most high-quality samples.
-the generator's samples (orange) against the real modes (blue) and D's surface (the live view's colours; samples beyond the view on its border). It
-prints the step and the dominant mode of each panel, which the README's caption quotes.
+two hops (``metrics.HopTracker``), the one with the most high-quality samples. A panel shows the
+generator's samples (orange) against the real modes (blue) and D's surface (the live view's
+colours; samples beyond the view on its border). It prints the step, the mode and the HQ share
+of each panel, which the README's caption quotes.
 """
 
 from __future__ import annotations
