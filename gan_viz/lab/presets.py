@@ -40,8 +40,8 @@ _PRESETS = [
             # Evaluated every 43-step round, so that a faster hop would show. Found with `gan-viz sweep`.
             view=ViewConfig(pace=55.0),
         ),
-        watch="Press Play and watch the orange samples settle on one mode, then jump to another: "
-              "each star in the mode chart on the right is a hop.",
+        watch="Press Play: after about half a minute of streaks the orange samples settle on one mode, "
+              "then jump to another, again and again; each star in the mode chart on the right is a hop.",
     ),
     Preset(
         "ring8-healthy",

@@ -81,10 +81,11 @@ def _load_chosen() -> None:
     _load(result.x.values.index(ss.map_pick_x), result.y.values.index(ss.map_pick_y), int(ss.map_seed))
 
 
-def _figure(result: sweep.SweepResult, metric: str) -> object:
+def _figure(result: sweep.SweepResult, metric: str, cfg: Config) -> object:
+    """The map of ``result`` (computed for ``cfg``) coloured by ``metric``."""
     key, zrange = METRICS[metric]
     if key == "modes_captured_mean":
-        zrange = (0.0, float(st.session_state.run.config.data.mixture().num_modes))
+        zrange = (0.0, float(cfg.data.mixture().num_modes))
     grid = result.grid(key)
     ny, nx = grid.shape
     hover = np.empty((ny, nx), dtype=object)
@@ -139,7 +140,7 @@ def render(cfg: Config) -> None:
                                  text=f"{partial.runs} runs: {partial.done}/{partial.total} evaluations, "
                                       f"{partial.wall_seconds:.0f} s")
                     if i % 4 == 0 or partial.done == partial.total:
-                        slot.plotly_chart(_figure(partial, ss.get("map_metric", "Modes captured")),
+                        slot.plotly_chart(_figure(partial, ss.get("map_metric", "Modes captured"), cfg),
                                           key=f"map_partial_{i}")
                     result = partial
                 store[request] = (cfg, result)
@@ -149,7 +150,7 @@ def render(cfg: Config) -> None:
     if ss.get("map_request") not in store:
         st.info(text["empty"])
         return
-    _, result = store[ss.map_request]
+    map_cfg, result = store[ss.map_request]
 
     top = st.columns([2, 1, 3])
     top[0].selectbox("Colour by", list(METRICS), key="map_metric", on_change=rerun.request)
@@ -157,7 +158,7 @@ def render(cfg: Config) -> None:
     top[2].caption(f"{result.runs} runs ({len(result.seeds)} seeds x {len(result.cells)} cells), "
                    f"{result.steps:,} steps each: {result.wall_seconds:.0f} s on {result.devices} device(s), "
                    f"{(result.steps_per_s_aggregate or 0):,.0f} steps/s in all.")
-    st.plotly_chart(_figure(result, ss.map_metric), key="map_fig", on_select=_picked, selection_mode="points")
+    st.plotly_chart(_figure(result, ss.map_metric, map_cfg), key="map_fig", on_select=_picked, selection_mode="points")
     st.markdown(text["metrics"])
     c = st.columns([1, 1, 1.2])
     c[0].selectbox(result.x.key, result.x.values, format_func=lambda v: f"{v:.3g}" if isinstance(v, float) else v,
