@@ -151,7 +151,9 @@ def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
     # a click that lands while the live plot asks for its next frame reaches the server as a
     # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
     at = open_tab(start(), tab)
-    assert widgets_without_callback(at) == ["live"]  # the plot component, inside the fragment
+    # inside the live fragment: the plot component, and while paused the downloads, which never
+    # rerun anything (on_click="ignore")
+    assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png", "live"]
 
 
 def test_counterexample_tab_goes_one_phase_at_a_time():
@@ -300,3 +302,14 @@ def test_collapse_map_computes_reports_bad_values_and_loads_a_cell():
     assert run.config.train.lr_d == pytest.approx(3e-3) and run.config.seed == 7
     assert at.session_state["playing"] is False
     assert at.session_state[controls.widget_key("train.lr_d")] == pytest.approx(3e-3)
+
+
+def test_downloads_while_paused_hold_the_history_and_the_main_view():
+    at = start()
+    button(at, "step").click().run()
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert set(buttons) == {"History (CSV)", "History (JSON)", "Main view (PNG)"}
+    assert buttons["History (CSV)"].proto.url  # served by Streamlit's media file manager
+    run = at.session_state["run"]
+    rows = run.history.rows()
+    assert rows[-1]["step"] == run.step

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,6 +90,38 @@ class History:
 
     def __len__(self) -> int:
         return len(self.step)
+
+    def rows(self) -> list[dict]:
+        """One dict per kept record: step, losses, V, JSD, HQ share, modes captured, off-mode share,
+        each mode's HQ share (``mode_k``) and the hop that ends at that step (``hop``, "from->to",
+        empty if none among the hops kept). NaN (a half of a round that did not run, a V or JSD not
+        evaluated at that record) is None."""
+        hops = {s: f"{a}->{b}" for s, a, b in self.hops}
+        out = []
+        for i, step in enumerate(self.step):
+            row = {"step": step, "d_loss": self.d_loss[i], "g_loss": self.g_loss[i], "value": self.value[i],
+                   "jsd": self.jsd[i], "hq_fraction": self.hq_fraction[i], "modes_captured": self.modes_captured[i],
+                   "off_mode": self.off_mode[i]}
+            row.update({f"mode_{k}": v for k, v in enumerate(self.occupancy[i])})
+            row["hop"] = hops.get(step, "")
+            out.append({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()})
+        return out
+
+    def to_json(self) -> dict:
+        """The records (``rows``), every hop kept and the hop count, JSON-ready."""
+        return {"records": self.rows(), "hops": [{"step": s, "from": a, "to": b} for s, a, b in self.hops],
+                "hop_count": self.hop_count, "stride": self.stride}
+
+    def to_csv(self) -> str:
+        """``rows`` as CSV with a header line; None is an empty cell."""
+        rows = self.rows()
+        if not rows:
+            return "step\n"
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
 
 
 def mean_losses(info) -> tuple[float, float]:

@@ -3,6 +3,7 @@ chosen pace and redrawn by a fragment whenever the state or the view changes."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -181,6 +182,28 @@ def _live_view(view: dict) -> None:
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
               request_next=playing, next_in=next_in)
+    if not playing:
+        _downloads(run)
+
+
+DOWNLOAD_PX = 720  # the main view's PNG download, square
+
+
+def _downloads(run: LiveRun) -> None:
+    """While paused: the run's history as CSV and JSON, and the main view (D's surface, real and
+    generated samples) as a PNG. Downloading changes nothing, so it does not rerun the page."""
+    name = f"gan_viz-{st.session_state.preset}-seed{run.config.seed}-step{run.step}"
+    f = run.frame
+    png = raster.png(raster.scene_rgb(np.asarray(f.d_surface), run.extent, run.real[:plots.REAL_POINTS],
+                                      np.asarray(f.fake)[:plots.MAX_POINTS], size=DOWNLOAD_PX))
+    c = st.columns([1, 1, 1, 2])
+    c[0].download_button("History (CSV)", run.history.to_csv(), file_name=f"{name}.csv", mime="text/csv",
+                         key="dl_csv", on_click="ignore", use_container_width=True)
+    c[1].download_button("History (JSON)", json.dumps(run.history.to_json(), allow_nan=False),
+                         file_name=f"{name}.json", mime="application/json", key="dl_json", on_click="ignore",
+                         use_container_width=True)
+    c[2].download_button("Main view (PNG)", png, file_name=f"{name}.png", mime="image/png", key="dl_png",
+                         on_click="ignore", use_container_width=True)
 
 
 def render(view: dict, preset: str) -> None:
