@@ -160,19 +160,18 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
 
     from gan_viz.core import parallel
     from gan_viz.core.config import Hyper
+    from gan_viz.lab.sweep import place_runs
 
     gan = make_gan(cfg)
     m = parallel.mesh()
     padded = parallel.padded(runs, m)
-    seeds = np.arange(padded, dtype=np.int32)
     batched = tuple(f == "lr_d" for f in Hyper._fields)
     h = hyper_from(cfg.train)
-    hyper = Hyper(*(parallel.shard_runs(jnp.asarray(np.geomspace(1e-4, 1e-2, padded), jnp.float32), m) if b
-                    else parallel.replicate(v, m) for v, b in zip(h, batched)))
+    hypers = [h._replace(lr_d=jnp.float32(lr)) for lr in np.geomspace(1e-4, 1e-2, padded)]
+    states, hyper, z = place_runs(gan, range(padded), hypers, batched, m)
     mix = parallel.replicate(cfg.data.mixture(), m)
-    z = parallel.shard_runs(gan.eval_noise_many(seeds), m)
     rounds = parallel.shard_runs(jnp.full((padded,), 100, jnp.int32), m)
-    box = {"s": parallel.shard_runs(gan.init_many(seeds), m)}
+    box = {"s": states}
 
     def fn(n):
         box["s"], *_ = gan.run_many(box["s"], hyper, mix, rounds, z, batched)

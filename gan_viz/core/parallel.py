@@ -4,8 +4,10 @@
 ``shard_runs`` splits them evenly over ``jax.devices()`` (every CPU device, GPU or TPU), and
 the jitted call then computes each device's runs where they live (GSPMD). The same code runs
 on one device, on several (``XLA_FLAGS=--xla_force_host_platform_device_count=N`` makes N CPU
-devices, which is how the tests check it), and on several hosts once ``jax.distributed`` is
-initialised: ``jax.devices()`` then lists every host's devices (README, "Collapse map").
+devices, which is how the tests check it), and is written for several hosts once
+``jax.distributed`` is initialised: ``jax.devices()`` then lists every host's devices, every
+process places the same host values (``shard_runs`` goes through numpy then) and ``to_host``
+gathers the results from all of them. Only one host is tested (README, "Collapse map").
 """
 
 from __future__ import annotations

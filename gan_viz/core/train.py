@@ -118,6 +118,11 @@ def _root_keys(seed: int) -> jax.Array:
     return jax.random.split(jax.random.PRNGKey(seed), 4)
 
 
+def _eval_keys(seed: int) -> jax.Array:
+    """The evaluation set's two keys: its latent noise and its real samples."""
+    return jax.random.split(_root_keys(seed)[3])
+
+
 class GAN:
     """Compiled functions for one static configuration (shapes and optimizer kind).
 
@@ -168,8 +173,8 @@ class GAN:
 
     def eval_set(self, seed: int, mixture: Mixture) -> EvalSet:
         """The fixed evaluation noise and real samples of a run."""
-        key_z, key_real = jax.random.split(_root_keys(seed)[3])
-        return EvalSet(self.noise(key_z, metrics.EVAL_SAMPLES), sample(mixture, key_real, metrics.EVAL_SAMPLES))
+        _, key_real = _eval_keys(seed)
+        return EvalSet(self._eval_noise(seed), sample(mixture, key_real, metrics.EVAL_SAMPLES))
 
     # -- losses and single updates -------------------------------------------------------------
 
@@ -248,46 +253,35 @@ class GAN:
         finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
         return jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old), finite
 
+    def _rounds(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array, buffers: tuple = ()):
+        """Up to ``n`` rounds, stopping at the first that is not finite (its state is dropped);
+        each round's D and G losses go into ``buffers`` (none, or a D and a G buffer) at its index.
+        Returns ``(state, rounds_done, diverged, buffers)``."""
+        def cond(carry):
+            i, _, diverged, _ = carry
+            return (i < n) & ~diverged
+
+        def body(carry):
+            i, s, _, bufs = carry
+            new, d_loss, g_loss = self.round(s, hyper, mixture)
+            s, finite = self._checked(s, new, d_loss, g_loss, hyper)
+            bufs = tuple(b.at[i].set(loss) for b, loss in zip(bufs, (d_loss, g_loss)))
+            return i + finite.astype(i.dtype), s, ~finite, bufs
+
+        i, state, diverged, buffers = jax.lax.while_loop(
+            cond, body, (jnp.zeros((), jnp.int32), state, jnp.zeros((), bool), buffers))
+        return state, i, diverged, buffers
+
     def _run_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
         self.compiles += 1  # Python side effect: runs only while tracing
         buf = jnp.full((MAX_ROUNDS_PER_CALL,), jnp.nan)
-
-        def cond(carry):
-            i, _, _, _, diverged = carry
-            return (i < n) & ~diverged
-
-        def body(carry):
-            i, s, d_buf, g_buf, _ = carry
-            new, d_loss, g_loss = self.round(s, hyper, mixture)
-            s, finite = self._checked(s, new, d_loss, g_loss, hyper)
-            d_buf = d_buf.at[i].set(d_loss)
-            g_buf = g_buf.at[i].set(g_loss)
-            return i + finite.astype(i.dtype), s, d_buf, g_buf, ~finite
-
-        i, state, d_buf, g_buf, diverged = jax.lax.while_loop(
-            cond, body, (jnp.zeros((), jnp.int32), state, buf, buf, jnp.zeros((), bool)))
+        state, i, diverged, (d_buf, g_buf) = self._rounds(state, hyper, mixture, n, (buf, buf))
         return state, d_buf, g_buf, i, diverged
-
-    def _advance_impl(self, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
-        """Up to ``n`` rounds as ``_run_impl`` (the same rounds, bit for bit) without its loss
-        buffer; returns ``(state, rounds_done, diverged)``."""
-        def cond(carry):
-            i, _, diverged = carry
-            return (i < n) & ~diverged
-
-        def body(carry):
-            i, s, _ = carry
-            new, d_loss, g_loss = self.round(s, hyper, mixture)
-            s, finite = self._checked(s, new, d_loss, g_loss, hyper)
-            return i + finite.astype(i.dtype), s, ~finite
-
-        i, state, diverged = jax.lax.while_loop(cond, body, (jnp.zeros((), jnp.int32), state, jnp.zeros((), bool)))
-        return state, i, diverged
 
     def _many_impl(self, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
                    batched: tuple[bool, ...]):
-        def one(state, hyper, n, z):
-            state, done, diverged = self._advance_impl(state, hyper, mixture, n)
+        def one(state, hyper, n, z):  # as ``run``, without the loss buffer
+            state, done, diverged, _ = self._rounds(state, hyper, mixture, n)
             return state, done, diverged, metrics.mode_stats(self.generate(state.g_ema, z), mixture)
 
         hyper_axes = Hyper(*(0 if b else None for b in batched))
@@ -302,7 +296,7 @@ class GAN:
         return self._eval_noise_many(jnp.asarray(seeds, jnp.int32))
 
     def _eval_noise(self, seed: jax.Array) -> jax.Array:
-        key_z, _ = jax.random.split(_root_keys(seed)[3])
+        key_z, _ = _eval_keys(seed)
         return self.noise(key_z, metrics.EVAL_SAMPLES)
 
     def run_many(self, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,

@@ -180,10 +180,15 @@ def cell_summary(records: list[RunRecord]) -> dict:
     }
 
 
-def _stack_hyper(hypers: list[Hyper], batched: tuple[bool, ...]) -> Hyper:
-    """Per-run values for the batched fields (one row per run), one shared value for the others."""
-    return Hyper(*(jnp.asarray(np.stack([np.asarray(h[f]) for h in hypers])) if b else hypers[0][f]
-                   for f, b in enumerate(batched)))
+def place_runs(gan, seeds: Sequence[int], hypers: Sequence[Hyper], batched: tuple[bool, ...], m):
+    """What ``GAN.run_many`` needs for runs with these seeds and settings, placed over the mesh
+    ``m`` (their number a multiple of its devices, ``parallel.padded``): each seed's initial state
+    and evaluation noise split along the run axis; the batched ``Hyper`` fields one row per run,
+    split likewise, the others the first run's value on every device. Returns (states, hyper, z)."""
+    seeds = np.asarray(seeds, np.int32)
+    hyper = Hyper(*(parallel.shard_runs(jnp.asarray(np.stack([np.asarray(h[f]) for h in hypers])), m) if b
+                    else parallel.replicate(hypers[0][f], m) for f, b in enumerate(batched)))
+    return parallel.shard_runs(gan.init_many(seeds), m), hyper, parallel.shard_runs(gan.eval_noise_many(seeds), m)
 
 
 # Settings that shape a round's loops: runs are grouped by them, so that no run of a compiled
@@ -199,12 +204,8 @@ class _Group:
         self.members = members
         self.padded = parallel.padded(len(members), m)
         index = [members[min(i, len(members) - 1)] for i in range(self.padded)]  # pads repeat, never advance
-        seeds = np.asarray([records[i].seed for i in index], np.int32)
-        self.hyper = _stack_hyper([hypers[i] for i in index], batched)
-        self.hyper = Hyper(*(parallel.shard_runs(h, m) if b else parallel.replicate(h, m)
-                             for h, b in zip(self.hyper, batched)))
-        self.states = parallel.shard_runs(gan.init_many(seeds), m)
-        self.z = parallel.shard_runs(gan.eval_noise_many(seeds), m)
+        self.states, self.hyper, self.z = place_runs(gan, [records[i].seed for i in index],
+                                                     [hypers[i] for i in index], batched, m)
 
 
 def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
