@@ -1,6 +1,8 @@
 """The app's logic through Streamlit's AppTest (no browser): presets, buttons, live sliders, URLs."""
 
 
+from dataclasses import replace
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -151,9 +153,9 @@ def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
     # a click that lands while the live plot asks for its next frame reaches the server as a
     # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
     at = open_tab(start(), tab)
-    # inside the live fragment: the plot component, and while paused the downloads, which never
-    # rerun anything (on_click="ignore")
-    assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png", "live"]
+    # inside the live fragment, while paused: the downloads, which never rerun anything
+    # (on_click="ignore"); the plot component has one (a click while editing the data)
+    assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png"]
 
 
 def test_counterexample_tab_goes_one_phase_at_a_time():
@@ -313,3 +315,51 @@ def test_downloads_while_paused_hold_the_history_and_the_main_view():
     run = at.session_state["run"]
     rows = run.history.rows()
     assert rows[-1]["step"] == run.step
+
+
+def test_a_click_on_empty_ground_adds_a_mode_and_a_click_on_a_mode_removes_it():
+    cfg = presets.get("ring8-hopping")
+    box = (-4.0, 4.0, -4.0, 4.0)
+    added, message = controls.edit_at(cfg, 0.0, 0.5, box)
+    assert added.data.layout == "custom" and len(added.data.centres) == 9
+    assert added.data.centres[-1] == (0.0, 0.5) and added.data.weights[-1] == 1.0 and "Added" in message
+    assert added.data.mixture().num_modes == 9 and added.data.std == cfg.data.std
+    # within 3 std (0.84) of the ring's first mode at (2, 0): that mode goes, the rest stay
+    removed, message = controls.edit_at(added, 2.5, 0.3, box)
+    assert len(removed.data.centres) == 8 and (2.0, 0.0) not in removed.data.centres and "Removed" in message
+    assert (0.0, 0.5) in removed.data.centres
+    one = controls.with_custom_centres(replace(cfg, data=replace(cfg.data, layout="custom")),
+                                       [{"x": 1.0, "y": 1.0, "weight": 1.0}])
+    with pytest.raises(ValueError, match="at least one mode"):
+        controls.edit_at(one, 1.0, 1.1, box)
+    with pytest.raises(ValueError, match="must have both coordinates"):
+        controls.edit_at(one, 70.0, 0.0, (60.0, 80.0, -10.0, 10.0))
+
+
+def _csv(points) -> bytes:
+    return ("x,y\n" + "".join(f"{a:.4f},{b:.4f}\n" for a, b in points)).encode()
+
+
+def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [2.0, 2.0], [-2.0, 2.0]])
+    pts = centres[rng.integers(3, size=600)] + 0.15 * rng.normal(size=(600, 2))
+    at = start()
+    at.file_uploader(key="upload").set_value(("three.csv", _csv(pts), "text/csv")).run()
+    assert not at.exception, at.exception
+    run = at.session_state["run"]
+    assert run.config.data.layout == "samples" and len(run.config.data.samples) == 600
+    assert run.mixture.num_modes == 3 and run.mixture.points.shape == (600, 2)
+    real = {tuple(np.round(p, 4)) for p in np.asarray(run.real).tolist()}
+    assert real <= {tuple(np.round(p, 4)) for p in pts.tolist()}  # the real samples are the file's points
+    assert at.query_params["data.layout"] == "samples" and "data.samples" not in at.query_params
+    assert any("Training on 600 points from three" in s.value for s in at.success)
+    button(at, "step").click().run()
+    assert at.session_state["run"].step > 0 and not at.exception
+
+    at.file_uploader(key="upload").set_value(("bad.csv", b"x,y\n1,2\n3,banana\n", "text/csv")).run()
+    assert not at.exception
+    assert any("line 3" in e.value for e in at.error)
+    assert at.session_state["run"].config.data.samples == run.config.data.samples  # nothing lost

@@ -288,3 +288,89 @@ def test_ring8_hopping_at_its_pace_hops_five_times_in_twenty_seconds_sitting_on_
     assert sorted(hq)[len(hq) // 2] >= 50, hq  # most of the time most samples sit on a mode
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def main_plot_xy(page, x: float, y: float) -> tuple[float, float]:
+    """Where on the page the main plot shows the data point (x, y)."""
+    frame_el = page.locator("iframe[title*='live_plot']").element_handle()
+    inner = frame_el.content_frame().evaluate(
+        """([x, y]) => {
+             const gd = document.getElementById("grid").children[0], fl = gd._fullLayout;
+             const b = gd.getBoundingClientRect();
+             return [b.left + fl.xaxis._offset + fl.xaxis.l2p(x), b.top + fl.yaxis._offset + fl.yaxis.l2p(y)];
+           }""", [x, y])
+    box = frame_el.bounding_box()
+    return box["x"] + inner[0], box["y"] + inner[1]
+
+
+def centres_in_link(page) -> list:
+    import json
+
+    return json.loads(url_param(page, "data.centres") or "[]")
+
+
+def test_clicks_on_the_main_plot_add_and_remove_modes(browser, app_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(app_url)
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
+    page.get_by_text("Click the plot to add or remove modes").click()
+    page.locator("#edit-hint").wait_for(timeout=30_000)
+    time.sleep(1.5)  # the plot redraws with the mode centres marked
+
+    page.mouse.click(*main_plot_xy(page, 0.0, 0.5))  # inside the ring: empty ground
+    page.wait_for_function("() => new URLSearchParams(location.search).get('data.layout') === 'custom'",
+                           timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 9')", timeout=60_000)
+    centres = centres_in_link(page)
+    assert len(centres) == 9 and centres[-1] == [0, 0.5], centres
+    page.get_by_text("Added a mode at (0.00, 0.50)").wait_for(timeout=30_000)
+    time.sleep(1.5)
+    page.screenshot(path=ARTIFACTS / "13-click-to-place.png")
+
+    page.mouse.click(*main_plot_xy(page, 2.0, 0.0))  # on the ring's first mode: it goes
+    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 8')", timeout=60_000)
+    centres = centres_in_link(page)
+    assert len(centres) == 8 and [0, 0.5] in centres and [2, 0] not in centres, centres
+    # the centres table follows: the sidebar's layout box says custom
+    assert page.get_by_text("Removed the mode at (2.00, 0.00)").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_file_is_reported(browser, app_url, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    centres = np.array([[0.0, 1.5], [-1.3, -0.75], [1.3, -0.75], [0.0, 0.0], [0.0, -2.0]])
+    pts = centres[rng.integers(len(centres), size=1500)] + 0.12 * rng.normal(size=(1500, 2))
+    good = tmp_path / "five_clusters.csv"
+    good.write_text("x,y\n" + "".join(f"{a:.4f},{b:.4f}\n" for a, b in pts))
+    bad = tmp_path / "broken.csv"
+    bad.write_text("x,y\n1,2\n3,banana\n")
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(app_url + "?preset=ring8-healthy")
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.get_by_text("Your own samples (CSV or .npy)").click()
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(good))
+    page.get_by_text(re.compile(r"Training on 1,500 points from five_clusters")).wait_for(timeout=60_000)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('data.layout') === 'samples'",
+                           timeout=60_000)
+    assert url_param(page, "data.samples") is None  # the points never go into the link
+    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 5')", timeout=60_000)
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    time.sleep(8)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    assert int(re.search(r"step ([\d,]+)", page.locator("#status-line").inner_text()).group(1).replace(",", "")) > 0
+    time.sleep(1.5)
+    page.screenshot(path=ARTIFACTS / "14-uploaded-samples.png")
+
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(bad))
+    page.get_by_text(re.compile(r"Upload not used: broken\.csv, line 3")).wait_for(timeout=60_000)
+    assert url_param(page, "data.layout") == "samples"  # the uploaded data stay
+    assert "/ 5" in page.locator("#status-line").inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

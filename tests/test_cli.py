@@ -129,7 +129,7 @@ def _npy_with_header(path, header: dict, payload: bytes = b"") -> None:
 @pytest.mark.parametrize("make, fragment", [
     (lambda p: _npz_renamed(p), "not a .npy file"),
     (lambda p: _npy_with_header(p, {"descr": "<f8", "fortran_order": False, "shape": (10**11, 2)}),
-     "at most 100,000 are scored"),
+     "at most 100,000 are read"),
     (lambda p: _npy_with_header(p, {"descr": "<f8", "fortran_order": False, "shape": (1000, 2)}, b"\0" * 64),
      "truncated"),
     (lambda p: np.save(p, np.array([["a", "b"]])), "samples must be numbers"),

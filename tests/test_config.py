@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from gan_viz.core import config
@@ -128,3 +129,19 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
         assert (cfg.static_key() != base.static_key()) == compiled, k
         if k != "batch_size":  # building a GAN is cheap; no compilation happens here
             assert (make_gan(cfg) is not make_gan(base)) == compiled, k
+
+
+def test_the_samples_layout_fits_its_modes_and_refuses_missing_huge_or_far_samples():
+    pts = [[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [3.0, 3.0], [3.1, 3.0], [3.0, 3.1]]
+    cfg = config.apply_overrides(Config(), ["data.layout=samples", f"data.samples={pts}", "data.modes=2"])
+    mix = cfg.data.mixture()
+    assert mix.num_modes == 2 and mix.points.shape == (6, 2)
+    np.testing.assert_allclose(sorted(np.asarray(mix.centres).tolist()), [[0.1 / 3] * 2, [3 + 0.1 / 3] * 2], atol=1e-6)
+    with pytest.raises(ValueError, match="needs data.samples"):
+        config.apply_overrides(Config(), ["data.layout=samples"])
+    with pytest.raises(ValueError, match="at most 10,000 train"):
+        config.validate(config.override(Config(), "data.samples", [[0.0, 0.0]] * 10_001))
+    with pytest.raises(ValueError, match="must be in"):
+        config.validate(config.override(Config(), "data.samples", [[0.0, 0.0], [60.0, 0.0]]))
+    with pytest.raises(ValueError, match="bad value for data.samples"):
+        config.override(Config(), "data.samples", "[[1, 2, 3]]")

@@ -57,3 +57,43 @@ def test_extent_is_square_and_contains_the_modes():
     x0, x1, y0, y1 = data.extent(data.grid(5, 2.0, 0.05))
     assert x1 - x0 == pytest.approx(y1 - y0)
     assert x0 < -4 and x1 > 4
+
+
+def _ring_points(n: int = 4000, std: float = 0.1) -> np.ndarray:
+    return np.asarray(data.sample(data.ring(8, 2.0, std), jax.random.key(3), n))
+
+
+def test_fit_modes_recovers_a_ring_and_choose_modes_counts_its_modes():
+    x = _ring_points()
+    centres, weights, std = data.fit_modes(x, 8)
+    truth = np.asarray(data.ring(8, 2.0, 0.1).centres)
+    nearest = np.min(np.linalg.norm(centres[:, None] - truth[None], axis=-1), axis=0)
+    assert nearest.max() < 0.02  # every true centre has a fitted one within 0.2 std
+    np.testing.assert_allclose(weights.sum(), 1.0)
+    np.testing.assert_allclose(weights, 1 / 8, atol=0.02)
+    assert std == pytest.approx(0.1, rel=0.05)
+    assert data.fit_modes(x, 8)[0].tolist() == centres.tolist()  # deterministic
+    assert data.choose_modes(x) == 8
+    grid = np.asarray(data.sample(data.grid(5, 2.0, 0.05), jax.random.key(4), 3000))
+    assert data.choose_modes(grid) == 25
+    assert data.choose_modes(np.asarray(data.sample(data.single(0, 0, 0.3), jax.random.key(5), 2000))) == 1
+    assert len(data.fit_modes(np.array([[0.0, 0.0], [1.0, 1.0]] * 5), 4)[0]) == 2  # capped at distinct points
+
+
+def test_an_empirical_distribution_samples_its_points_and_its_density_is_their_kde():
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]], np.float32)
+    m = data.empirical(x, [[0.3, 0.6]], None, 0.5)
+    drawn = np.asarray(data.sample(m, jax.random.key(0), 3000))
+    rows = {tuple(r) for r in drawn.tolist()}
+    assert rows == {tuple(r) for r in x.tolist()}  # the points themselves, nothing in between
+    counts = np.array([np.sum(np.all(drawn == p, axis=1)) for p in x])
+    np.testing.assert_allclose(counts / 3000, 1 / 3, atol=0.03)
+    q = jnp.array([[0.5, 0.5], [3.0, -1.0]])
+    var = 0.04
+    expected = np.mean([np.exp(-0.5 * np.sum((np.asarray(q) - p) ** 2, axis=1) / var) / (2 * np.pi * var) for p in x],
+                       axis=0)
+    np.testing.assert_allclose(np.exp(np.asarray(data.log_density(m, q, extra_var=var))), expected, rtol=1e-5)
+    lo_x, hi_x, lo_y, hi_y = data.extent(m)
+    assert lo_x < 0 and hi_x > 1 and lo_y < 0 and hi_y > 2  # the view holds every point
+    with pytest.raises(ValueError, match="N >= 2"):
+        data.empirical(x[:1], [[0, 0]], None, 0.1)

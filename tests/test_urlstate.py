@@ -59,3 +59,15 @@ def test_warnings_quote_link_text_inertly():
         # every bracket, parenthesis, bang, colon, slash and dot is escaped: no link, image or autolink
         assert "](" not in w and "![" not in w.replace("\\![", "") and "://" not in w and "www." not in w
     assert urlstate.inert("a_b*c") == "a\\_b\\*c"
+
+
+def test_uploaded_samples_never_go_into_a_link_and_a_link_without_them_says_so():
+    base = presets.get("ring8-hopping")
+    pts = tuple((float(i % 7), float(i % 3)) for i in range(40))
+    cfg = replace(base, data=replace(base.data, layout="samples", samples=pts, modes=3))
+    q = urlstate.query_from_config("ring8-hopping", cfg)
+    assert "data.samples" not in q and q["data.layout"] == "samples" and q["data.modes"] == "3"
+    assert "[" not in "".join(q.values())  # no point of them in any parameter
+    _, opened, _, warnings = urlstate.config_from_query(q)
+    assert opened.data.layout == base.data.layout  # the preset's data instead
+    assert len(warnings) == 1 and "data.layout" in warnings[0] and "upload a file" in warnings[0]

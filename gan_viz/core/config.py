@@ -19,19 +19,22 @@ the widgets; kept together so a new key is added in one file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from gan_viz.core import bounds
 from gan_viz.core import data as data_lib
 from gan_viz.core.losses import LOSSES, loss_index
 from gan_viz.core.models import ACTIVATIONS, NOISE
 
-LAYOUTS = ("ring", "grid", "single", "custom")
+LAYOUTS = ("ring", "grid", "single", "custom", "samples")
+MAX_SAMPLES = 10_000  # points of one's own data a run trains on (layout "samples")
 OPTIMIZERS = ("adam", "sgd")
 SECTIONS = ("data", "model", "train", "view")  # the dotted-key sections of a Config
 
@@ -43,8 +46,12 @@ class DataConfig:
     Attributes:
         layout: ``ring`` (``modes`` on a circle of ``radius``), ``grid`` (``grid_n`` x
             ``grid_n``, ``spacing`` apart), ``single`` (one cluster at ``(x, y)``) or
-            ``custom`` (``centres`` with ``weights``).
-        std: per-axis standard deviation of every mode.
+            ``custom`` (``centres`` with ``weights``) or ``samples`` (the empirical distribution
+            of ``samples``, at most ``MAX_SAMPLES`` points; training draws its batches from them,
+            and ``modes`` modes fitted to them by k-means, ``data.fit_modes``, are what the mode
+            metrics measure against).
+        std: per-axis standard deviation of every mode (``samples``: the fitted modes' spread is
+            used instead).
     """
 
     layout: str = "ring"
@@ -56,6 +63,7 @@ class DataConfig:
     y: float = 1.5
     centres: tuple[tuple[float, float], ...] = ()
     weights: tuple[float, ...] = ()
+    samples: tuple[tuple[float, float], ...] = ()
     std: float = 0.02
 
     def mixture(self) -> data_lib.Mixture:
@@ -67,7 +75,17 @@ class DataConfig:
             return data_lib.single(self.x, self.y, self.std)
         if self.layout == "custom":
             return data_lib.custom(self.centres, self.weights or None, self.std)
+        if self.layout == "samples":
+            if len(self.samples) < 2:
+                raise ValueError("data.layout samples needs data.samples: at least 2 [x, y] points (upload a file)")
+            centres, weights, std = _fitted(self.samples, self.modes)
+            return data_lib.empirical(np.asarray(self.samples, np.float32), centres, weights, max(std, 1e-3))
         raise ValueError(f"unknown data.layout {self.layout!r}; choose from {', '.join(LAYOUTS)}")
+
+
+@functools.lru_cache(maxsize=8)
+def _fitted(samples: tuple[tuple[float, float], ...], k: int) -> tuple[np.ndarray, np.ndarray, float]:
+    return data_lib.fit_modes(np.asarray(samples), k)
 
 
 @dataclass(frozen=True)
@@ -216,6 +234,13 @@ def validate(cfg: Config) -> Config:
             bounds.check(key, _get(cfg, key))
     need(len(d.centres) >= 1 or d.layout != "custom", "data.centres needs at least one [x, y] pair for layout custom")
     need(len(d.centres) <= 64 and len(d.weights) <= 64, "data.centres and data.weights take at most 64 entries")
+    need(len(d.samples) <= MAX_SAMPLES,
+         f"data.samples holds {len(d.samples):,} points; at most {MAX_SAMPLES:,} train (subsample them)")
+    if d.samples:
+        lo, hi = np.min(d.samples), np.max(d.samples)
+        need(bounds.within("data.centres", lo) and bounds.within("data.centres", hi),
+             f"data.samples: every coordinate must be in {bounds.describe('data.centres')} "
+             f"(these span {lo:g} to {hi:g}; rescale them)")
     for i, (x, y) in enumerate(d.centres):
         need(bounds.within("data.centres", x) and bounds.within("data.centres", y),
              f"data.centres: centre {i + 1} ({x:g}, {y:g}) must have both coordinates in "
@@ -301,7 +326,7 @@ def _coerce(current: Any, value: Any, key: str) -> Any:
             v = json.loads(value) if isinstance(value, str) else value
             if not isinstance(v, (list, tuple)):
                 raise ValueError
-            if key.endswith("centres"):
+            if key.endswith(("centres", "samples")):
                 if not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in v):
                     raise ValueError
                 return tuple((_real(a), _real(b)) for a, b in v)
@@ -319,7 +344,7 @@ def _real(a: Any) -> float:
 
 def _expected(current: Any, key: str) -> str:
     if isinstance(current, tuple):
-        return "a JSON list of [x, y] pairs" if key.endswith("centres") else "a JSON list of numbers"
+        return "a JSON list of [x, y] pairs" if key.endswith(("centres", "samples")) else "a JSON list of numbers"
     return type(current).__name__
 
 

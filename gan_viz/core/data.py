@@ -1,4 +1,12 @@
-"""Isotropic 2D Gaussian mixtures: layouts, sampling and the exact log-density."""
+"""Isotropic 2D Gaussian mixtures: layouts, sampling and the exact log-density; and samples of
+one's own (an empirical distribution) with modes fitted to them.
+
+A ``Mixture`` with ``points`` is an empirical distribution: training batches are drawn from the
+points themselves (with replacement), and its density is the points' (a sum of point masses), so
+the density views smooth it with the same Gaussian kernel as the generated samples' KDE
+(``log_density`` with ``extra_var``). ``centres``, ``weights`` and ``std`` are then modes fitted
+to the points (``fit_modes``): what the mode metrics (modes captured, HQ) measure against.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +28,14 @@ class Mixture(NamedTuple):
         centres: (K, 2) mode centres.
         weights: (K,) mixing weights, summing to 1.
         std: scalar standard deviation shared by every mode (per axis).
+        points: None for a Gaussian mixture; (N, 2) samples for an empirical distribution (then
+            the modes above are fitted to them and only the mode metrics use them).
     """
 
     centres: jax.Array
     weights: jax.Array
     std: jax.Array
+    points: jax.Array | None = None
 
     @property
     def num_modes(self) -> int:
@@ -80,8 +91,70 @@ def custom(
     return Mixture(jnp.asarray(c), jnp.asarray(w), jnp.asarray(std, dtype=jnp.float32))
 
 
+def empirical(points: np.ndarray, centres: np.ndarray, weights: np.ndarray | None, std: float) -> Mixture:
+    """The empirical distribution of ``points`` (N, 2), with modes ``centres`` / ``weights`` / ``std``
+    (see ``fit_modes``) for the mode metrics."""
+    x = np.asarray(points, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] < 2:
+        raise ValueError(f"samples must have shape (N, 2) with N >= 2, got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("samples must be finite")
+    return custom(centres, weights, std)._replace(points=jnp.asarray(x))
+
+
+def fit_modes(points: np.ndarray, k: int, iters: int = 100) -> tuple[np.ndarray, np.ndarray, float]:
+    """K modes fitted to ``points`` by k-means (k-means++ start, a fixed seed: deterministic).
+
+    Returns:
+        ``(centres (k, 2), weights (k,), std)``: the cluster means, the share of points in each
+        and the pooled per-axis standard deviation of the points around their cluster's mean.
+        ``k`` is capped at the number of distinct points.
+    """
+    x = np.asarray(points, dtype=np.float64)
+    k = int(max(1, min(k, len(np.unique(x, axis=0)))))
+    rng = np.random.default_rng(0)
+    centres = x[[rng.integers(len(x))]]
+    for _ in range(1, k):  # k-means++: the next centre far from the chosen ones
+        d2 = np.min(((x[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+        centres = np.vstack([centres, x[rng.choice(len(x), p=d2 / d2.sum())]])
+    for _ in range(iters):
+        label = np.argmin(((x[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+        new = np.array([x[label == j].mean(axis=0) if np.any(label == j) else centres[j] for j in range(k)])
+        if np.allclose(new, centres):
+            break
+        centres = new
+    label = np.argmin(((x[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+    weights = np.bincount(label, minlength=k) / len(x)
+    std = float(np.sqrt(np.mean((x - centres[label]) ** 2)))
+    return centres, weights, std
+
+
+def choose_modes(points: np.ndarray, max_k: int = 25, at_most: int = 3000) -> int:
+    """The number of modes for ``fit_modes`` that best explains ``points`` by BIC, reading the
+    k-means fit as a mixture of K equally wide isotropic Gaussians (per K: 2K mean coordinates,
+    K - 1 weights and one spread). Judged on ``at_most`` of the points (a fixed subsample)."""
+    x = np.asarray(points, dtype=np.float64)
+    if len(x) > at_most:
+        x = x[np.random.default_rng(0).choice(len(x), at_most, replace=False)]
+    n = len(x)
+    best, best_bic = 1, math.inf
+    for k in range(1, max(1, min(max_k, len(np.unique(x, axis=0)))) + 1):
+        centres, weights, std = fit_modes(x, k)
+        var = max(std, 1e-9) ** 2
+        d2 = ((x[:, None, :] - centres[None]) ** 2).sum(-1)
+        log_p = np.log(np.maximum(weights, 1e-12))[None] - 0.5 * d2 / var - np.log(2 * np.pi * var)
+        top = log_p.max(axis=1, keepdims=True)
+        log_lik = float(np.sum(top[:, 0] + np.log(np.exp(log_p - top).sum(axis=1))))
+        bic = -2.0 * log_lik + (3 * k) * math.log(n)
+        if bic < best_bic:
+            best, best_bic = k, bic
+    return best
+
+
 def sample(mixture: Mixture, key: jax.Array, n: int) -> jax.Array:
-    """Draws ``n`` points, shape (n, 2)."""
+    """Draws ``n`` points, shape (n, 2); from the points themselves for an empirical distribution."""
+    if mixture.points is not None:
+        return mixture.points[jax.random.randint(key, (n,), 0, mixture.points.shape[0])]
     k_mode, k_noise = jax.random.split(key)
     modes = jax.random.categorical(k_mode, jnp.log(mixture.weights), shape=(n,))
     noise = jax.random.normal(k_noise, (n, 2))
@@ -95,20 +168,32 @@ def log_density(mixture: Mixture, x: jax.Array, extra_var: jax.Array | float = 0
         mixture: the mixture.
         x: query points.
         extra_var: variance added to every mode, i.e. the density of the mixture
-            convolved with N(0, extra_var I); used by the smoothed JSD estimator.
+            convolved with N(0, extra_var I); used by the smoothed JSD estimator. An empirical
+            distribution has a density only once smoothed: its points, each with variance
+            ``extra_var``, equally weighted (a KDE).
 
     Returns:
         Array of shape ``x.shape[:-1]``.
     """
-    var = mixture.std**2 + extra_var
-    diff = x[..., None, :] - mixture.centres  # (..., K, 2)
+    if mixture.points is not None:
+        centres, var = mixture.points, extra_var
+        log_w = -jnp.log(float(mixture.points.shape[0]))
+    else:
+        centres, var = mixture.centres, mixture.std**2 + extra_var
+        log_w = jnp.log(mixture.weights)
+    diff = x[..., None, :] - centres  # (..., K, 2)
     sq = jnp.sum(diff**2, axis=-1)
     log_comp = -0.5 * sq / var - jnp.log(2.0 * jnp.pi * var)
-    return jax.scipy.special.logsumexp(log_comp + jnp.log(mixture.weights), axis=-1)
+    return jax.scipy.special.logsumexp(log_comp + log_w, axis=-1)
 
 
 def extent(mixture: Mixture, margin: float = 1.0) -> tuple[float, float, float, float]:
-    """A square view box ``(x0, x1, y0, y1)`` around the modes, the same on every frame."""
+    """A square view box ``(x0, x1, y0, y1)`` around the modes (and every point of an empirical
+    distribution), the same on every frame."""
     c = np.asarray(mixture.centres)
     std = float(mixture.std)
-    return viewbox.square(c.min(axis=0) - 3 * std, c.max(axis=0) + 3 * std, margin, min_half=0.5 + margin)
+    lo, hi = c.min(axis=0) - 3 * std, c.max(axis=0) + 3 * std
+    if mixture.points is not None:
+        p = np.asarray(mixture.points)
+        lo, hi = np.minimum(lo, p.min(axis=0)), np.maximum(hi, p.max(axis=0))
+    return viewbox.square(lo, hi, margin, min_half=0.5 + margin)

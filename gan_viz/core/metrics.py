@@ -41,6 +41,9 @@ Divergences on a grid:
   The grid cells carry density * cell area; the mass that falls outside the grid becomes one
   extra cell, so the estimate stays a divergence between two proper distributions.
   h = max(std, 1.5 * cell width), so the kernel is resolved by the grid.
+- Samples of one's own (an empirical distribution, ``data.Mixture.points``): p_x is then the
+  points' KDE with the same kernel h (the empirical distribution smoothed like p_g), and std is
+  the spread of the modes fitted to the points (``data.fit_modes``), which the mode metrics use.
 - The optimal discriminator D*(x) = p_x / (p_x + p_g) is evaluated on the same grid from the
   same two smoothed densities (1/2 where both are negligible).
 """
@@ -234,7 +237,10 @@ def kde(samples: jax.Array, grid: Grid, h: jax.Array) -> jax.Array:
 
 
 def smoothed_mixture_density(mixture: Mixture, grid: Grid, h: jax.Array) -> jax.Array:
-    """Exact density of p_x * N(0, h^2 I) on the grid, shape (res, res)."""
+    """Exact density of p_x * N(0, h^2 I) on the grid, shape (res, res) (the points' KDE for an
+    empirical distribution)."""
+    if mixture.points is not None:
+        return kde(mixture.points, grid, h)
     res = grid.xs.shape[0]
     return jnp.exp(log_density(mixture, grid.points, extra_var=h**2)).reshape(res, res)
 

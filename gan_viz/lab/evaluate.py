@@ -7,6 +7,7 @@ data is read, pickles are never loaded, and every refusal is one line.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import jax
@@ -53,63 +54,77 @@ def read_samples(path: str | Path) -> np.ndarray:
     p = Path(path)
     if not p.is_file():
         raise ValueError(f"no such file: {path}")
+    if p.stat().st_size > MAX_CSV_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are read")
     try:
-        x = _read_npy(p) if p.suffix.lower() == ".npy" else _read_csv(p)
-    except (OSError, UnicodeDecodeError) as e:
+        return parse_samples(p.read_bytes(), str(path))
+    except OSError as e:
         raise ValueError(f"cannot read samples from {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") \
             from None
+
+
+def parse_samples(content: bytes, name: str) -> np.ndarray:
+    """``read_samples`` for a file's bytes already in memory (an upload): nothing touches the disk.
+
+    ``name`` says which format (``.npy``, anything else is CSV) and names the file in messages.
+    """
+    if len(content) > MAX_CSV_BYTES:
+        raise ValueError(f"{name} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are read")
+    try:
+        x = _parse_npy(content, name) if name.lower().endswith(".npy") else _parse_csv(content, name)
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not a text CSV file (nor a .npy file by its name)") from None
     if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"samples in {path} must have shape (n, 2), got {tuple(x.shape)}")
+        raise ValueError(f"samples in {name} must have shape (n, 2), got {tuple(x.shape)}")
     if x.shape[0] < 1:
-        raise ValueError(f"{path} holds no samples")
+        raise ValueError(f"{name} holds no samples")
     x = x.astype(np.float64)
     if not np.all(np.isfinite(x)):
-        raise ValueError(f"{path} contains non-finite values (NaN or inf)")
+        raise ValueError(f"{name} contains non-finite values (NaN or inf)")
     if np.any(np.abs(x) > F32_MAX):
-        raise ValueError(f"{path} has values beyond float32's range (|v| > {F32_MAX:.3g}); rescale them")
+        raise ValueError(f"{name} has values beyond float32's range (|v| > {F32_MAX:.3g}); rescale them")
     return x.astype(np.float32)
 
 
-def _read_npy(p: Path) -> np.ndarray:
+def _parse_npy(content: bytes, name: str) -> np.ndarray:
     fmt = np.lib.format
-    with open(p, "rb") as f:
-        try:
-            version = fmt.read_magic(f)
-        except ValueError:
-            raise ValueError(f"{p} is not a .npy file (a .npz or another format renamed?)") from None
-        readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
-        if version not in readers:
-            raise ValueError(f"{p}: unsupported .npy format version {version[0]}.{version[1]}")
-        try:
-            shape, _, dtype = readers[version](f)
-        except ValueError as e:
-            raise ValueError(f"{p}: bad .npy header ({str(e).splitlines()[0]})") from None
-        offset = f.tell()
+    f = io.BytesIO(content)
+    try:
+        version = fmt.read_magic(f)
+    except ValueError:
+        raise ValueError(f"{name} is not a .npy file (a .npz or another format renamed?)") from None
+    readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+    if version not in readers:
+        raise ValueError(f"{name}: unsupported .npy format version {version[0]}.{version[1]}")
+    try:
+        shape, fortran, dtype = readers[version](f)
+    except ValueError as e:
+        raise ValueError(f"{name}: bad .npy header ({str(e).splitlines()[0]})") from None
     if dtype.hasobject or dtype.kind not in "fiu" or dtype.shape:
-        raise ValueError(f"{p} holds {dtype} values; samples must be numbers (float or int)")
+        raise ValueError(f"{name} holds {dtype} values; samples must be numbers (float or int)")
     if len(shape) != 2 or shape[1] != 2:
-        raise ValueError(f"samples in {p} must have shape (n, 2), got {tuple(shape)}")
+        raise ValueError(f"samples in {name} must have shape (n, 2), got {tuple(shape)}")
     if shape[0] > MAX_SAMPLES:
-        raise ValueError(f"{p} holds {shape[0]:,} samples; at most {MAX_SAMPLES:,} are scored")
-    if p.stat().st_size < offset + shape[0] * 2 * dtype.itemsize:
-        raise ValueError(f"{p} is truncated: its header promises {shape[0]:,} x 2 {dtype} values")
-    return np.load(p, allow_pickle=False)
+        raise ValueError(f"{name} holds {shape[0]:,} samples; at most {MAX_SAMPLES:,} are read")
+    n = shape[0] * 2
+    if len(content) < f.tell() + n * dtype.itemsize:
+        raise ValueError(f"{name} is truncated: its header promises {shape[0]:,} x 2 {dtype} values")
+    flat = np.frombuffer(content, dtype=dtype, count=n, offset=f.tell())
+    return flat.reshape((2, shape[0])).T if fortran else flat.reshape(shape)
 
 
-def _read_csv(p: Path) -> np.ndarray:
-    if p.stat().st_size > MAX_CSV_BYTES:
-        raise ValueError(f"{p} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are scored")
-    lines = [(i, r) for i, r in enumerate(p.read_text().splitlines(), 1)
+def _parse_csv(content: bytes, name: str) -> np.ndarray:
+    lines = [(i, r) for i, r in enumerate(content.decode("utf-8-sig").splitlines(), 1)
              if r.strip() and not r.lstrip().startswith("#")]
     if lines and not _is_number(lines[0][1].split(",")[0]):
         lines = lines[1:]  # a header line
     if len(lines) > MAX_SAMPLES:
-        raise ValueError(f"{p} holds {len(lines):,} samples; at most {MAX_SAMPLES:,} are scored")
+        raise ValueError(f"{name} holds {len(lines):,} samples; at most {MAX_SAMPLES:,} are read")
     rows = []
     for i, r in lines:
         cells = r.split(",")
         if len(cells) != 2 or not all(_is_number(c) for c in cells):
-            raise ValueError(f"{p}, line {i}: expected two numbers x,y, got {r.strip()[:40]!r}")
+            raise ValueError(f"{name}, line {i}: expected two numbers x,y, got {r.strip()[:40]!r}")
         rows.append([float(c) for c in cells])
     return np.array(rows, dtype=np.float64).reshape(-1, 2)
 

@@ -10,6 +10,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
@@ -81,6 +83,48 @@ def custom_rows(cfg: Config) -> list[dict]:
         return [dict(r) for r in DEFAULT_CUSTOM_ROWS]
     weights = d.weights or (1.0,) * len(d.centres)
     return [{"x": x, "y": y, "weight": w} for (x, y), w in zip(d.centres, weights)]
+
+
+def current_rows(cfg: Config) -> list[dict]:
+    """The modes of ``cfg``'s data as custom-centres rows, whatever its layout (a ring's eight
+    centres, weight 1 each; the modes fitted to uploaded samples, weighted by their share)."""
+    if cfg.data.layout == "custom":
+        return custom_rows(cfg)
+    mix = cfg.data.mixture()
+    c, w = np.asarray(mix.centres, np.float64), np.asarray(mix.weights, np.float64)
+    return [{"x": round(float(x), 4), "y": round(float(y), 4), "weight": round(float(v * len(w)), 4)}
+            for (x, y), v in zip(c, w)]
+
+
+HIT_SHARE = 0.03  # a click this share of the view's width from a mode (or within 3 std) is on it
+
+
+def edit_at(cfg: Config, x: float, y: float, extent: tuple[float, float, float, float]) -> tuple[Config, str]:
+    """Click-to-place: a click on a mode removes it, a click elsewhere adds a mode there (weight 1,
+    the current std). The result has the custom layout, with every other mode kept.
+
+    Returns the new configuration and a sentence saying what changed; raises ValueError (one
+    line) when the click cannot be applied (the last mode, more than 64, out of range).
+    """
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError("the click was not on the plot")
+    rows = current_rows(cfg)
+    centres = np.array([[r["x"], r["y"]] for r in rows], np.float64).reshape(-1, 2)
+    dist = np.hypot(centres[:, 0] - x, centres[:, 1] - y)
+    radius = max(3.0 * cfg.data.std, HIT_SHARE * (extent[1] - extent[0]))
+    i = int(np.argmin(dist)) if len(dist) else -1
+    if i >= 0 and dist[i] <= radius:
+        if len(rows) == 1:
+            raise ValueError("the data needs at least one mode: add another before removing this one")
+        gone = rows.pop(i)
+        message = f"Removed the mode at ({gone['x']:.2f}, {gone['y']:.2f}); {len(rows)} left."
+    else:
+        if len(rows) >= 64:
+            raise ValueError("the data holds at most 64 modes: click a mode to remove it first")
+        rows.append({"x": round(float(x), 2), "y": round(float(y), 2), "weight": 1.0})
+        message = f"Added a mode at ({x:.2f}, {y:.2f}); {len(rows)} modes."
+    custom = replace(cfg, data=replace(cfg.data, layout="custom"))
+    return with_custom_centres(custom, rows), message
 
 
 def config_from_widgets(base: Config, values: dict[str, Any], rows: list[dict] | None = None) -> Config:

@@ -7,10 +7,12 @@ cache; each browser session owns one ``LiveRun``.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import math
 import threading
 import time
+import weakref
 from collections import deque
 from dataclasses import replace
 from typing import NamedTuple
@@ -28,6 +30,17 @@ from gan_viz.lab.history import History, mean_losses
 PICTURE_RES = 48  # D's surface in the pictures of a playing run: cheaper than the full grid, and
 # smooth enough once upsampled (grid25's picture, D 3 x 128: 15 ms on 96^2 points, 5 ms on 48^2)
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
+
+
+# Compilations warm_up left running. The interpreter must not exit under one (XLA aborts the
+# process: "terminate called after throwing"), so exiting waits for them.
+_COMPILING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+@atexit.register
+def _join_compilations() -> None:
+    for t in list(_COMPILING):
+        t.join(timeout=120)
 
 
 class RateMeter:
@@ -129,6 +142,7 @@ class LiveRun:
             args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
             self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
             self._compiling.start()
+            _COMPILING.add(self._compiling)
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).

@@ -3,12 +3,17 @@ what they hold; turning those values into a configuration is ``controls``' job."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, NamedTuple
 
+import numpy as np
 import streamlit as st
 
-from gan_viz.lab import presets
-from gan_viz.ui import controls, rerun
+from gan_viz.core import config as config_lib
+from gan_viz.core import data as data_lib
+from gan_viz.core.config import Config
+from gan_viz.lab import evaluate, presets
+from gan_viz.ui import controls, rerun, urlstate
 
 key = controls.widget_key
 
@@ -32,6 +37,56 @@ def load_preset() -> None:
     ss.playing = False
     ss.frames = 0
     rerun.request()
+
+
+EDIT_KEY = "edit_data"  # the click-to-place toggle (read by the live page)
+UPLOAD_KEY = "upload"
+
+
+def set_data(cfg: Config) -> None:
+    """From a callback: ``cfg``'s data replaces the sidebar's (layout, its settings, the centres
+    table), as if typed in; the next run of the page starts a run on it."""
+    ss = st.session_state
+    ss.base_config = replace(ss.base_config, data=cfg.data)
+    for k in controls.WIDGET_KEYS:
+        if k.startswith("data."):
+            ss[key(k)] = controls.get(cfg, k)
+    ss.pop("custom_centres", None)  # the table's edits: it starts again from the new centres
+
+
+def _edit_toggled() -> None:
+    ss = st.session_state
+    if ss.get(EDIT_KEY):
+        ss.playing = False  # placing modes restarts the run at every click: it waits, paused
+    rerun.request()
+
+
+def _uploaded() -> None:
+    """The upload's callback: the file's points become the real data (layout ``samples``), or a
+    message says why not and nothing changes. The bytes are read in memory, never written."""
+    ss = st.session_state
+    f = ss.get(UPLOAD_KEY)
+    rerun.request()
+    if f is None:
+        return
+    try:
+        x = evaluate.parse_samples(f.getvalue(), f.name)
+        current = ss.run.config if "run" in ss else ss.base_config
+        points = tuple((float(a), float(b)) for a, b in np.asarray(x, np.float64).round(6))
+        if len(points) > config_lib.MAX_SAMPLES:
+            raise ValueError(f"{f.name} holds {len(points):,} points; the app trains on at most "
+                             f"{config_lib.MAX_SAMPLES:,} (subsample them)")
+        k = data_lib.choose_modes(x)
+        cfg = config_lib.validate(replace(current, data=replace(current.data, layout="samples", samples=points,
+                                                                    modes=k)))
+    except ValueError as e:
+        ss.upload_message = ("error", f"Upload not used: {e}")
+        return
+    set_data(cfg)
+    mix = cfg.data.mixture()
+    ss.upload_message = ("success", f"Training on {len(points):,} points from {f.name}; {mix.num_modes} modes fitted "
+                                    f"(k-means, K chosen by BIC; spread {float(mix.std):.3g}). Change K with "
+                                    "Modes to fit.")
 
 
 def render(view_keys: tuple[str, ...]) -> SidebarValues:
@@ -62,13 +117,17 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
                  "machine goes. A frame shows at least one whole round (k_D + k_G steps): below a round per "
                  "frame the frames come less often (slow motion). Each preset has its own pace.")
         st.subheader("Data")
-        layout = st.selectbox("Layout", ["ring", "grid", "single", "custom"], key=key("data.layout"), **act)
+        layout = st.selectbox("Layout", list(config_lib.LAYOUTS), key=key("data.layout"), **act,
+                              help="samples: the points of a file of your own (upload below)")
         if layout == "ring":
             st.slider("Modes K", *lim("data.modes"), key=key("data.modes"), **act)
             st.select_slider("Radius", opts("data.radius"), key=key("data.radius"), **act)
         elif layout == "grid":
             st.slider("Grid n (n x n modes)", *lim("data.grid_n"), key=key("data.grid_n"), **act)
             st.select_slider("Spacing", opts("data.spacing"), key=key("data.spacing"), **act)
+        elif layout == "samples":
+            st.slider("Modes to fit (k-means)", *lim("data.modes"), key=key("data.modes"), **act,
+                      help="HQ and modes captured count samples within 3 spreads of these fitted modes.")
         elif layout == "custom":
             lo, hi = lim("data.centres")
             rows = list(st.data_editor(
@@ -76,7 +135,22 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
                 column_config={"x": st.column_config.NumberColumn(min_value=lo, max_value=hi),
                                "y": st.column_config.NumberColumn(min_value=lo, max_value=hi),
                                "weight": st.column_config.NumberColumn(min_value=0.0, default=1.0)}))
-        st.select_slider("Std of each mode", opts("data.std"), key=key("data.std"), **act)
+        if layout != "samples":
+            st.select_slider("Std of each mode", opts("data.std"), key=key("data.std"), **act)
+        st.toggle("Click the plot to add or remove modes", key=EDIT_KEY, on_change=_edit_toggled,
+                  help="Click an empty spot of the main plot to add a mode there, a mode to remove it. "
+                       "The layout becomes custom; the centres table and the link follow.")
+        with st.expander("Your own samples (CSV or .npy)", expanded=layout == "samples"):
+            st.file_uploader("2-D points: x,y per line, or an (n, 2) .npy array", type=["csv", "txt", "npy"],
+                             key=UPLOAD_KEY, on_change=_uploaded,
+                             help=f"At most {config_lib.MAX_SAMPLES:,} points, coordinates within "
+                                  "[-50, 50]. Read in memory; never saved, never put in the link.")
+            kind, message = ss.pop("upload_message", (None, None))
+            if kind:
+                getattr(st, kind)(urlstate.inert(message))  # the file name is the uploader's text
+            st.caption("Training draws its batches from the points themselves. JSD and D* compare the "
+                       "generator's KDE with the points' KDE (the same Gaussian kernel); modes captured and "
+                       "HQ use modes fitted to the points by k-means (Modes to fit).")
 
         st.subheader("Networks")
         c1, c2 = st.columns(2)

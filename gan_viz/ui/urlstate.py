@@ -19,6 +19,9 @@ from gan_viz.core.config import Config
 from gan_viz.lab import presets
 
 PRESET_KEY = "preset"
+# Uploaded samples stay in the server's memory: a link never carries them (it says layout=samples,
+# which a page opened from it reports as missing its samples).
+PRIVATE_KEYS = ("data.samples",)
 # View options that are not part of the configuration (``view.pace`` is: presets set it).
 VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.whole_run", "view.projector")
 
@@ -137,7 +140,7 @@ def query_from_config(preset: str, cfg: Config, view: Mapping[str, object] | Non
     now = _flatten(config_lib.to_dict(cfg))
     query = {PRESET_KEY: preset}
     for key, value in now.items():
-        if base.get(key) != value:
+        if base.get(key) != value and key not in PRIVATE_KEYS:
             query[key] = _encode(value)
     for key, value in (view or {}).items():
         query[key] = _encode(value)

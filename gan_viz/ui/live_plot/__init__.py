@@ -205,6 +205,8 @@ def live_plot(
     request_next: bool = False,
     rows: Sequence[int | Mapping[str, Any]] | None = None,
     next_in: float = 0.0,
+    click_plot: int | None = None,
+    on_click: Any = None,
 ) -> None:
     """Show plotly figures in one iframe and update them in place on every call.
 
@@ -251,6 +253,12 @@ def live_plot(
         next_in: With ``request_next``: seconds to wait, from this update's arrival, before
             asking for the next frame (the next one is not due before then; 0: at once). A
             paced loop then costs one rerun per frame and never sleeps on the server.
+        click_plot: Index of a figure whose clicks are reported (None: none). A click (a press and
+            release within a few pixels) inside its plot area sets the component's value to
+            ``{"click": [x, y], "id": ...}`` in data coordinates, ``id`` unique per click; the
+            plot shows a crosshair cursor. With ``request_next`` the value is otherwise a request
+            id (an int): read it with ``isinstance``.
+        on_click: Callback run when the component's value changes (a click or a frame request).
     """
     figs = [
         None if f is None else [figure_to_dict(x) for x in f] if isinstance(f, (list, tuple)) else figure_to_dict(f)
@@ -268,8 +276,10 @@ def live_plot(
         # The request id this run answers (the component's current value), so the
         # frontend can tell the answer from the echo Streamlit sends on each request.
         ack=_current_value(key) if request_next else None,
+        click_plot=None if click_plot is None else int(click_plot),
         key=key,
         default=None,
+        on_change=on_click,
     )
 
 

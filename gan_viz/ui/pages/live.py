@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import presets
-from gan_viz.ui import charts, controls, plots, raster, rerun, theme
+from gan_viz.ui import charts, controls, plots, raster, rerun, sidebar, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX, pictures_per_round
 from gan_viz.ui.session import LiveRun, dead_discriminator
@@ -33,14 +33,44 @@ def scale_of(view: dict) -> float:
     return PROJECTOR_SCALE if view.get("view.projector") else 1.0
 
 
-def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray, view: dict) -> dict:
+def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray, view: dict, editing: bool = False) -> dict:
+    """The main view; while editing the data (click to place) it marks the mode centres and a click
+    does not zoom. Uploaded samples show their fitted modes too."""
     f = run.frame
-    return plots.main_view(
+    marked = editing or run.config.data.layout == "samples"
+    fig = plots.main_view(
         extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, surface=surface,
         surface_label="D*(x)" if view["view.dstar"] else "D(x)", real=run.real, fake=fake,
         arrows=f.g_arrows if view["view.arrows"] else None,
         manifold=f.manifold if view["view.manifold"] and run.config.model.latent_dim == 2 else None,
+        centres=np.asarray(run.mixture.centres) if marked else None,
         height=620, raster=True, scale=scale_of(view))
+    if editing:
+        fig["layout"]["dragmode"] = False
+        fig["layout"]["hovermode"] = False
+    return fig
+
+
+def _on_plot_event() -> None:
+    """The plot component's callback: a click while editing adds or removes a mode (frame requests,
+    the component's other values, pass through)."""
+    ss = st.session_state
+    value = ss.get("live")
+    if not isinstance(value, dict) or value.get("id") == ss.get("click_seen"):
+        return
+    ss.click_seen = value.get("id")
+    if not ss.get(sidebar.EDIT_KEY) or "run" not in ss:
+        return
+    try:
+        x, y = (float(v) for v in value.get("click", ()))
+        cfg, message = controls.edit_at(ss.run.config, x, y, ss.run.extent)
+    except (TypeError, ValueError) as e:
+        ss.edit_message = ("warning", f"Click not applied: {e}")
+        rerun.request()
+        return
+    sidebar.set_data(cfg)
+    ss.edit_message = ("success", message)
+    rerun.request()
 
 
 def window_steps(pace: float, steps_per_s: float) -> float | None:
@@ -145,10 +175,11 @@ def _live_view(view: dict) -> None:
         notice.error(run.message)
     elif dead is not None:
         notice.warning(dead.message, icon="⚠️")
+    editing = bool(ss.get(sidebar.EDIT_KEY))
     if batch and not view["view.dstar"]:
-        main: list[dict] | dict = [main_figure(run, fake, surface, view) for _, fake, surface in batch]
+        main: list[dict] | dict = [main_figure(run, fake, surface, view, editing) for _, fake, surface in batch]
     else:
-        main = main_figure(run, f.fake, f.d_star if view["view.dstar"] else f.d_surface, view)
+        main = main_figure(run, f.fake, f.d_star if view["view.dstar"] else f.d_surface, view, editing)
     # each chart costs the browser ~30 ms to draw, so they refresh once a SLOW_SECONDS while playing
     now = time.monotonic()
     slow = [None, None]
@@ -157,7 +188,7 @@ def _live_view(view: dict) -> None:
         ss.slow_at = now
     # A new picture gets a new number (the component skips a number it has drawn): every batch,
     # and while paused every change of state (Step, Reset, preset) or of the view (toggles).
-    signature = (id(run), run.step, run.diverged, tuple(sorted(view.items())))
+    signature = (id(run), run.step, run.diverged, editing, tuple(sorted(view.items())))
     if batch or signature != ss.get("drawn"):
         ss.drawn = signature
         ss.draw_id = ss.get("draw_id", 0) + 1
@@ -181,7 +212,7 @@ def _live_view(view: dict) -> None:
         ss.batch_cost = (*ss.pacer_batch, started, next_in)
     live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
-              request_next=playing, next_in=next_in)
+              request_next=playing, next_in=next_in, click_plot=0 if editing else None, on_click=_on_plot_event)
     if not playing:
         _downloads(run)
 
@@ -212,4 +243,13 @@ def render(view: dict, preset: str) -> None:
         st.markdown(f"<div id='watch-line' style='font-size:1.05rem'><b>What to watch</b> ({preset}): "
                     f"{watch}</div>", unsafe_allow_html=True)
     st.markdown(LEGEND.format(s="D*" if view["view.dstar"] else "D"), unsafe_allow_html=True)
+    ss = st.session_state
+    kind, message = ss.pop("edit_message", (None, None))
+    if kind:
+        getattr(st, kind)(message)
+    if ss.get(sidebar.EDIT_KEY):
+        st.markdown(f"<div id='edit-hint' style='font-size:1.05rem'><b>Editing the data:</b> click an empty spot "
+                    f"of the main plot to add a mode there (std {ss.run.config.data.std:g}, weight 1); click a mode "
+                    "(&#215;) to remove it. Each change restarts the run; the centres table and the link follow."
+                    "</div>", unsafe_allow_html=True)
     _live_view(view)
