@@ -35,3 +35,10 @@ def test_the_repositorys_streamlit_config_says_what_the_command_says():
             flag = option(cmd, f"--{section}.{name}")
             assert flag == (str(value).lower() if isinstance(value, bool) else str(value)), (section, name)
     assert option(cmd, "--server.websocketPingInterval") == str(launch.WEBSOCKET_PING_SECONDS)
+
+
+def test_the_server_refuses_uploads_larger_than_the_sample_reader_reads():
+    from gan_viz.lab import evaluate
+
+    assert option(launch.streamlit_command(8765), "--server.maxUploadSize") == str(launch.MAX_UPLOAD_MB)
+    assert launch.MAX_UPLOAD_MB * 2**20 == evaluate.MAX_CSV_BYTES

@@ -32,6 +32,9 @@ def app_path() -> Path:
     return Path(str(resources.files("gan_viz.ui.entry").joinpath("streamlit_app.py")))
 
 
+MAX_UPLOAD_MB = 16  # the sample reader's own limit (gan_viz.lab.evaluate.MAX_CSV_BYTES)
+
+
 def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
     """``streamlit run`` with the app's settings as flags, so they apply from any directory
     (``.streamlit/config.toml`` is read only from the working directory)."""
@@ -47,6 +50,8 @@ def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
         # answers the server's keep-alive ping late; the 30 s default then drops the connection
         # and the page reconnects, rebuilding its plots
         "--server.websocketPingInterval", str(WEBSOCKET_PING_SECONDS),
+        # an upload of one's own samples is read in memory; more than this is refused by the page
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
         *(extra or []),
     ]
 
