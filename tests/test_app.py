@@ -363,3 +363,6 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
     assert not at.exception
     assert any("line 3" in e.value for e in at.error)
     assert at.session_state["run"].config.data.samples == run.config.data.samples  # nothing lost
+    for tab in ("Theory", "Collapse map"):  # the other views take the uploaded data too
+        open_tab(at, tab)
+        assert not at.exception, (tab, at.exception)

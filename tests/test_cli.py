@@ -236,3 +236,21 @@ def test_sweep_json_has_the_documented_keys_and_a_table_without_json(capsys):
 def test_sweep_refuses_bad_axes_in_one_line(capsys, argv, fragment):
     code, out, err = run_cli(capsys, "sweep", *argv)
     assert code == 2 and fragment in err and err.count("\n") == 1
+
+
+def test_train_on_your_own_points_fits_their_modes_and_refuses_a_bad_file(capsys, tmp_path):
+    rng = np.random.default_rng(2)
+    centres = np.array([[0.0, 0.0], [2.0, 2.0], [-2.0, 2.0]])
+    pts = centres[rng.integers(3, size=500)] + 0.1 * rng.normal(size=(500, 2))
+    f = tmp_path / "three.npy"
+    np.save(f, pts)
+    code, out, _ = run_cli(capsys, "train", "--preset", "ring8-healthy", "--data", str(f), "--steps", "200", "--json")
+    s = json.loads(out)
+    assert code == 0 and s["num_modes"] == 3  # K = 3 chosen by BIC
+    code, out, _ = run_cli(capsys, "train", "--preset", "ring8-healthy", "--data", str(f), "--steps", "200",
+                           "--set", "data.modes=2", "--json")
+    assert code == 0 and json.loads(out)["num_modes"] == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n3\n")
+    code, _, err = run_cli(capsys, "train", "--data", str(bad))
+    assert code == 2 and "line 2" in err and len(err.strip().splitlines()) == 1

@@ -85,9 +85,25 @@ def _config_from(args) -> Any:
             cfg = config_lib.override(cfg, "seed", args.seed)
         if getattr(args, "steps", None) is not None:
             cfg = config_lib.override(cfg, "train.steps", args.steps)
+        if getattr(args, "data", None):
+            cfg = _own_data(cfg, args.data)
         return config_lib.apply_overrides(cfg, getattr(args, "set", None) or [])
     except ValueError as e:
         raise CliError(str(e)) from None
+
+
+def _own_data(cfg: Any, path: str) -> Any:
+    """``cfg`` training on the points in ``path`` (what an upload does in the app): layout samples,
+    K modes fitted by k-means with K chosen by BIC (``--set data.modes=K`` after it overrides K)."""
+    from gan_viz.core import config as config_lib
+    from gan_viz.core import data as data_lib
+
+    x = load_samples(path)
+    if len(x) > config_lib.MAX_SAMPLES:
+        raise CliError(f"{path} holds {len(x):,} points; at most {config_lib.MAX_SAMPLES:,} train (subsample them)")
+    cfg = config_lib.override(cfg, "data.samples", x.astype(float).tolist())
+    cfg = config_lib.override(cfg, "data.modes", data_lib.choose_modes(x))
+    return config_lib.override(cfg, "data.layout", "samples")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,8 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--pace", default=None,
                        help=f"training steps per second while playing, or max (default: {pace_help})")
 
-    def preset_args(p, seed=True, steps=True, overrides=True):
+    def preset_args(p, seed=True, steps=True, overrides=True, own_data=False):
         p.add_argument("--preset", default="ring8-hopping", help="a name from `gan-viz presets`")
+        if own_data:
+            p.add_argument("--data", metavar="FILE",
+                           help="train on your own 2-D points (CSV x,y per line, or (n, 2) .npy) instead of the "
+                                "preset's data; modes fitted by k-means, K by BIC (--set data.modes=K to choose)")
         if seed:
             p.add_argument("--seed", type=int, help="overrides the preset's seed")
         if steps:
@@ -316,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("train", help="train a preset and report its metrics")
-    preset_args(p)
+    preset_args(p, own_data=True)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score external 2D samples (CSV or .npy) against a preset's data")
@@ -325,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("sweep", help="the collapse map: train a grid of settings x seeds at once, report each cell")
-    preset_args(p, seed=False)
+    preset_args(p, seed=False, own_data=True)
     p.add_argument("--x", required=True, metavar="KEY=VALUES",
                    help="a run-time setting and its values: lr_d=1e-4,1e-3 or lr_d=1e-4:1e-1:7log (or 5lin)")
     p.add_argument("--y", metavar="KEY=VALUES", help="a second setting (the map's rows)")
