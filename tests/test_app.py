@@ -3,6 +3,7 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -341,8 +342,6 @@ def _csv(points) -> bytes:
 
 
 def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
-    import numpy as np
-
     rng = np.random.default_rng(0)
     centres = np.array([[0.0, 0.0], [2.0, 2.0], [-2.0, 2.0]])
     pts = centres[rng.integers(3, size=600)] + 0.15 * rng.normal(size=(600, 2))
@@ -366,3 +365,28 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
     for tab in ("Theory", "Collapse map"):  # the other views take the uploaded data too
         open_tab(at, tab)
         assert not at.exception, (tab, at.exception)
+
+
+def _npy(a) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    np.save(out, a)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("one.csv", b"1,2\n", "holds 1 point"),
+    ("far.csv", b"0,0\n1e6,0\n", "every coordinate must be in"),
+    ("garbage.csv", bytes(range(256)) * 10, "is not a text CSV file"),
+    ("big.csv", b"0.5,0.5\n" * 10_001, "at most 10,000"),
+    ("three.npy", _npy(np.zeros((10, 3))), "must have shape (n, 2)"),
+])
+def test_a_hostile_upload_is_reported_in_one_message_and_the_data_stay(name, content, fragment):
+    at = start()
+    before = at.session_state["run"].config.data
+    at.file_uploader(key="upload").set_value((name, content, "application/octet-stream")).run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and fragment in errors[0], errors
+    assert at.session_state["run"].config.data == before

@@ -73,6 +73,8 @@ def _uploaded() -> None:
         x = evaluate.parse_samples(f.getvalue(), f.name)
         current = ss.run.config if "run" in ss else ss.base_config
         points = tuple((float(a), float(b)) for a, b in np.asarray(x, np.float64).round(6))
+        if len(points) < 2:
+            raise ValueError(f"{f.name} holds {len(points)} point; the data need at least 2")
         if len(points) > config_lib.MAX_SAMPLES:
             raise ValueError(f"{f.name} holds {len(points):,} points; the app trains on at most "
                              f"{config_lib.MAX_SAMPLES:,} (subsample them)")
@@ -84,7 +86,8 @@ def _uploaded() -> None:
         return
     set_data(cfg)
     mix = cfg.data.mixture()
-    ss.upload_message = ("success", f"Training on {len(points):,} points from {f.name}; {mix.num_modes} modes fitted "
+    ss.upload_message = ("success", f"Training on {len(points):,} points from {f.name}; {mix.num_modes} "
+                                    f"mode{'s' if mix.num_modes > 1 else ''} fitted "
                                     f"(k-means, K chosen by BIC; spread {float(mix.std):.3g}). Change K with "
                                     "Modes to fit.")
 
