@@ -209,3 +209,49 @@ def test_run_many_trains_each_run_as_run_does_and_stops_only_the_diverged(gan, m
         assert float(modes.hq_fraction[r]) == pytest.approx(float(st.hq_fraction), abs=1e-6)
     assert bool(diverged[2]) and int(done[2]) < 50
     assert all(np.isfinite(np.asarray(x[2])).all() for x in jax.tree_util.tree_leaves(many.g_params))
+
+
+def _unrolled(unroll: int, activation: str = SMALL.model.activation, **train) -> GAN:
+    from dataclasses import replace
+
+    return make_gan(replace(SMALL, model=replace(SMALL.model, activation=activation),
+                            train=replace(SMALL.train, unroll=unroll, **train)))
+
+
+def test_unrolling_against_a_d_that_cannot_move_is_the_plain_gan(gan, mix):
+    # with lr_D = 0 the unrolled D steps leave D where it is, so G's loss and gradient are the
+    # plain GAN's, and the key discipline keeps every other draw the same: equal up to the last
+    # bit or two of float32 (XLA fuses the longer graph differently)
+    h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.0))
+    plain, info = gan.run(gan.init(5), h, mix, 20)
+    unrolled, info_u = _unrolled(3).run(gan.init(5), h, mix, 20)
+    for a, b in zip(jax.tree_util.tree_leaves(plain), jax.tree_util.tree_leaves(unrolled)):
+        np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(info.g_loss, info_u.g_loss, rtol=1e-6)
+    assert int(plain.g_updates) == int(unrolled.g_updates) == 20
+    assert _unrolled(0) is gan  # unroll = 0 is the plain GAN bit for bit: the same compiled object
+
+
+def test_the_unrolled_generator_gradient_is_the_derivative_of_the_unrolled_objective(mix):
+    # SGD and tanh: a smooth objective, so central differences are exact to O(eps^2)
+    g = _unrolled(2, activation="tanh", optimizer="sgd")
+    s = g.init(1)
+    s, _ = g.run(s, hyper_from(SMALL.train), mix, 3)  # Adam's moments in use
+    h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05))
+    z = g.noise(jax.random.PRNGKey(7), g.batch_size)
+    key = jax.random.PRNGKey(8)
+
+    def f(gp):
+        return g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)
+
+    grads = jax.grad(f)(s.g_params)
+    direction = jax.tree_util.tree_map(lambda x: jax.random.normal(jax.random.PRNGKey(9), x.shape), s.g_params)
+    eps = 1e-2
+    shift = lambda sign: jax.tree_util.tree_map(lambda p, d: p + sign * eps * d, s.g_params, direction)  # noqa: E731
+    numeric = (f(shift(1)) - f(shift(-1))) / (2 * eps)
+    leaves = jax.tree_util.tree_leaves
+    analytic = sum(jnp.vdot(a, d) for a, d in zip(leaves(grads), leaves(direction)))
+    assert float(numeric) == pytest.approx(float(analytic), rel=5e-3)
+    # and it is not the plain gradient: G feels D's answer
+    plain = jax.grad(lambda gp: g.g_objective(gp, s.d_params, z, h))(s.g_params)
+    assert not leaves_equal(grads, plain)

@@ -8,6 +8,9 @@ and the app (``ui.session.needs_reset``):
 travel as arrays and change between calls without recompiling; ``BUDGET_TRAIN_KEYS`` say how
 long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) are compiled in.
 
+``train.unroll`` > 0 makes it an unrolled GAN (Metz et al. 2016): each generator step is taken
+against the D that ``unroll`` more D steps would make, differentiated through them (compiled in).
+
 ``train.g_ema`` > 0 keeps an exponential moving average of the generator's weights
 (Yazici et al. 2019) and every evaluation and picture uses it; 0 shows G itself.
 
@@ -128,6 +131,7 @@ class TrainConfig:
     simultaneous: bool = False
     r1_weight: float = 0.0
     g_ema: float = 0.0
+    unroll: int = 0
     steps: int = 5000
     eval_every: int = 250
 

@@ -38,6 +38,7 @@ from gan_viz.core.data import Mixture, sample
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
 MAX_PICTURES = 64  # pictures one round can be split into (``GAN.round_pictures``)
+UNROLL_KEYS = 2**20  # G step i of a round unrolls D with key_g's child UNROLL_KEYS + i (k_g is far below)
 
 
 class State(NamedTuple):
@@ -131,10 +132,11 @@ class GAN:
     """
 
     def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
-                 frozen: tuple[str, ...] = ()):
+                 frozen: tuple[str, ...] = (), unroll: int = 0):
         optim.check_frozen(model, frozen)
         self.model = model
         self.batch_size = batch_size
+        self.unroll = int(unroll)
         self.frozen = frozen
         self.g_tx = optim.optimizer(optimizer, beta1, beta2, "g", frozen)
         self.d_tx = optim.optimizer(optimizer, beta1, beta2, "d", frozen)
@@ -200,9 +202,27 @@ class GAN:
         d_params, d_opt = optim.apply(self.d_tx, grads, state.d_opt, state.d_params, hyper.lr_d)
         return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
 
-    def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params):
+    def unrolled_g_objective(self, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture, key) -> jax.Array:
+        """The unrolled GAN's generator loss (Metz et al. 2016): G's loss against the D that
+        ``self.unroll`` more D steps (same optimizer, its state carried) would make from
+        ``d_params`` while G is ``g_params``; differentiated through those steps, so G feels how D
+        would answer its move. Step j draws its batch from ``fold_in(key, j)``."""
+        d, opt = d_params, d_opt
+        for j in range(self.unroll):
+            key_real, key_z = jax.random.split(jax.random.fold_in(key, j))
+            real, zd = sample(mixture, key_real, self.batch_size), self.noise(key_z, self.batch_size)
+            grads = jax.grad(self.d_objective)(d, g_params, real, zd, hyper)
+            d, opt = optim.apply(self.d_tx, grads, opt, d, hyper.lr_d)
+        return self.g_objective(g_params, d, z, hyper)
+
+    def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params, mixture: Mixture | None = None,
+                  unroll_key=None):
         z = self.noise(key, self.batch_size)
-        loss, grads = jax.value_and_grad(self.g_objective)(state.g_params, d_params, z, hyper)
+        if self.unroll:
+            loss, grads = jax.value_and_grad(self.unrolled_g_objective)(
+                state.g_params, d_params, state.d_opt, z, hyper, mixture, unroll_key)
+        else:
+            loss, grads = jax.value_and_grad(self.g_objective)(state.g_params, d_params, z, hyper)
         g_params, g_opt = optim.apply(self.g_tx, grads, state.g_opt, state.g_params, hyper.lr_g)
         g_ema = jax.tree_util.tree_map(lambda e, p: hyper.g_ema * e + (1 - hyper.g_ema) * p,
                                        state.g_ema, g_params)
@@ -239,7 +259,9 @@ class GAN:
             s, _, pics = carry
             d_params = jax.tree_util.tree_map(
                 lambda old, new: jnp.where(hyper.simultaneous, old, new), d_before, s.d_params)
-            s, loss = self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params)
+            # the unrolled D steps draw from key_g's children past every G step's (key_g is only a parent)
+            s, loss = self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params, mixture,
+                                     jax.random.fold_in(key_g, UNROLL_KEYS + i) if self.unroll else None)
             return s, loss, take(pics, s, n_d + i + 1, total)
 
         state, g_loss, pictures = jax.lax.fori_loop(0, n_g, g_body, (state, nan, pictures))
@@ -458,8 +480,8 @@ def _loss_only_hyper(index: int) -> Hyper:
 
 @functools.lru_cache(maxsize=16)
 def _cached_gan(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
-                frozen: tuple[str, ...]) -> GAN:
-    return GAN(model, optimizer, beta1, beta2, batch_size, frozen)
+                frozen: tuple[str, ...], unroll: int = 0) -> GAN:
+    return GAN(model, optimizer, beta1, beta2, batch_size, frozen, unroll)
 
 
 def make_gan(config: Config, frozen: tuple[str, ...] = ()) -> GAN:
