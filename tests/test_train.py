@@ -255,3 +255,42 @@ def test_the_unrolled_generator_gradient_is_the_derivative_of_the_unrolled_objec
     # and it is not the plain gradient: G feels D's answer
     plain = jax.grad(lambda gp: g.g_objective(gp, s.d_params, z, h))(s.g_params)
     assert not leaves_equal(grads, plain)
+
+
+def test_a_packing_discriminator_judges_m_samples_side_by_side(mix):
+    from dataclasses import replace
+
+    from gan_viz.core import losses, models
+
+    cfg = replace(SMALL, model=replace(SMALL.model, pack=2))
+    g = make_gan(cfg)
+    s = g.init(0)
+    assert s.d_params[0]["w"].shape == (4, 16)  # two (x, y) samples in one input
+    x = jax.random.normal(jax.random.PRNGKey(1), (6, 2))
+    by_hand = models.discriminator_logits(s.d_params, x.reshape(3, 4), "relu")
+    np.testing.assert_array_equal(np.asarray(g.packed_logits(s.d_params, x)), np.asarray(by_hand))
+    # a point on its own: the pack of copies of it
+    np.testing.assert_array_equal(np.asarray(g.logits(s.d_params, x[:1])),
+                                  np.asarray(models.discriminator_logits(s.d_params, jnp.tile(x[:1], (1, 2)), "relu")))
+    # the D loss and R1 are taken over packs: (mean over the 3 packs of the squared gradient norm)
+    real, z = x, jax.random.normal(jax.random.PRNGKey(2), (6, 2))
+    h = hyper_from(SMALL.train)._replace(r1_weight=jnp.float32(2.0))
+    fake = g.generate(s.g_params, z)
+    bce = losses.d_loss_bce(by_hand, models.discriminator_logits(s.d_params, fake.reshape(3, 4), "relu"))
+    per_pack = jax.vmap(jax.grad(lambda p: models.discriminator_logits(s.d_params, p[None], "relu")[0]))(
+        x.reshape(3, 4))
+    r1 = 0.5 * 2.0 * jnp.mean(jnp.sum(per_pack**2, axis=-1))
+    assert float(g.d_objective(s.d_params, s.g_params, real, z, h)) == pytest.approx(float(bce + r1), rel=1e-6)
+    state, info = g.run(s, hyper_from(SMALL.train), mix, 5)  # and it trains
+    assert not info.diverged and int(state.step) == 10
+
+
+def test_an_unrolled_gan_with_adam_and_dead_relus_trains_without_nan(mix):
+    # sqrt's slope at 0 (Adam's second moment of a parameter whose gradient was exactly 0) would
+    # make the unrolled gradient NaN on the first rounds; eps_root keeps it finite
+    from gan_viz.core import config
+
+    cfg = config.apply_overrides(presets.get("ring8-healthy"), ["train.unroll=2"])  # 2 x 64 ReLU: some die
+    g = make_gan(cfg)
+    state, info = g.run(g.init(0), hyper_from(cfg.train), cfg.data.mixture(), 10)
+    assert not info.diverged and info.rounds == 10 and np.all(np.isfinite(info.g_loss))

@@ -48,6 +48,7 @@ BOUNDS: dict[str, Bound] = {
     "model.g_width": Bound(1, 1024, True, (8, 16, 32, 64, 128, 256)),
     "model.d_depth": Bound(1, 8, True),
     "model.d_width": Bound(1, 1024, True, (8, 16, 32, 64, 128, 256)),
+    "model.pack": Bound(1, 8, True),
     "train.lr_d": Bound(0.0, 10.0, options=_lr_options()),
     "train.lr_g": Bound(0.0, 10.0, options=_lr_options()),
     "train.beta1": Bound(0.0, 0.9999),

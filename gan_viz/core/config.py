@@ -95,6 +95,10 @@ def _fitted(samples: tuple[tuple[float, float], ...], k: int) -> tuple[np.ndarra
 class ModelConfig:
     """Generator and discriminator MLPs and the latent noise.
 
+    ``pack`` > 1 makes D a PacGAN discriminator (Lin et al. 2018): it judges ``pack`` samples at
+    once, side by side in one input of 2 * ``pack`` numbers, all real or all generated, so a
+    collapsed generator's look-alike samples give themselves away.
+
     ``g_depth = 0`` makes the generator affine, G(z) = W z + b: with Gaussian noise its
     output is one Gaussian cluster with a learnable mean and covariance (a location-scale
     generator, used by the counter-example).
@@ -107,6 +111,7 @@ class ModelConfig:
     d_depth: int = 2
     d_width: int = 64
     activation: str = "relu"
+    pack: int = 1
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def check_frozen(model: ModelConfig, frozen: tuple[str, ...]) -> None:
 
 
 def optimizer(kind: str, beta1: float, beta2: float, net: str,
-              frozen: tuple[str, ...] = ()) -> optax.GradientTransformation:
+              frozen: tuple[str, ...] = (), eps_root: float = 0.0) -> optax.GradientTransformation:
     """Adam (``beta1``, ``beta2``) or SGD for network ``net``, its learning rate set by ``apply``.
 
     Args:
@@ -43,6 +43,9 @@ def optimizer(kind: str, beta1: float, beta2: float, net: str,
         beta1, beta2: Adam's moment decays (compiled in).
         net: ``"g"`` or ``"d"``: which names of ``frozen`` apply to this network.
         frozen: parameter names (see the module docstring) that never move.
+        eps_root: added under Adam's square root; > 0 when the update is differentiated (the
+            unrolled GAN), where sqrt's infinite slope at 0 (a parameter whose gradient has been
+            exactly 0, a dead ReLU's) would make the gradient NaN. Same state as with 0.
     """
     if kind not in ("adam", "sgd"):
         raise ValueError(f"unknown optimizer {kind!r}")
@@ -51,7 +54,8 @@ def optimizer(kind: str, beta1: float, beta2: float, net: str,
     mine = frozenset(f for f in frozen if f.split(".")[0] == net)
 
     def make(learning_rate):
-        tx = optax.adam(learning_rate, b1=beta1, b2=beta2) if kind == "adam" else optax.sgd(learning_rate)
+        tx = (optax.adam(learning_rate, b1=beta1, b2=beta2, eps_root=eps_root) if kind == "adam"
+              else optax.sgd(learning_rate))
         if not mine:
             return tx
 

@@ -38,6 +38,7 @@ from gan_viz.core.data import Mixture, sample
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
 MAX_PICTURES = 64  # pictures one round can be split into (``GAN.round_pictures``)
+UNROLL_EPS_ROOT = 1e-12  # Adam's eps_root in the unrolled D steps (see optim.optimizer)
 UNROLL_KEYS = 2**20  # G step i of a round unrolls D with key_g's child UNROLL_KEYS + i (k_g is far below)
 
 
@@ -136,10 +137,13 @@ class GAN:
         optim.check_frozen(model, frozen)
         self.model = model
         self.batch_size = batch_size
+        self.pack = model.pack
+        self.draws = batch_size * model.pack  # samples of each kind a step draws (D sees batch_size packs)
         self.unroll = int(unroll)
         self.frozen = frozen
         self.g_tx = optim.optimizer(optimizer, beta1, beta2, "g", frozen)
         self.d_tx = optim.optimizer(optimizer, beta1, beta2, "d", frozen)
+        self.d_tx_unrolled = optim.optimizer(optimizer, beta1, beta2, "d", frozen, eps_root=UNROLL_EPS_ROOT)
         self._run = jax.jit(self._run_impl)
         self._round_pictures = jax.jit(self._round_pictures_impl)
         self._evaluate = jax.jit(self._evaluate_impl)
@@ -159,7 +163,7 @@ class GAN:
         m = self.model
         key_g, key_d, key_run, _ = _root_keys(seed)
         g_params = models.mlp_init(key_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
-        d_params = models.mlp_init(key_d, models.layer_sizes(2, m.d_depth, m.d_width, 1))
+        d_params = models.mlp_init(key_d, models.layer_sizes(2 * m.pack, m.d_depth, m.d_width, 1))
         zero = jnp.zeros((), jnp.int32)
         return State(g_params, d_params, g_params, self.g_tx.init(g_params), self.d_tx.init(d_params),
                      zero, zero, zero, key_run)
@@ -168,7 +172,20 @@ class GAN:
         return models.mlp_apply(g_params, z, self.model.activation)
 
     def logits(self, d_params: models.Params, x: jax.Array) -> jax.Array:
+        """D's logit at each point of ``x`` (n, 2), shape (n,). A packing D (``pack`` > 1) sees the
+        point in every slot of its input: what it says of a cloud of that one point."""
+        if self.pack > 1:
+            x = jnp.tile(x, (1,) * (x.ndim - 1) + (self.pack,))
         return models.discriminator_logits(d_params, x, self.model.activation)
+
+    def packed_logits(self, d_params: models.Params, x: jax.Array) -> jax.Array:
+        """D's logit on ``x`` (n, 2) as it trains: ``pack`` consecutive samples side by side in one
+        input, shape (n // pack,) (a remainder of fewer than ``pack`` samples is left out)."""
+        if self.pack == 1:
+            return models.discriminator_logits(d_params, x, self.model.activation)
+        n = x.shape[0] // self.pack
+        return models.discriminator_logits(d_params, x[: n * self.pack].reshape(n, 2 * self.pack),
+                                           self.model.activation)
 
     def noise(self, key: jax.Array, n: int) -> jax.Array:
         return models.sample_noise(key, n, self.model.latent_dim, self.model.noise)
@@ -182,22 +199,25 @@ class GAN:
 
     def d_objective(self, d_params, g_params, real, z, hyper: Hyper) -> jax.Array:
         fake = self.generate(g_params, z)
-        loss = losses.d_loss(hyper.loss, self.logits(d_params, real), self.logits(d_params, fake))
+        loss = losses.d_loss(hyper.loss, self.packed_logits(d_params, real), self.packed_logits(d_params, fake))
 
         def r1(_):
             # R1 penalty (Mescheder et al. 2018): gamma/2 * E ||grad_x l(x)||^2 on real data.
+            if self.pack > 1:  # x is a whole pack: the squared norms of its samples' gradients add up
+                g = jax.grad(lambda x: jnp.sum(self.packed_logits(d_params, x)))(real)
+                return 0.5 * hyper.r1_weight * jnp.sum(g**2) / (real.shape[0] // self.pack)
             g = jax.vmap(jax.grad(lambda x: self.logits(d_params, x[None])[0]))(real)
             return 0.5 * hyper.r1_weight * jnp.mean(jnp.sum(g**2, axis=-1))
 
         return loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
 
     def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
-        return losses.g_loss(hyper.loss, self.logits(d_params, self.generate(g_params, z)))
+        return losses.g_loss(hyper.loss, self.packed_logits(d_params, self.generate(g_params, z)))
 
     def _d_update(self, state: State, key, hyper: Hyper, mixture: Mixture):
         key_real, key_z = jax.random.split(key)
-        real = sample(mixture, key_real, self.batch_size)
-        z = self.noise(key_z, self.batch_size)
+        real = sample(mixture, key_real, self.draws)
+        z = self.noise(key_z, self.draws)
         loss, grads = jax.value_and_grad(self.d_objective)(state.d_params, state.g_params, real, z, hyper)
         d_params, d_opt = optim.apply(self.d_tx, grads, state.d_opt, state.d_params, hyper.lr_d)
         return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
@@ -210,14 +230,14 @@ class GAN:
         d, opt = d_params, d_opt
         for j in range(self.unroll):
             key_real, key_z = jax.random.split(jax.random.fold_in(key, j))
-            real, zd = sample(mixture, key_real, self.batch_size), self.noise(key_z, self.batch_size)
+            real, zd = sample(mixture, key_real, self.draws), self.noise(key_z, self.draws)
             grads = jax.grad(self.d_objective)(d, g_params, real, zd, hyper)
-            d, opt = optim.apply(self.d_tx, grads, opt, d, hyper.lr_d)
+            d, opt = optim.apply(self.d_tx_unrolled, grads, opt, d, hyper.lr_d)
         return self.g_objective(g_params, d, z, hyper)
 
     def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params, mixture: Mixture | None = None,
                   unroll_key=None):
-        z = self.noise(key, self.batch_size)
+        z = self.noise(key, self.draws)
         if self.unroll:
             loss, grads = jax.value_and_grad(self.unrolled_g_objective)(
                 state.g_params, d_params, state.d_opt, z, hyper, mixture, unroll_key)
@@ -423,8 +443,8 @@ class GAN:
     def _evaluate_impl(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                        loss: jax.Array) -> Frame:
         fake = self.generate(state.g_ema, ev.z)
-        real_logits = self.logits(state.d_params, ev.real)
-        fake_logits = self.logits(state.d_params, fake)
+        real_logits = self.packed_logits(state.d_params, ev.real)
+        fake_logits = self.packed_logits(state.d_params, fake)
         dens = metrics.density_view(fake, mixture, grid)
         res = grid.xs.shape[0]
         surface = jax.nn.sigmoid(self.logits(state.d_params, grid.points)).reshape(res, res)
