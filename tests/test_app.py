@@ -390,3 +390,24 @@ def test_a_hostile_upload_is_reported_in_one_message_and_the_data_stay(name, con
     errors = [e.value.replace("\\", "") for e in at.error]
     assert len(errors) == 1 and fragment in errors[0], errors
     assert at.session_state["run"].config.data == before
+
+
+def test_remedies_from_the_sidebar_wgan_gp_live_pacgan_and_unrolled_reset():
+    at = start()
+    button(at, "step").click().run()
+    run = at.session_state["run"]
+    at.selectbox(key=controls.widget_key("train.loss")).set_value("wasserstein").run()
+    at.number_input(key=controls.widget_key("train.gp_weight")).set_value(10.0).run()
+    button(at, "step").click().run()
+    assert at.session_state["run"] is run  # live: no reset
+    assert int(run.hyper.loss) == 3 and float(run.hyper.gp_weight) == 10.0
+    assert any("critic" in m.value for m in at.markdown)  # the legend says what the colours mean now
+    at.slider(key=controls.widget_key("model.pack")).set_value(2).run()
+    assert not at.exception
+    packed = at.session_state["run"]
+    assert packed is not run and packed.gan.pack == 2 and at.query_params["model.pack"] == "2"
+    at.number_input(key=controls.widget_key("train.unroll")).set_value(3).run()
+    button(at, "step").click().run()
+    assert not at.exception
+    unrolled = at.session_state["run"]
+    assert unrolled.gan.unroll == 3 and unrolled.step > 0 and not unrolled.diverged

@@ -30,8 +30,12 @@ def test_format_report_shows_every_model_and_the_compile_figures():
         "compile_seconds": 4.0, "cached_compile_seconds": 1.5, "recompiles_on_hyperparameter_change": 0,
         "cpu_count": 2, "jax_version": "0.0",
     }
+    report["models"].append({"name": "unrolled 5 (default)", "jax_steps_per_s": 1500.0, "nojit_steps_per_s": None,
+                             "torch_steps_per_s": None, "jax_vs_torch": None, "unroll": 5, "g_step_in_d_steps": 5.7})
     text = bench.format_report(report)
     assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | n/a (torch not installed) | n/a |" in text
+    assert "| unrolled 5 (default) | 1,500 | n/a | n/a | n/a |" in text
+    assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
     report["sweep"] = {"runs": 64, "aggregate_steps_per_s": 25000.0, "single_run_steps_per_s": 6000.0,
@@ -50,15 +54,18 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     assert (e.value.code or 0) == 0
     r = json.loads(capsys.readouterr().out)
     assert {"models", "compile_seconds", "cached_compile_seconds", "recompiles_on_hyperparameter_change"} <= set(r)
-    assert [m["name"].split()[0] for m in r["models"]] == ["ganlab", "default"]
+    assert [m["name"].split()[0] for m in r["models"]] == ["ganlab", "default", "unrolled"]
     sw = r["sweep"]
     assert sw["runs"] == 64 and [m["runs"] for m in sw["more"]] == [256] and sw["devices"] >= 1
     assert is_rate(sw["aggregate_steps_per_s"]) and sw["speedup"] == sw["aggregate_steps_per_s"] / sw[
         "single_run_steps_per_s"]
-    for m in r["models"]:
+    *plain, unrolled = r["models"]
+    for m in plain:
         assert set(m) == MODEL_KEYS
         assert is_rate(m["jax_steps_per_s"]) and is_rate(m["nojit_steps_per_s"])
         assert m["torch_steps_per_s"] is None or is_rate(m["torch_steps_per_s"])
+    assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
+    assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested
     assert r["recompiles_on_hyperparameter_change"] == 0
     assert is_rate(r["compile_seconds"]) and is_rate(r["cached_compile_seconds"])
     assert "JAX / PyTorch" in bench.format_report(r)

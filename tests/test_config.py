@@ -23,7 +23,7 @@ def test_overrides_coerce_types():
     ("train.k_d=1.5", "bad value for train.k_d"),
     ("train.k_d=many", "bad value"),
     ("train.lr_d=-1", "train.lr_d must be in"),
-    ("train.loss=wasserstein", "train.loss must be one of"),
+    ("train.loss=hinge", "train.loss must be one of"),
     ("data.std=0", "data.std must be in"),
     ("model.noise=cauchy", "model.noise must be one of"),
     ("train.k_d", "expected key=value"),
@@ -113,7 +113,7 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
     groups = config.LIVE_TRAIN_KEYS + config.BUDGET_TRAIN_KEYS + config.COMPILED_TRAIN_KEYS
     assert sorted(groups) == sorted(fields) and len(set(groups)) == len(fields)
     assert config.LIVE_TRAIN_KEYS == config.Hyper._fields
-    assert set(config.COMPILED_TRAIN_KEYS) == {"optimizer", "beta1", "beta2", "batch_size"}
+    assert set(config.COMPILED_TRAIN_KEYS) == {"optimizer", "beta1", "beta2", "batch_size", "unroll"}
     # the compiled trainer is built from exactly the compiled keys
     assert list(inspect.signature(GAN).parameters) == ["model", *config.COMPILED_TRAIN_KEYS, "frozen"]
     train = config.TrainConfig(loss="least_squares", k_d=3, simultaneous=True, r1_weight=0.5, g_ema=0.9)

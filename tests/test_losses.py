@@ -37,9 +37,9 @@ def test_switch_selects_each_loss():
     assert float(losses.g_loss(jnp.int32(1), fake)) == pytest.approx(float(losses.g_loss_non_saturating(fake)))
     assert float(losses.d_loss(jnp.int32(2), real, fake)) == pytest.approx(
         float(losses.d_loss_least_squares(real, fake)))
-    assert losses.loss_index("least_squares") == 2
+    assert losses.loss_index("least_squares") == 2 and losses.loss_index("wasserstein") == 3
     with pytest.raises(ValueError):
-        losses.loss_index("wasserstein")
+        losses.loss_index("hinge")
 
 
 def test_optax_cross_entropy_equals_the_former_softplus_formulas_bit_for_bit():
@@ -57,3 +57,14 @@ def test_optax_cross_entropy_equals_the_former_softplus_formulas_bit_for_bit():
     for name, (new, old, args) in former.items():
         assert float(jax.jit(new)(*args)) == float(jax.jit(old)(*args)), name
         np.testing.assert_array_equal(jax.jit(jax.grad(new))(*args), jax.jit(jax.grad(old))(*args), err_msg=name)
+
+
+def test_wasserstein_losses_and_the_gradient_penalty_of_a_unit_linear_critic():
+    real, fake = jnp.array([1.0, 3.0]), jnp.array([-2.0, 0.0])
+    assert float(losses.d_loss(jnp.int32(losses.WASSERSTEIN), real, fake)) == pytest.approx(-1.0 - 2.0)
+    assert float(losses.g_loss(jnp.int32(losses.WASSERSTEIN), fake)) == pytest.approx(1.0)
+    # f(x) = w.x + b with ||w|| = 1 has gradient w everywhere: the penalty is 0; with ||w|| = 3, (3 - 1)^2
+    w = jnp.array([0.6, -0.8])
+    assert float(losses.gradient_penalty(jnp.tile(w, (5, 1)))) == pytest.approx(0.0, abs=1e-10)
+    assert float(losses.gradient_penalty(jnp.tile(3 * w, (5, 1)))) == pytest.approx(4.0, rel=1e-6)
+    assert losses.PROBABILITY_LOSSES == ("minimax", "non_saturating", "least_squares")

@@ -294,3 +294,33 @@ def test_an_unrolled_gan_with_adam_and_dead_relus_trains_without_nan(mix):
     g = make_gan(cfg)
     state, info = g.run(g.init(0), hyper_from(cfg.train), cfg.data.mixture(), 10)
     assert not info.diverged and info.rounds == 10 and np.all(np.isfinite(info.g_loss))
+
+
+def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
+    from gan_viz.core import losses, models
+    from gan_viz.core.train import surface_of
+
+    s = gan.init(2)
+    real = data.sample(mix, jax.random.PRNGKey(1), 32)
+    z = gan.noise(jax.random.PRNGKey(2), 32)
+    key = jax.random.PRNGKey(3)
+    h = hyper_from(SMALL.train)._replace(loss=jnp.int32(losses.WASSERSTEIN), gp_weight=jnp.float32(10.0))
+    fake = gan.generate(s.g_params, z)
+    f = lambda x: models.discriminator_logits(s.d_params, x, "relu")  # noqa: E731
+    eps = jax.random.uniform(key, (32, 1))
+    x_hat = eps * real + (1 - eps) * fake
+    grads = jax.vmap(jax.grad(lambda x: f(x[None])[0]))(x_hat)
+    by_hand = jnp.mean(f(fake)) - jnp.mean(f(real)) + 10.0 * jnp.mean((jnp.linalg.norm(grads, axis=1) - 1) ** 2)
+    got = gan.d_objective(s.d_params, s.g_params, real, z, h, key)
+    assert float(got) == pytest.approx(float(by_hand), rel=1e-5)
+    assert float(gan.d_objective(s.d_params, s.g_params, real, z, h._replace(gp_weight=jnp.float32(0.0)), key)) \
+        == pytest.approx(float(jnp.mean(f(fake)) - jnp.mean(f(real))), rel=1e-6)
+    state, info = gan.run(s, h._replace(k_d=jnp.int32(5)), mix, 20)  # n_critic = k_D = 5
+    assert not info.diverged and np.all(np.isfinite(info.d_loss))
+    # the critic's picture: its median level at 1/2, the same whatever the critic's offset
+    scores = jnp.linspace(-3.0, 5.0, 9)
+    pic = surface_of(scores, jnp.int32(losses.WASSERSTEIN))
+    assert float(pic[4]) == pytest.approx(0.5) and np.all(np.diff(np.asarray(pic)) > 0)
+    np.testing.assert_allclose(np.asarray(surface_of(scores + 100.0, jnp.int32(losses.WASSERSTEIN))), np.asarray(pic),
+                               atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(surface_of(scores, jnp.int32(1))), np.asarray(jax.nn.sigmoid(scores)))

@@ -188,6 +188,21 @@ def sweep_report(cfg: Config, seconds: float, single: float, runs=(64, 256)) -> 
     return {**rows[0], "devices": jax.device_count(), "more": rows[1:]}
 
 
+UNROLL = 5  # the unrolled GAN's look-ahead in the benchmark (Metz et al.'s 2-D experiments)
+
+
+def unrolled_report(name: str, cfg: Config, seconds: float, unroll: int = UNROLL) -> dict:
+    """The unrolled GAN at ``cfg``'s size: steps/s of k = 1 rounds, and what one unrolled G step
+    costs in plain D steps (D-only rounds against G-only rounds, same process); ``unroll + 1`` is
+    the expectation (the look-ahead D steps, then G's own, each with its backward pass)."""
+    u = replace(cfg, train=replace(cfg.train, unroll=unroll))
+    d_rate = jax_rate(replace(cfg, train=replace(cfg.train, k_d=1, k_g=0)), seconds)
+    g_rate = jax_rate(replace(u, train=replace(u.train, k_d=0, k_g=1)), seconds)
+    return {"name": f"unrolled {unroll} ({name})", "jax_steps_per_s": jax_rate(u, seconds),
+            "nojit_steps_per_s": None, "torch_steps_per_s": None, "jax_vs_torch": None,
+            "unroll": unroll, "g_step_in_d_steps": d_rate / g_rate}
+
+
 def compile_seconds() -> tuple[float, float]:
     """First-call time of the default preset's jitted step: cold, then with a warm cache."""
     with tempfile.TemporaryDirectory(prefix="gan-viz-jax-cache-") as cache:
@@ -216,6 +231,9 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
             "torch_steps_per_s": tr,
             "jax_vs_torch": (j / tr) if tr else None,
         })
+    name, cfg = model_sizes()[1]
+    say(f"timing the unrolled GAN (unroll {UNROLL}) at {name} ...")
+    models.append(unrolled_report(name, cfg, seconds))
     say("timing 64 and 256 runs at once (a collapse map's chunk) ...")
     sweep = sweep_report(model_sizes()[1][1], seconds, models[1]["jax_steps_per_s"])
     say("measuring compile time in fresh processes ...")
@@ -232,8 +250,8 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
 
 
 def format_report(r: dict) -> str:
-    def num(x, fmt="{:,.0f}"):
-        return "n/a (torch not installed)" if x is None else fmt.format(x)
+    def num(x, fmt="{:,.0f}", na="n/a (torch not installed)"):
+        return na if x is None else fmt.format(x)
 
     lines = [
         "| model | jitted JAX steps/s | JAX without jit | PyTorch eager | JAX / PyTorch |",
@@ -241,8 +259,11 @@ def format_report(r: dict) -> str:
     ]
     for m in r["models"]:
         ratio = "n/a" if m["jax_vs_torch"] is None else f"{m['jax_vs_torch']:.1f}x"
-        lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}')} "
-                     f"| {num(m['torch_steps_per_s'])} | {ratio} |")
+        na = "n/a" if "unroll" in m else "n/a (torch not installed)"  # no unrolled GAN in the comparisons
+        lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}', na)} "
+                     f"| {num(m['torch_steps_per_s'], na=na)} | {ratio} |")
+    lines += [f"an unrolled G step ({m['unroll']} look-ahead D steps) costs {m['g_step_in_d_steps']:.1f} plain D "
+              f"steps ({m['unroll'] + 1} expected)" for m in r["models"] if "unroll" in m]
     lines += [
         "",
         f"first-call compile: {r['compile_seconds']:.2f} s cold, "

@@ -57,6 +57,7 @@ BOUNDS: dict[str, Bound] = {
     "train.k_g": Bound(0, 100, True),
     "train.batch_size": Bound(1, 4096, True, (16, 32, 64, 128, 256, 512, 1024)),
     "train.r1_weight": Bound(0.0, 1000.0),
+    "train.gp_weight": Bound(0.0, 1000.0),
     "train.g_ema": Bound(0.0, 0.9999),
     "train.unroll": Bound(0, 20, True),
     "train.steps": Bound(1, 10_000_000, True),

@@ -8,6 +8,9 @@ and the app (``ui.session.needs_reset``):
 travel as arrays and change between calls without recompiling; ``BUDGET_TRAIN_KEYS`` say how
 long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) are compiled in.
 
+``train.loss = "wasserstein"`` makes D a critic (WGAN); ``train.gp_weight`` > 0 adds WGAN-GP's
+gradient penalty (run-time, like ``r1_weight``). Use ``k_d`` as WGAN's n_critic.
+
 ``train.unroll`` > 0 makes it an unrolled GAN (Metz et al. 2016): each generator step is taken
 against the D that ``unroll`` more D steps would make, differentiated through them (compiled in).
 
@@ -135,6 +138,7 @@ class TrainConfig:
     batch_size: int = 256
     simultaneous: bool = False
     r1_weight: float = 0.0
+    gp_weight: float = 0.0
     g_ema: float = 0.0
     unroll: int = 0
     steps: int = 5000
@@ -163,6 +167,7 @@ class Hyper(NamedTuple):
     simultaneous: jax.Array
     r1_weight: jax.Array
     g_ema: jax.Array
+    gp_weight: jax.Array
 
 
 # The three kinds of TrainConfig field (see the module docstring).
@@ -211,6 +216,7 @@ def hyper_from(train: TrainConfig) -> Hyper:
         simultaneous=jnp.asarray(train.simultaneous, jnp.bool_),
         r1_weight=jnp.asarray(train.r1_weight, jnp.float32),
         g_ema=jnp.asarray(train.g_ema, jnp.float32),
+        gp_weight=jnp.asarray(train.gp_weight, jnp.float32),
     )
 
 

@@ -11,6 +11,9 @@ computes them as softplus(-l) and softplus(l)).
   gradient 1 - D stays large exactly when D rejects the fakes.
 - ``least_squares`` (LSGAN, a=0, b=c=1 on the raw output l): D minimises
   0.5 E (l(x) - 1)^2 + 0.5 E l(G(z))^2; G minimises 0.5 E (l(G(z)) - 1)^2.
+- ``wasserstein`` (WGAN, Arjovsky et al. 2017; with ``Hyper.gp_weight`` > 0, WGAN-GP, Gulrajani
+  et al. 2017): D is a critic f = l, unbounded, not a probability; it minimises
+  E f(G(z)) - E f(x) (plus the gradient penalty, ``gradient_penalty``), G minimises -E f(G(z)).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-LOSSES = ("minimax", "non_saturating", "least_squares")
+LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein")
+WASSERSTEIN = LOSSES.index("wasserstein")
+PROBABILITY_LOSSES = LOSSES[:3]  # D(x) = sigmoid(l(x)) is a probability; the Theory page compares these
 
 
 def loss_index(name: str) -> int:
@@ -57,11 +62,26 @@ def g_loss_least_squares(fake_logits: jax.Array) -> jax.Array:
     return 0.5 * jnp.mean((fake_logits - 1.0) ** 2)
 
 
+def d_loss_wasserstein(real_scores: jax.Array, fake_scores: jax.Array) -> jax.Array:
+    """E f(G(z)) - E f(x): minus the critic's estimate of the Wasserstein-1 distance."""
+    return jnp.mean(fake_scores) - jnp.mean(real_scores)
+
+
+def g_loss_wasserstein(fake_scores: jax.Array) -> jax.Array:
+    return -jnp.mean(fake_scores)
+
+
+def gradient_penalty(critic_grads: jax.Array) -> jax.Array:
+    """WGAN-GP's penalty E (||grad f(x_hat)|| - 1)^2 from the critic's gradients at the
+    interpolates, one row per critic input (n, d)."""
+    return jnp.mean((jnp.sqrt(jnp.sum(critic_grads**2, axis=-1) + 1e-12) - 1.0) ** 2)
+
+
 def d_loss(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """Discriminator loss selected by a (possibly traced) loss index."""
     return jax.lax.switch(
         index,
-        [d_loss_bce, d_loss_bce, d_loss_least_squares],
+        [d_loss_bce, d_loss_bce, d_loss_least_squares, d_loss_wasserstein],
         real_logits,
         fake_logits,
     )
@@ -71,7 +91,7 @@ def g_loss(index: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """Generator loss selected by a (possibly traced) loss index."""
     return jax.lax.switch(
         index,
-        [g_loss_minimax, g_loss_non_saturating, g_loss_least_squares],
+        [g_loss_minimax, g_loss_non_saturating, g_loss_least_squares, g_loss_wasserstein],
         fake_logits,
     )
 

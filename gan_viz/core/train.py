@@ -39,7 +39,10 @@ from gan_viz.core.data import Mixture, sample
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
 MAX_PICTURES = 64  # pictures one round can be split into (``GAN.round_pictures``)
 UNROLL_EPS_ROOT = 1e-12  # Adam's eps_root in the unrolled D steps (see optim.optimizer)
-UNROLL_KEYS = 2**20  # G step i of a round unrolls D with key_g's child UNROLL_KEYS + i (k_g is far below)
+# Step i of a round draws its batch from child i of key_d (or key_g), and what only some runs need
+# from child EXTRA_KEYS + i (k_d, k_g are far below): D step i's gradient-penalty interpolates, G step
+# i's unrolled D steps. Runs that need neither draw exactly what they did before these existed.
+EXTRA_KEYS = 2**20
 
 
 class State(NamedTuple):
@@ -133,7 +136,7 @@ class GAN:
     """
 
     def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
-                 frozen: tuple[str, ...] = (), unroll: int = 0):
+                 unroll: int = 0, frozen: tuple[str, ...] = ()):
         optim.check_frozen(model, frozen)
         self.model = model
         self.batch_size = batch_size
@@ -197,7 +200,9 @@ class GAN:
 
     # -- losses and single updates -------------------------------------------------------------
 
-    def d_objective(self, d_params, g_params, real, z, hyper: Hyper) -> jax.Array:
+    def d_objective(self, d_params, g_params, real, z, hyper: Hyper, key=None) -> jax.Array:
+        """D's loss on a batch, plus R1 and (with a ``key`` for the interpolates) WGAN-GP's penalty
+        when their weights are > 0."""
         fake = self.generate(g_params, z)
         loss = losses.d_loss(hyper.loss, self.packed_logits(d_params, real), self.packed_logits(d_params, fake))
 
@@ -209,16 +214,29 @@ class GAN:
             g = jax.vmap(jax.grad(lambda x: self.logits(d_params, x[None])[0]))(real)
             return 0.5 * hyper.r1_weight * jnp.mean(jnp.sum(g**2, axis=-1))
 
-        return loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
+        loss = loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
+        if key is None:
+            return loss
+
+        def gp(_):
+            # WGAN-GP (Gulrajani et al. 2017): lambda * E (||grad f(x_hat)|| - 1)^2 at points x_hat on
+            # the segments between real and generated inputs (one uniform weight per critic input)
+            n = real.shape[0] // self.pack
+            eps = jnp.repeat(jax.random.uniform(key, (n, 1)), self.pack, axis=0)
+            x_hat = eps * real[: n * self.pack] + (1.0 - eps) * fake[: n * self.pack]
+            g = jax.grad(lambda x: jnp.sum(self.packed_logits(d_params, x)))(x_hat)
+            return hyper.gp_weight * losses.gradient_penalty(g.reshape(n, 2 * self.pack))
+
+        return loss + jax.lax.cond(hyper.gp_weight > 0, gp, lambda _: jnp.zeros(()), None)
 
     def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
         return losses.g_loss(hyper.loss, self.packed_logits(d_params, self.generate(g_params, z)))
 
-    def _d_update(self, state: State, key, hyper: Hyper, mixture: Mixture):
+    def _d_update(self, state: State, key, hyper: Hyper, mixture: Mixture, gp_key=None):
         key_real, key_z = jax.random.split(key)
         real = sample(mixture, key_real, self.draws)
         z = self.noise(key_z, self.draws)
-        loss, grads = jax.value_and_grad(self.d_objective)(state.d_params, state.g_params, real, z, hyper)
+        loss, grads = jax.value_and_grad(self.d_objective)(state.d_params, state.g_params, real, z, hyper, gp_key)
         d_params, d_opt = optim.apply(self.d_tx, grads, state.d_opt, state.d_params, hyper.lr_d)
         return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
 
@@ -229,9 +247,9 @@ class GAN:
         would answer its move. Step j draws its batch from ``fold_in(key, j)``."""
         d, opt = d_params, d_opt
         for j in range(self.unroll):
-            key_real, key_z = jax.random.split(jax.random.fold_in(key, j))
+            key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
             real, zd = sample(mixture, key_real, self.draws), self.noise(key_z, self.draws)
-            grads = jax.grad(self.d_objective)(d, g_params, real, zd, hyper)
+            grads = jax.grad(self.d_objective)(d, g_params, real, zd, hyper, key_gp)
             d, opt = optim.apply(self.d_tx_unrolled, grads, opt, d, hyper.lr_d)
         return self.g_objective(g_params, d, z, hyper)
 
@@ -270,7 +288,9 @@ class GAN:
 
         def d_body(i, carry):
             s, _, pics = carry
-            s, loss = self._d_update(s, jax.random.fold_in(key_d, i), hyper, mixture)
+            # the gradient penalty's interpolates draw from key_d's children past every D step's
+            s, loss = self._d_update(s, jax.random.fold_in(key_d, i), hyper, mixture,
+                                     jax.random.fold_in(key_d, EXTRA_KEYS + i))
             return s, loss, take(pics, s, i + 1, total)
 
         state, d_loss, pictures = jax.lax.fori_loop(0, n_d, d_body, (state, nan, pictures))
@@ -281,7 +301,7 @@ class GAN:
                 lambda old, new: jnp.where(hyper.simultaneous, old, new), d_before, s.d_params)
             # the unrolled D steps draw from key_g's children past every G step's (key_g is only a parent)
             s, loss = self._g_update(s, jax.random.fold_in(key_g, i), hyper, d_params, mixture,
-                                     jax.random.fold_in(key_g, UNROLL_KEYS + i) if self.unroll else None)
+                                     jax.random.fold_in(key_g, EXTRA_KEYS + i) if self.unroll else None)
             return s, loss, take(pics, s, n_d + i + 1, total)
 
         state, g_loss, pictures = jax.lax.fori_loop(0, n_g, g_body, (state, nan, pictures))
@@ -365,7 +385,7 @@ class GAN:
         def shoot(pics: Pictures, s: State, done, total):
             def snap(p: Pictures) -> Pictures:
                 i = p.count
-                fake, surface = self._picture(s.g_ema, s.d_params, z, points)
+                fake, surface = self._picture(s.g_ema, s.d_params, z, points, hyper.loss)
                 return Pictures(p.fake.at[i].set(fake), p.surface.at[i].set(surface),
                                 p.step.at[i].set(start + done), i + 1)
 
@@ -423,7 +443,7 @@ class GAN:
             grads = jax.grad(self.g_objective)(g_params, d_params, z, hyper)
             return optax.tree.norm(grads)
 
-        return jnp.stack([norm(i) for i in range(len(losses.LOSSES))])
+        return jnp.stack([norm(i) for i in range(len(losses.PROBABILITY_LOSSES))])
 
     def generator_grad_norms(self, state: State, z: jax.Array) -> np.ndarray:
         """||grad_theta L_G|| for each loss (minimax, non-saturating, least squares) at ``state``."""
@@ -447,7 +467,7 @@ class GAN:
         fake_logits = self.packed_logits(state.d_params, fake)
         dens = metrics.density_view(fake, mixture, grid)
         res = grid.xs.shape[0]
-        surface = jax.nn.sigmoid(self.logits(state.d_params, grid.points)).reshape(res, res)
+        surface = surface_of(self.logits(state.d_params, grid.points), loss).reshape(res, res)
 
         def sample_loss(x):
             return losses.g_loss(loss, self.logits(state.d_params, x[None]))
@@ -468,18 +488,20 @@ class GAN:
             manifold=self._manifold(state.g_ema),
         )
 
-    def _picture(self, g_ema, d_params, z, points):
+    def _picture(self, g_ema, d_params, z, points, loss):
         """What the live view draws: the generated samples and D on the (flat) grid points."""
-        return self.generate(g_ema, z), jax.nn.sigmoid(self.logits(d_params, points))
+        return self.generate(g_ema, z), surface_of(self.logits(d_params, points), loss)
 
-    def _view_impl(self, g_ema, d_params, z, points, mixture):
+    def _view_impl(self, g_ema, d_params, z, points, mixture, loss):
         res = int(round(points.shape[0] ** 0.5))
-        fake, surface = self._picture(g_ema, d_params, z, points)
+        fake, surface = self._picture(g_ema, d_params, z, points, loss)
         return fake, surface.reshape(res, res), metrics.mode_stats(fake, mixture)
 
-    def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid):
-        """What the live picture needs, cheaply: generated samples, D on the grid, mode stats."""
-        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture)
+    def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+             loss: str | int = "non_saturating"):
+        """What the live picture needs, cheaply: generated samples, D on the grid (``surface_of``),
+        mode stats."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture, _loss_array(loss))
 
     def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
         """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""
@@ -492,16 +514,31 @@ class GAN:
         return self._evaluate(state, mixture, ev, grid, jnp.asarray(index, jnp.int32))
 
 
+def surface_of(logits: jax.Array, loss: jax.Array) -> jax.Array:
+    """What the pictures colour at each grid point, in [0, 1]: D(x) = sigmoid(l(x)) for the
+    probability losses; for the critic of ``wasserstein`` (a score, not a probability, with an
+    arbitrary offset) sigmoid((f - median f) / std f) over the grid: 1/2 on its median level,
+    above 1/2 where it rates inputs more real than that."""
+    def critic(f):
+        return jax.nn.sigmoid((f - jnp.median(f)) / (jnp.std(f) + 1e-6))
+
+    return jax.lax.cond(loss == losses.WASSERSTEIN, critic, jax.nn.sigmoid, logits)
+
+
+def _loss_array(loss: str | int | jax.Array) -> jax.Array:
+    return jnp.asarray(losses.loss_index(loss) if isinstance(loss, str) else loss, jnp.int32)
+
+
 def _loss_only_hyper(index: int) -> Hyper:
     zero = jnp.zeros((), jnp.float32)
     return Hyper(zero, zero, jnp.zeros((), jnp.int32), jnp.zeros((), jnp.int32),
-                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero, zero)
+                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero, zero, zero)
 
 
 @functools.lru_cache(maxsize=16)
 def _cached_gan(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
-                frozen: tuple[str, ...], unroll: int = 0) -> GAN:
-    return GAN(model, optimizer, beta1, beta2, batch_size, frozen, unroll)
+                unroll: int, frozen: tuple[str, ...]) -> GAN:
+    return GAN(model, optimizer, beta1, beta2, batch_size, unroll, frozen)
 
 
 def make_gan(config: Config, frozen: tuple[str, ...] = ()) -> GAN:

@@ -137,7 +137,8 @@ class LiveRun:
         wait; with ``pictures`` also, in a background thread, the round that takes pictures (frames
         that split rounds; as long again to compile, so the page does not wait for it)."""
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
-        jax.block_until_ready(self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid))
+        jax.block_until_ready(
+            self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
         if pictures:  # trains one round of the current state only to compile it; the result is dropped
             args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
             self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
@@ -192,7 +193,7 @@ class LiveRun:
             if not done:
                 break
             fake, surface, modes = jax.device_get(
-                self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid))
+                self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
             self._record(modes, last)
         self.refresh()

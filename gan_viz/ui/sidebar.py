@@ -12,6 +12,7 @@ import streamlit as st
 from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
 from gan_viz.core.config import Config
+from gan_viz.core.losses import LOSSES
 from gan_viz.lab import evaluate, presets
 from gan_viz.ui import controls, rerun, urlstate
 
@@ -165,9 +166,14 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         c1, c2 = st.columns(2)
         c1.selectbox("Noise", ["gaussian", "uniform"], key=key("model.noise"), **act)
         c2.selectbox("Activation", ["relu", "leaky_relu", "tanh", "elu", "gelu"], key=key("model.activation"), **act)
+        st.slider("PacGAN: D judges m samples at once", *lim("model.pack"), key=key("model.pack"), **act,
+                  help="m = 1: the plain GAN. m > 1 (PacGAN, Lin et al. 2018): D sees m samples side by side, all "
+                       "real or all generated, so a collapsed generator's look-alikes give themselves away. Resets.")
 
         st.subheader("Training (live: no reset)")
-        st.selectbox("Loss", ["minimax", "non_saturating", "least_squares"], key=key("train.loss"), **act)
+        st.selectbox("Loss", list(LOSSES), key=key("train.loss"), **act,
+                     help="wasserstein: D becomes a critic, a score rather than a probability (WGAN); add the "
+                          "gradient penalty below for WGAN-GP, and use k_D as WGAN's n_critic (5 in the paper).")
         fmt = controls.fmt_rate
         st.select_slider("lr_D (log scale)", opts("train.lr_d"), format_func=fmt, key=key("train.lr_d"), **act)
         st.select_slider("lr_G (log scale)", opts("train.lr_g"), format_func=fmt, key=key("train.lr_g"), **act)
@@ -182,6 +188,15 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
                             key=key("train.r1_weight"), **act)
             st.number_input("G weight average (EMA decay, live)", *lim("train.g_ema"), step=0.001, format="%.4f",
                             key=key("train.g_ema"), **act)
+            st.number_input("Gradient penalty weight (WGAN-GP, live)", *lim("train.gp_weight"), step=1.0,
+                            key=key("train.gp_weight"), **act,
+                            help="lambda of WGAN-GP: lambda E (||grad f(x_hat)|| - 1)^2 on points between real and "
+                                 "generated samples; 10 in the paper. Meant for the wasserstein loss.")
+            st.number_input("Unrolled GAN: look-ahead D steps", *lim("train.unroll"), step=1,
+                            key=key("train.unroll"), **act,
+                            help="0: the plain GAN. k > 0 (Metz et al. 2016): each G step is taken against the D "
+                                 "that k more D steps would make, differentiated through them, so G anticipates D's "
+                                 "answer. A G step then costs about k + 1 D steps. Resets.")
             st.number_input("Seed", *lim("seed"), step=1, key=key("seed"), **act)
 
         st.subheader("View")

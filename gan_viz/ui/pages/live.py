@@ -29,6 +29,24 @@ LEGEND = (
     "0 (fake) &#8594; 1 (real)</div>")
 
 
+CRITIC_LEGEND = (
+    "<div style='font-size:0.95rem'>"
+    f"<span style='color:{theme.REAL};font-size:1.4rem'>&#9679;</span> real samples &nbsp; "
+    f"<span style='color:{theme.FAKE};font-size:1.4rem'>&#9679;</span> generated samples &nbsp; "
+    "background: the critic's score f(x) (wasserstein loss: a score, not a probability, with no fixed zero), "
+    "centred on its median over the view and divided by its spread: "
+    "<span style='display:inline-block;width:160px;height:14px;vertical-align:middle;border:1px solid #999;"
+    f"background:{theme.css_gradient(theme.SURFACE_SCALE)}'></span> "
+    "lower &#8594; higher (rated more real); <b>&#8212;</b> its median level</div>")
+
+
+def legend(view: dict, loss: str) -> str:
+    """The line above the plots: what the colours mean (a critic's scale differs from D's)."""
+    if loss == "wasserstein" and not view["view.dstar"]:
+        return CRITIC_LEGEND
+    return LEGEND.format(s="D*" if view["view.dstar"] else "D")
+
+
 def scale_of(view: dict) -> float:
     return PROJECTOR_SCALE if view.get("view.projector") else 1.0
 
@@ -242,8 +260,8 @@ def render(view: dict, preset: str) -> None:
     if watch:
         st.markdown(f"<div id='watch-line' style='font-size:1.05rem'><b>What to watch</b> ({preset}): "
                     f"{watch}</div>", unsafe_allow_html=True)
-    st.markdown(LEGEND.format(s="D*" if view["view.dstar"] else "D"), unsafe_allow_html=True)
     ss = st.session_state
+    st.markdown(legend(view, ss.run.config.train.loss), unsafe_allow_html=True)
     kind, message = ss.pop("edit_message", (None, None))
     if kind:
         getattr(st, kind)(message)
