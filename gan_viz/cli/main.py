@@ -96,14 +96,8 @@ def _own_data(cfg: Any, path: str) -> Any:
     """``cfg`` training on the points in ``path`` (what an upload does in the app): layout samples,
     K modes fitted by k-means with K chosen by BIC (``--set data.modes=K`` after it overrides K)."""
     from gan_viz.core import config as config_lib
-    from gan_viz.core import data as data_lib
 
-    x = load_samples(path)
-    if len(x) > config_lib.MAX_SAMPLES:
-        raise CliError(f"{path} holds {len(x):,} points; at most {config_lib.MAX_SAMPLES:,} train (subsample them)")
-    cfg = config_lib.override(cfg, "data.samples", x.astype(float).tolist())
-    cfg = config_lib.override(cfg, "data.modes", data_lib.choose_modes(x))
-    return config_lib.override(cfg, "data.layout", "samples")
+    return config_lib.with_samples(cfg, load_samples(path), path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -377,6 +377,20 @@ def override(cfg: Config, key: str, value: Any) -> Config:
     return dataclasses.replace(cfg, **{section: new_sub})
 
 
+def with_samples(cfg: Config, points: Any, name: str = "the samples") -> Config:
+    """``cfg`` training on ``points`` (n, 2), one's own data (layout ``samples``), with the number of
+    modes to fit chosen by BIC (``data.choose_modes``); validated. Raises ``ValueError`` with a
+    one-line reason that names ``name`` (a file)."""
+    x = np.asarray(points, np.float64).reshape(-1, 2)
+    if len(x) < 2:
+        raise ValueError(f"{name} holds {len(x)} point; the data need at least 2")
+    if len(x) > MAX_SAMPLES:
+        raise ValueError(f"{name} holds {len(x):,} points; at most {MAX_SAMPLES:,} train (subsample them)")
+    data = dataclasses.replace(cfg.data, layout="samples", samples=tuple(map(tuple, x.round(6).tolist())),
+                               modes=data_lib.choose_modes(x))
+    return validate(dataclasses.replace(cfg, data=data))
+
+
 def apply_overrides(cfg: Config, assignments: list[str]) -> Config:
     """Applies ``key=value`` strings in order and validates the result."""
     for a in assignments:

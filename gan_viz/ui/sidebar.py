@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-import numpy as np
 import streamlit as st
 
 from gan_viz.core import config as config_lib
-from gan_viz.core import data as data_lib
 from gan_viz.core.config import Config
 from gan_viz.core.losses import LOSSES
 from gan_viz.lab import evaluate, presets
@@ -71,23 +69,14 @@ def _uploaded() -> None:
     if f is None:
         return
     try:
-        x = evaluate.parse_samples(f.getvalue(), f.name)
         current = ss.run.config if "run" in ss else ss.base_config
-        points = tuple((float(a), float(b)) for a, b in np.asarray(x, np.float64).round(6))
-        if len(points) < 2:
-            raise ValueError(f"{f.name} holds {len(points)} point; the data need at least 2")
-        if len(points) > config_lib.MAX_SAMPLES:
-            raise ValueError(f"{f.name} holds {len(points):,} points; the app trains on at most "
-                             f"{config_lib.MAX_SAMPLES:,} (subsample them)")
-        k = data_lib.choose_modes(x)
-        cfg = config_lib.validate(replace(current, data=replace(current.data, layout="samples", samples=points,
-                                                                    modes=k)))
+        cfg = config_lib.with_samples(current, evaluate.parse_samples(f.getvalue(), f.name), f.name)
     except ValueError as e:
         ss.upload_message = ("error", f"Upload not used: {e}")
         return
     set_data(cfg)
     mix = cfg.data.mixture()
-    ss.upload_message = ("success", f"Training on {len(points):,} points from {f.name}; {mix.num_modes} "
+    ss.upload_message = ("success", f"Training on {len(cfg.data.samples):,} points from {f.name}; {mix.num_modes} "
                                     f"mode{'s' if mix.num_modes > 1 else ''} fitted "
                                     f"(k-means, K chosen by BIC; spread {float(mix.std):.3g}). Change K with "
                                     "Modes to fit.")
