@@ -355,6 +355,7 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
     assert real <= {tuple(np.round(p, 4)) for p in pts.tolist()}  # the real samples are the file's points
     assert at.query_params["data.layout"] == "samples" and "data.samples" not in at.query_params
     assert any("Training on 600 points from three" in s.value for s in at.success)
+    assert any("watch-line" in m.value and "data here have been changed" in m.value for m in at.markdown)
     button(at, "step").click().run()
     assert at.session_state["run"].step > 0 and not at.exception
 

@@ -30,6 +30,20 @@ def test_metric_charts_and_value_line():
 
 
 
+def test_at_step_0_the_charts_show_their_one_evaluation_filling_the_axis():
+    occ = np.array([[0.03, 0.0]])
+    fig = charts.occupancy_view([0], occ, [0.97], x_range=(0.0, 1.0))
+    go.Figure(fig)
+    heat = fig["data"][0]
+    assert list(heat["x"]) == [0.0, 1.0] and np.asarray(heat["z"]).shape == (3, 2)  # one column, both edges
+    assert fig["layout"]["xaxis"]["range"] == [0.0, 1.0]
+    m = charts.metric_charts([0], [float("nan")], [float("nan")], [-1.3], [0.6], [0.03], [4], num_modes=8)
+    assert all(t["mode"] == "lines+markers" for t in m["data"] if len(np.atleast_1d(t["x"])) == 1)
+    assert m["layout"]["xaxis"]["range"] == [0.0, 1.0]  # not plotly's empty -1..1
+    two = charts.metric_charts([0, 10], [1.0, 1.0], [1.0, 1.0], [-1.3, -1.3], [0.6, 0.5], [0.03, 0.1], [4, 5], 8)
+    assert two["data"][0]["mode"] == "lines" and two["layout"]["xaxis"]["range"] is None
+
+
 def test_k_d_curves_and_gradient_norms():
     fig = charts.k_d_curves([0, 1, 10], [0.1, 0.5, 0.9], [0.2, 0.3, 0.01], [0.3, 0.4, 1.0])
     assert fig.data[0].x[0] == 0.5  # k = 0 drawn at 0.5 on the log axis

@@ -45,6 +45,10 @@ def occupancy_view(
     z = np.concatenate([occ.T, np.asarray(off_mode, np.float32).reshape(1, -1)], axis=0)
     labels = [f"mode {i}" for i in range(k)] + [off_label]
     x = np.asarray(steps, dtype=np.float64)
+    if len(x) == 1:  # one evaluation (step 0): one column filling the range, not half a cell
+        x = np.array([x[0], max(x_range[1], x[0] + 1.0) if x_range else x[0] + 1.0])
+        x_range = (float(x[0]), float(x[1]))
+        z = np.repeat(z, 2, axis=1)
     data: list[dict] = [dict(type="heatmap", x=x, y=labels, z=z, zmin=0, zmax=1, colorscale=OCCUPANCY_SCALE,
                              colorbar=dict(title=dict(text="share"), thickness=14, tickformat=".0%"),
                              hovertemplate="step %{x}<br>%{y}: %{z:.0%}<extra></extra>")]
@@ -79,8 +83,11 @@ def metric_charts(
     s = np.asarray(steps, dtype=np.float64)
     arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731  (NaN gaps stay binary-safe)
 
+    one = len(s) == 1  # step 0: each series is one point, drawn as a dot on a 0..1 step axis
+
     def line(y, name, color, axis, **kw):
-        return dict(type="scatter", x=s, y=y, name=name, xaxis=f"x{axis}", yaxis=f"y{axis}", mode="lines",
+        return dict(type="scatter", x=s, y=y, name=name, xaxis=f"x{axis}", yaxis=f"y{axis}",
+                    mode="lines+markers" if one else "lines", marker=dict(size=9, color=color),
                     line=dict(color=color, width=3, **kw))
 
     minus_log4 = -math.log(4.0)
@@ -104,7 +111,8 @@ def metric_charts(
     for i, (col, row) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)]):
         n = "" if i == 0 else str(i + 1)
         layout[f"xaxis{n}"] = dict(domain=dom[col], anchor=f"y{n}", showgrid=True, gridcolor="#e9ecef",
-                                   title=dict(text="step") if row == 1 else None)
+                                   title=dict(text="step") if row == 1 else None,
+                                   range=[s[0], s[0] + 1.0] if one else None)
         layout[f"yaxis{n}"] = dict(domain=rows[row], anchor=f"x{n}", showgrid=True, gridcolor="#e9ecef")
         annotations.append(dict(text=titles[i], x=sum(dom[col]) / 2, y=rows[row][1], xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16)))

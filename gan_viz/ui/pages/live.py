@@ -256,11 +256,13 @@ def _downloads(run: LiveRun) -> None:
 
 
 def render(view: dict, preset: str) -> None:
+    ss = st.session_state
     watch = presets.watch(preset)
     if watch:
+        changed = (" <i>(written for the preset's data; the data here have been changed)</i>"
+                   if ss.run.config.data != presets.get(preset).data else "")
         st.markdown(f"<div id='watch-line' style='font-size:1.05rem'><b>What to watch</b> ({preset}): "
-                    f"{watch}</div>", unsafe_allow_html=True)
-    ss = st.session_state
+                    f"{watch}{changed}</div>", unsafe_allow_html=True)
     st.markdown(legend(view, ss.run.config.train.loss), unsafe_allow_html=True)
     kind, message = ss.pop("edit_message", (None, None))
     if kind:
