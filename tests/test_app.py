@@ -149,7 +149,7 @@ def widgets_without_callback(at: AppTest) -> list[str]:
     return sorted(wid.split("-")[-1] for wid, m in meta.items() if m.callback is None and not m.callbacks)
 
 
-@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory", "Collapse map"])
+@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare"])
 def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
     # a click that lands while the live plot asks for its next frame reaches the server as a
     # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
@@ -412,3 +412,27 @@ def test_remedies_from_the_sidebar_wgan_gp_live_pacgan_and_unrolled_reset():
     assert not at.exception
     unrolled = at.session_state["run"]
     assert unrolled.gan.unroll == 3 and unrolled.step > 0 and not unrolled.diverged
+
+
+def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockstep():
+    import jax
+
+    at = open_tab(start({"preset": "ring8-healthy"}), "Compare")
+    at.selectbox(key="compare_remedy").set_value("PacGAN (D judges 2 samples at once)").run()
+    button(at, "compare_start").click().run()
+    assert not at.exception
+    # the compare plot asks for frames from inside its fragment, like the live one; nothing else lacks a callback
+    assert widgets_without_callback(at) == ["compare_plot", "dl_csv", "dl_json", "dl_png"]
+    c = at.session_state["compare"]
+    left, right = c.runs
+    assert right.gan.pack == 2 and left.gan.pack == 1 and left.config.seed == right.config.seed
+    for a, b in zip(jax.tree_util.tree_leaves(left.state.g_params), jax.tree_util.tree_leaves(right.state.g_params)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))  # the same generator to start with
+    button(at, "compare_play").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception and c.frames >= 3
+    assert left.step == right.step == c.target > 0  # lockstep (both rounds are 2 steps here)
+    assert c.runs[0].round_steps <= c.frame_steps <= 25  # ring8-healthy's pace, 500 steps/s, over 20 frames/s at most
+    assert at.session_state["playing"] is False  # the live run waits meanwhile
+    assert any("compare-right" in m.value and "PacGAN" in m.value for m in at.markdown)

@@ -374,3 +374,31 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_file_is_reported(browse
     assert "/ 5" in page.locator("#status-line").inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_compare_plays_two_runs_side_by_side_from_the_same_start(browser, app_url):
+    from gan_viz.cli import bench_ui
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1300})
+    page.goto(app_url + "?preset=ring8-healthy")
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("button", name="Start from step 0").click(timeout=60_000)
+    page.locator("#compare-right").wait_for(timeout=120_000)
+    assert "step 0" in page.locator("#compare-left").inner_text()
+    assert "unrolled GAN" in page.locator("#compare-right").inner_text()
+    page.get_by_role("button", name="Play", exact=True).last.click()
+    page.locator("#compare-rate").wait_for(timeout=60_000)
+    counter = page.frame_locator(bench_ui.COMPARE_IFRAME).locator("#frame-counter")
+    time.sleep(3)
+    first = int(counter.get_attribute("data-frames-rendered"))
+    time.sleep(5)
+    assert int(counter.get_attribute("data-frames-rendered")) > first + 5  # both plots keep being redrawn
+    steps = [int(re.search(r"step ([\d,]+)", page.locator(f"#compare-{s}").inner_text()).group(1).replace(",", ""))
+             for s in ("left", "right")]
+    assert steps[0] > 0 and abs(steps[0] - steps[1]) <= 25  # lockstep: within a frame's steps of each other
+    time.sleep(6)
+    page.screenshot(path=ARTIFACTS / "15-compare.png")
+    page.get_by_role("button", name="Pause", exact=True).last.click()
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

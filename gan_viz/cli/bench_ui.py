@@ -174,6 +174,54 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: s
     }
 
 
+COMPARE_IFRAME = "[data-testid='stTabs'] iframe[title*='live_plot'] >> nth=1"  # the Compare tab's plot
+DEFAULT_REMEDY = "unrolled GAN (5 look-ahead D steps)"
+
+
+def compare(seconds: float = 10.0, warmup: float = 4.0, preset: str = presets.DEFAULT,
+            remedy: str = DEFAULT_REMEDY) -> dict:
+    """Compare mode: the sidebar's run (``preset``) and the same with ``remedy``, two runs in
+    lockstep, as fast as they go; rendered frames/s of their one plot component, and the step
+    counters of both runs (each frame brings both to the same step)."""
+    from playwright.sync_api import sync_playwright
+
+    check(preset, None)
+    if remedy not in presets.REMEDIES:
+        raise ValueError(f"unknown remedy {remedy!r}; choose from {', '.join(presets.REMEDIES)}")
+    chromium = launch.chromium_path()
+    with launch.serve() as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
+        page = _open(browser, scene_url(server, preset, None))
+        page.get_by_role("tab", name="Compare").click(timeout=LOAD_MS)
+        page.get_by_label("Remedy on the right").click(timeout=LOAD_MS)
+        page.get_by_role("option", name=remedy).click(timeout=LOAD_MS)
+        page.get_by_role("button", name="Start from step 0").click(timeout=LOAD_MS)
+        page.locator("#compare-right").wait_for(timeout=LOAD_MS)
+        page.get_by_role("button", name="Play", exact=True).last.click(timeout=LOAD_MS)
+        page.locator("#compare-rate").wait_for(timeout=LOAD_MS)
+        time.sleep(warmup)
+        counter = page.frame_locator(COMPARE_IFRAME).locator("#frame-counter")
+
+        def sample() -> tuple[int, list[int], float]:
+            steps = [int(re.search(r"step ([\d,]+)", page.locator(f"#compare-{side}").inner_text()).group(1)
+                         .replace(",", "")) for side in ("left", "right")]
+            return int(counter.get_attribute("data-frames-rendered") or 0), steps, time.perf_counter()
+
+        f0, s0, t0 = sample()
+        time.sleep(seconds)
+        f1, s1, t1 = sample()
+        errors = _errors(page)
+        browser.close()
+    return {"preset": preset, "remedy": remedy, "fps": (f1 - f0) / (t1 - t0),
+            "steps_per_s": [(b - a) / (t1 - t0) for a, b in zip(s0, s1)], "seconds": seconds, "errors": errors}
+
+
+def format_compare(r: dict) -> str:
+    left, right = r["steps_per_s"]
+    return (f"Compare ({r['preset']} | + {r['remedy']}): {r['fps']:.1f} rendered frames/s, "
+            f"{left:,.0f} and {right:,.0f} steps/s, errors: {r['errors']} ({r['seconds']:.0f} s window)")
+
+
 def format_report(r: dict) -> str:
     sps = [x["steps_per_s"] for x in r["per_session"]]
     return "\n".join([

@@ -265,6 +265,12 @@ def cmd_bench_ui(args) -> None:
     if args.sessions < 3:
         raise CliError(f"--sessions must be >= 3 (two for the baseline, one or more added), got {args.sessions}")
     pace = _scene(args, default_pace=None)
+    if args.compare:
+        if args.compare not in bench_ui.presets.REMEDIES:
+            raise CliError(f"unknown remedy {args.compare!r}; choose from {', '.join(bench_ui.presets.REMEDIES)}")
+        report = bench_ui.compare(seconds=args.seconds, preset=args.preset, remedy=args.compare)
+        _emit(_clean(report), args.json, bench_ui.format_compare)
+        return
     report = bench_ui.run(seconds=args.seconds, sessions=args.sessions, preset=args.preset, pace=pace)
     _emit(_clean(report), args.json, bench_ui.format_report)
 
@@ -362,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
     p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")
     p.add_argument("--sessions", type=int, default=4, help="sessions that all play at once (>= 3)")
+    p.add_argument("--compare", metavar="REMEDY", nargs="?", const="unrolled GAN (5 look-ahead D steps)",
+                   help="measure Compare mode instead: the preset beside it with REMEDY (default: the unrolled GAN)")
     scene_args(p, pace_help="the preset's own")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ui)

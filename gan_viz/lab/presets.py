@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, ViewConfig
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, ViewConfig, apply_overrides
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,22 @@ def get(name: str, seed: int | None = None) -> Config:
         raise ValueError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
     cfg = PRESETS[name].config
     return cfg if seed is None else replace(cfg, seed=seed)
+
+
+# Remedies for mode collapse, each as the overrides that add it to a configuration (Compare mode
+# runs one beside the configuration without it). WGAN-GP follows its 2-D experiments: 5 critic
+# steps per G step, lambda 0.1.
+REMEDIES: dict[str, tuple[str, ...]] = {
+    "unrolled GAN (5 look-ahead D steps)": ("train.unroll=5",),
+    "PacGAN (D judges 2 samples at once)": ("model.pack=2",),
+    "WGAN-GP (critic, lambda 0.1, k_D 5)": ("train.loss=wasserstein", "train.gp_weight=0.1", "train.k_d=5"),
+    "R1 penalty (gamma 1)": ("train.r1_weight=1",),
+    "averaged G weights (decay 0.999)": ("train.g_ema=0.999",),
+}
+
+
+def with_remedy(config: Config, remedy: str) -> Config:
+    """``config`` with one of ``REMEDIES`` added (validated)."""
+    if remedy not in REMEDIES:
+        raise ValueError(f"unknown remedy {remedy!r}; choose from {', '.join(REMEDIES)}")
+    return apply_overrides(config, list(REMEDIES[remedy]))

@@ -175,12 +175,14 @@ class LiveRun:
                 f"infinite/NaN with lr_D = {t.lr_d:g}, lr_G = {t.lr_g:g}). Paused at the last finite "
                 "state: lower the learning rates and press Reset.")
 
-    def advance_frames(self, frames: int, rounds_per_frame: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    def advance_frames(self, frames: int, rounds_per_frame: int,
+                       refresh: bool = True) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Trains ``frames`` times ``rounds_per_frame`` rounds, keeping a picture after each.
 
         Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
-        state is then fully evaluated (``refresh``). Stops early on divergence. The seconds
-        spent training are left in ``train_seconds`` (the pacer learns the cost of a step).
+        state is then fully evaluated (``refresh``; without it, ``frame`` stays the last full
+        evaluation). Stops early on divergence. The seconds spent training are left in
+        ``train_seconds`` (the pacer learns the cost of a step).
         """
         out = []
         last = self.frame
@@ -196,7 +198,8 @@ class LiveRun:
                 self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
             out.append((self.step, np.asarray(fake), np.asarray(surface)))
             self._record(modes, last)
-        self.refresh()
+        if refresh:
+            self.refresh()
         return out
 
     def advance_split(self, rounds: int, every: int) -> list[tuple[int, np.ndarray, np.ndarray]]:

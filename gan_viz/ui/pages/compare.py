@@ -1,0 +1,154 @@
+"""The Compare page: the sidebar's run and the same run with one remedy added (``presets.REMEDIES``),
+from the same seed and the same initial weights, trained in lockstep, side by side."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import streamlit as st
+
+from gan_viz.core.config import Config
+from gan_viz.lab import presets
+from gan_viz.ui import rerun
+from gan_viz.ui.live_plot import live_plot
+from gan_viz.ui.pages import live
+from gan_viz.ui.session import LiveRun, RateMeter
+
+KEY = "compare"  # session state: the two runs and what drives them
+SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often while playing
+GRID = 64
+FRAMES_PER_S = 20  # the step target grows by pace / FRAMES_PER_S a frame (at least the longer round)
+TRAIN_BUDGET = 0.03  # seconds of training a frame may take (both runs), so frames keep coming at >= 15/s
+
+
+class Comparison:
+    """Two live runs kept in lockstep: each frame trains both to the same step target (whole
+    rounds, so each is within one round of it)."""
+
+    def __init__(self, left: Config, remedy: str):
+        self.remedy = remedy
+        self.runs = (LiveRun(left, grid_res=GRID), LiveRun(presets.with_remedy(left, remedy), grid_res=GRID))
+        for r in self.runs:
+            r.warm_up()
+        self.target = 0
+        self.step_seconds = 0.0  # measured training time per step of the target (both runs), a moving average
+        self.playing = False
+        self.frames = 0
+        self.fps = RateMeter()
+
+    @property
+    def frame_steps(self) -> int:
+        """Steps one frame adds to the target: the sidebar's pace over FRAMES_PER_S (pace "max":
+        50,000 steps/s), fewer when training them would take longer than TRAIN_BUDGET, and at
+        least the longer round of the two."""
+        pace = min(self.runs[0].config.view.pace, 50_000.0)
+        steps = pace / FRAMES_PER_S
+        if self.step_seconds > 0:
+            steps = min(steps, TRAIN_BUDGET / self.step_seconds)
+        return max(max(r.round_steps for r in self.runs), round(steps))
+
+    def advance(self) -> list[tuple[int, np.ndarray, np.ndarray] | None]:
+        """One frame: each run trains whole rounds until it reaches the target (None: no new picture)."""
+        before = self.target
+        self.target += self.frame_steps
+        out = []
+        started = time.perf_counter()
+        for r in self.runs:
+            rounds = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
+            batch = r.advance_frames(1, rounds, refresh=False) if rounds else []
+            out.append(batch[-1] if batch else None)
+        per_step = (time.perf_counter() - started) / max(self.target - before, 1)
+        self.step_seconds = per_step if self.step_seconds == 0 else 0.7 * self.step_seconds + 0.3 * per_step
+        self.frames += 1
+        self.fps.add()
+        return out
+
+    def refresh(self) -> None:
+        for r in self.runs:
+            r.refresh()
+
+
+def _labels(c: Comparison) -> tuple[str, str]:
+    return "as in the sidebar", f"+ {c.remedy}"
+
+
+@rerun.action
+def _start() -> None:
+    ss = st.session_state
+    ss.playing = False  # the live run waits while two others train
+    with st.spinner("Compiling both runs (a few seconds each, once per shape)..."):
+        ss[KEY] = Comparison(ss.run.config, ss.compare_remedy)
+
+
+@rerun.action
+def _play_pause() -> None:
+    c: Comparison = st.session_state[KEY]
+    c.playing = not c.playing
+    c.fps.reset()
+    if c.playing:
+        st.session_state.playing = False
+
+
+def status(run: LiveRun, label: str, side: str) -> str:
+    f = run.frame
+    return (f"<div id='compare-{side}' style='font-size:1.05rem'><b>{label}</b><br>step <b>{run.step:,}</b> &middot; "
+            f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
+            f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
+            f"hops {run.history.hop_count}{' &middot; diverged' if run.diverged else ''}</div>")
+
+
+@st.fragment
+def _view(view: dict) -> None:
+    rerun.follow_up()
+    ss = st.session_state
+    c: Comparison = ss[KEY]
+    pictures: list = [None, None]
+    if c.playing:
+        pictures = c.advance()
+        if all(r.diverged for r in c.runs):
+            c.playing = False
+    now = time.monotonic()
+    slow = not c.playing or now - ss.get("compare_slow_at", 0.0) >= SLOW_SECONDS
+    if slow:
+        c.refresh()
+        ss.compare_slow_at = now
+    cols = st.columns(2)
+    for col, run, label, side in zip(cols, c.runs, _labels(c), ("left", "right")):
+        col.markdown(status(run, label, side), unsafe_allow_html=True)
+    mains = []
+    for run, pic in zip(c.runs, pictures):
+        if pic is not None:
+            mains.append(live.main_figure(run, pic[1], pic[2], view))
+        elif c.playing:
+            mains.append(None)
+        else:
+            mains.append(live.main_figure(run, run.frame.fake, run.frame.d_surface, view))
+    charts = [live.mode_chart(run, view, 0.0) for run in c.runs] if slow else [None, None]
+    st.markdown(f"<div id='compare-rate'>{c.fps.rate():.1f} frames/s &middot; frame {c.frames}</div>"
+                if c.playing else "", unsafe_allow_html=True)
+    # a new picture gets a new number (the component skips one it has drawn)
+    signature = (id(c), c.frames, tuple(sorted(view.items())))
+    if signature != ss.get("compare_drawn"):
+        ss.compare_drawn = signature
+        ss.compare_draw_id = ss.get("compare_draw_id", 0) + 1
+    live_plot([*mains, *charts], key="compare_plot", frame=ss.compare_draw_id, columns=2,
+              rows=[{"fit": "square", "min": 300, "max": 620}, 330], request_next=c.playing)
+
+
+def render(view: dict) -> None:
+    ss = st.session_state
+    st.markdown("Two runs from the same seed and the same initial weights, trained in lockstep (each frame "
+                "brings both to the same step, in whole rounds): on the left the run in the sidebar, on the "
+                "right the same run with one remedy for mode collapse added.")
+    c1, c2, c3 = st.columns([3, 1, 1])
+    c1.selectbox("Remedy on the right", list(presets.REMEDIES), key="compare_remedy", on_change=rerun.request)
+    c2.button("Start from step 0", key="compare_start", on_click=_start, use_container_width=True)
+    c: Comparison | None = ss.get(KEY)
+    if c is None:
+        st.info("Start compiles and sets up both runs; then press Play.")
+        return
+    c3.button("Pause" if c.playing else "Play", key="compare_play", type="primary", on_click=_play_pause,
+              use_container_width=True)
+    _view(view)
