@@ -20,7 +20,8 @@ KEY = "compare"  # session state: the two runs and what drives them
 SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often while playing
 GRID = 64
 FRAMES_PER_S = 20  # the step target grows by pace / FRAMES_PER_S a frame (at least the longer round)
-TRAIN_BUDGET = 0.03  # seconds of training a frame may take (both runs), so frames keep coming at >= 15/s
+TRAIN_BUDGET = 0.02  # seconds of training a frame may take (both runs), so frames keep coming at >= 15/s
+FRAMES_PER_RERUN = 8  # frames trained and sent together; the plot plays them while the next ones train
 
 
 class Comparison:
@@ -50,7 +51,8 @@ class Comparison:
         return max(max(r.round_steps for r in self.runs), round(steps))
 
     def advance(self) -> list[tuple[int, np.ndarray, np.ndarray] | None]:
-        """One frame: each run trains whole rounds until it reaches the target (None: no new picture)."""
+        """One frame: each run trains whole rounds until it reaches the target; its picture per
+        run (None: that run made none, it diverged)."""
         before = self.target
         self.target += self.frame_steps
         out = []
@@ -104,9 +106,12 @@ def _view(view: dict) -> None:
     rerun.follow_up()
     ss = st.session_state
     c: Comparison = ss[KEY]
-    pictures: list = [None, None]
+    frames: list[list] = [[], []]  # per run, the pictures of this rerun's frames
     if c.playing:
-        pictures = c.advance()
+        for _ in range(FRAMES_PER_RERUN):
+            for mine, pic in zip(frames, c.advance()):
+                if pic is not None:
+                    mine.append(pic)
         if all(r.diverged for r in c.runs):
             c.playing = False
     now = time.monotonic()
@@ -117,10 +122,10 @@ def _view(view: dict) -> None:
     cols = st.columns(2)
     for col, run, label, side in zip(cols, c.runs, _labels(c), ("left", "right")):
         col.markdown(status(run, label, side), unsafe_allow_html=True)
-    mains = []
-    for run, pic in zip(c.runs, pictures):
-        if pic is not None:
-            mains.append(live.main_figure(run, pic[1], pic[2], view))
+    mains: list = []
+    for run, pics in zip(c.runs, frames):
+        if pics:  # a batch of frames, played one by one (both plots together)
+            mains.append([live.main_figure(run, fake, surface, view) for _, fake, surface in pics])
         elif c.playing:
             mains.append(None)
         else:
