@@ -168,6 +168,7 @@ def test_counterexample_tab_goes_one_phase_at_a_time():
     rec = at.session_state["sb"].records[0]
     assert rec.complete and rec.frozen_d_on_moved >= 0.9 and rec.jsd >= 0.3
     assert not at.exception
+    assert any(b.proto.label == "Storyboard (HTML)" for b in at.get("download_button"))
 
 
 def test_custom_centres_layout_builds_a_mixture_from_the_table():
@@ -437,3 +438,31 @@ def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockst
     assert c.runs[0].round_steps <= c.frame_steps <= 25  # ring8-healthy's pace, 500 steps/s, over 20 frames/s at most
     assert at.session_state["playing"] is False  # the live run waits meanwhile
     assert any("compare-right" in m.value and "PacGAN" in m.value for m in at.markdown)
+
+
+def test_prepare_replay_retrains_this_run_and_offers_its_html():
+    at = start()
+    assert button(at, "replay_prepare").disabled  # step 0: nothing to replay
+    for _ in range(2):
+        button(at, "step").click().run()
+    button(at, "replay_prepare").click().run()
+    assert not at.exception
+    downloads = {b.proto.label: b for b in at.get("download_button")}
+    assert "Replay (HTML)" in downloads and downloads["Replay (HTML)"].proto.url
+    run = at.session_state["run"]
+    (config, step), page = at.session_state["replay_html"]
+    assert step == run.step == 86 and config.seed == run.config.seed
+    text = page.decode()
+    assert "data-frames='3'" in text and "ring8-hopping, seed 0, steps 0 to 86" in text  # steps 0, 43, 86
+    f = run.frame  # the last frame is the live run's state: the same run
+    last = (f'"step": 86, "status": "step <b>86<\\/b> &middot; modes captured <b>{int(f.modes.modes_captured)} / 8'
+            f'<\\/b> &middot; {100 * float(f.modes.hq_fraction):.0f} % high quality &middot; '
+            f'JSD {float(f.jsd):.3f} nats"')
+    assert last in text, last
+    assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png", "dl_replay"]
+    button(at, "step").click().run()  # a new step: the file is of an older one, so it is prepared anew
+    assert not any(b.proto.label == "Replay (HTML)" for b in at.get("download_button"))
+    assert not button(at, "replay_prepare").disabled
+    assert not any("replay re-trains" in c.value for c in at.caption)
+    button(at, "step_d").click().run()
+    assert any("replay re-trains the current settings" in c.value for c in at.caption)

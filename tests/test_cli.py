@@ -254,3 +254,50 @@ def test_train_on_your_own_points_fits_their_modes_and_refuses_a_bad_file(capsys
     bad.write_text("1,2\n3\n")
     code, _, err = run_cli(capsys, "train", "--data", str(bad))
     assert code == 2 and "line 2" in err and len(err.strip().splitlines()) == 1
+
+
+EXPORT_SMALL = ["--preset", "ring8-healthy", "--set", "model.g_width=16", "--set", "model.d_width=16",
+                "--set", "train.batch_size=64"]
+
+
+def test_export_writes_a_standalone_replay_and_says_where(tmp_path, capsys):
+    out = tmp_path / "run.html"
+    code, stdout, err = run_cli(capsys, "export", *EXPORT_SMALL, "--steps", "40", "--frames", "5", "--seed", "2",
+                                "--set", "train.lr_d=3e-4", "--out", str(out))
+    page = out.read_text()
+    assert code == 0 and err == ""  # no progress bar when stderr is not a terminal
+    assert stdout == f"wrote {out} ({len(page.encode()) / 1e6:.1f} MB, {len(page.encode()):,} bytes): " \
+                     "5 frames, steps 0 to 40\n"
+    assert "data-frames='5'" in page and "ring8-healthy, seed 2, steps 0 to 40" in page
+    assert "train.lr_d=0.0003" in page and "model.g_width=16" in page
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--preset", "nope", "--out", "x.html"], "unknown preset 'nope'"),
+    (["--set", "train.lr_d=fast", "--out", "x.html"], "bad value for train.lr_d"),
+    (["--frames", "1", "--out", "x.html"], "--frames must be >= 2"),
+    (["--out", "/nonexistent-dir/x.html"], "no such directory '/nonexistent-dir'"),
+    (["--steps", "0", "--out", "x.html"], "train.steps must be in"),
+    ([], "the following arguments are required: --out"),
+])
+def test_export_refuses_bad_arguments_in_one_line_before_training(capsys, argv, fragment):
+    code, out, err = run_cli(capsys, "export", *argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1 and out == ""
+
+
+def test_export_refuses_a_directory_or_a_path_under_a_file(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "export", "--out", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+    (tmp_path / "a-file").write_text("")
+    code, _, err = run_cli(capsys, "export", "--out", str(tmp_path / "a-file" / "x.html"))
+    assert code == 2 and "no such directory" in err and len(err.strip().splitlines()) == 1
+
+
+def test_counterexample_html_writes_the_storyboard(tmp_path, capsys):
+    out = tmp_path / "story.html"
+    code, stdout, _ = run_cli(capsys, "counterexample", "--rounds", "1", "--html", str(out))
+    assert code == 0 and "round  D_t on moved" in stdout
+    assert f"wrote {out} (" in stdout and "1 rounds, 3 phases" in stdout
+    assert "data-frames='3'" in out.read_text()
+    code, _, err = run_cli(capsys, "counterexample", "--html", str(tmp_path / "no" / "story.html"))
+    assert code == 2 and "no such directory" in err

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
@@ -233,11 +235,56 @@ def _sweep_text(report: dict) -> str:
 def cmd_counterexample(args) -> None:
     from gan_viz.lab import counterexample
 
+    out = _html_target(args.html) if args.html else None
     try:
         report = counterexample.run_storyboard(seed=args.seed, rounds=args.rounds)
     except ValueError as e:
         raise CliError(str(e)) from None
     _emit(_clean(report.to_json()), args.json, counterexample.format_report)
+    if out is not None:
+        from gan_viz.ui import export
+
+        _write_html(out, export.storyboard_html(report), f"{len(report.records)} rounds, "
+                    f"{len(export.storyboard_phases(report))} phases", to=sys.stderr if args.json else sys.stdout)
+
+
+def _html_target(path: str) -> Path:
+    """``path`` checked before any training: a file in an existing, writable directory."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise CliError(f"--out {path!r} is a directory; give a file name such as replay.html")
+    if not parent.is_dir():
+        raise CliError(f"cannot write {path!r}: no such directory {str(parent)!r}")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise CliError(f"cannot write {path!r}: permission denied")
+    return p
+
+
+def _write_html(path: Path, page: str, what: str, to=None) -> None:
+    data = page.encode("utf-8")
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        raise CliError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
+    print(f"wrote {path} ({len(data) / 1e6:.1f} MB, {len(data):,} bytes): {what}", file=to or sys.stdout)
+
+
+def cmd_export(args) -> None:
+    from gan_viz.lab import replay
+    from gan_viz.ui import export
+
+    if args.frames < 2:
+        raise CliError(f"--frames must be >= 2 (the first step and the last), got {args.frames}")
+    cfg = _config_from(args)
+    out = _html_target(args.out)
+    try:
+        rec = replay.record(cfg, frames=args.frames, progress=_Progress("recording", True))
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    page = export.replay_html(rec, args.preset, replay.changes(cfg, args.preset))
+    end = "diverged at" if rec.diverged else "to"
+    _write_html(out, page, f"{rec.frames} frames, steps 0 {end} {int(rec.steps[-1]):,}")
 
 
 def _scene(args, default_pace: str | None) -> float | None:
@@ -363,7 +410,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=3,
                    help="storyboard rounds: each trains a classifier, then moves G against it")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--html", metavar="FILE", help="also write the storyboard as a standalone HTML file: "
+                   "one frame per phase, Play and a slider, plays offline")
     p.set_defaults(func=cmd_counterexample)
+
+    p = sub.add_parser("export", help="a standalone HTML replay of a run: Play, a step slider, plays offline")
+    p.add_argument("--preset", default="ring8-hopping", help="a name from `gan-viz presets`")
+    p.add_argument("--seed", type=int, help="overrides the preset's seed")
+    p.add_argument("--steps", type=int, help="training steps, rounded up to whole rounds (overrides train.steps)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a config key, e.g. train.lr_d=3e-4 (repeatable)")
+    p.add_argument("--frames", type=int, default=200,
+                   help="frames kept, evenly spaced from step 0 to the end (default 200; at most one per round)")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="the file to write")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
     p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")

@@ -1,7 +1,8 @@
 """Square view boxes ``(x0, x1, y0, y1)``: the one rule behind every fixed plot range.
 
-Used for the live view's grid (``data.extent``, around the modes), the theory page's k_D scene
-and the storyboard's panels (around point clouds). Pure numpy, no jax, so the drawing modules
+Used for the live view's grid (``data.extent``, around the modes, grown by ``view_extent`` to hold
+the generator's start; shared by the app's live run and the lab's replays), the theory page's k_D
+scene and the storyboard's panels (around point clouds). Pure numpy, no jax, so the drawing modules
 can use it.
 """
 
@@ -54,3 +55,19 @@ def around(clouds: Sequence[np.ndarray], margin: float = 0.0, min_half: float = 
         x0, x1 = max(x0, limit[0]), min(x1, limit[1])
         y0, y1 = max(y0, limit[2]), min(y1, limit[3])
     return (float(x0), float(x1), float(y0), float(y1))
+
+
+def view_extent(data_box: Box, start: np.ndarray, margin: float = 0.5) -> Box:
+    """The square view box: the data's box grown to hold 98 % of the generator's first samples.
+
+    A generator that starts away from the data (the counter-example's) is on screen from the
+    first frame; the box never changes during the run, so axes do not move.
+    """
+    x0, x1, y0, y1 = data_box
+    pts = np.asarray(start, np.float64).reshape(-1, 2)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if not len(pts):
+        return data_box
+    lo = np.minimum([x0, y0], np.percentile(pts, 1, axis=0) - margin)
+    hi = np.maximum([x1, y1], np.percentile(pts, 99, axis=0) + margin)
+    return square(lo, hi)

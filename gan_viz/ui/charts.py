@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gan_viz.ui.plots import FONT, base_layout, styled
-from gan_viz.ui.theme import FAKE, HOP, OCCUPANCY_SCALE, REAL
+from gan_viz.ui.theme import FAKE, HOP, HQ_LINE, JSD_LINE, MODES_LINE, OCCUPANCY_SCALE, REAL
 
 
 def occupancy_view(
@@ -95,11 +95,11 @@ def metric_charts(
         line(arr(d_loss), "D loss", REAL, ""),
         line(arr(g_loss), "G loss", FAKE, ""),
         line(arr(value), "V(D, G)", "#2b8a3e", "2"),
-        line(arr(jsd), "JSD", "#862e9c", "2"),
+        line(arr(jsd), "JSD", JSD_LINE, "2"),
         line(np.full(2, minus_log4), "-log 4", "#2b8a3e", "2", dash="dot") | dict(
             x=np.array([s[0] if len(s) else 0.0, s[-1] if len(s) else 1.0])),
-        line(100 * arr(hq_fraction), "% HQ", "#1864ab", "3"),
-        line(arr(modes_captured), "modes", "#c92a2a", "4", shape="hv"),
+        line(100 * arr(hq_fraction), "% HQ", HQ_LINE, "3"),
+        line(arr(modes_captured), "modes", MODES_LINE, "4", shape="hv"),
     ]
     gap, h = 0.1, 0.14
     dom = [[0.0, 0.5 - gap / 2], [0.5 + gap / 2, 1.0]]
@@ -145,7 +145,7 @@ def value_vs_jsd(steps: Sequence[int], value: Sequence[float], jsd: Sequence[flo
     fig = go.Figure([
         go.Scatter(x=s, y=np.asarray(value, dtype=np.float64), name="V(D, G) with the learned D",
                    line=dict(color="#2b8a3e", width=3)),
-        go.Scatter(x=s, y=c_of_g, name="C(G) = -log 4 + 2 JSD (with D*)", line=dict(color="#862e9c", width=3)),
+        go.Scatter(x=s, y=c_of_g, name="C(G) = -log 4 + 2 JSD (with D*)", line=dict(color=JSD_LINE, width=3)),
     ])
     fig.add_hline(y=-math.log(4), line=dict(color="#495057", dash="dot", width=2),
                   annotation_text="-log 4 (p_g = p_x)", annotation_position="bottom right")
@@ -179,7 +179,7 @@ def contrast_chart(steps: Sequence[int], jsd: Sequence[float], g_mean: np.ndarra
     """JSD and the generator's distance to the data over joint training (the lecture's remedy)."""
     dist = np.linalg.norm(np.asarray(g_mean) - np.asarray(data_mean)[None], axis=1)
     fig = make_subplots(rows=1, cols=2, subplot_titles=("JSD(p_x || p_theta)", "distance of G's mean to the data"))
-    fig.add_trace(go.Scatter(x=np.asarray(steps), y=np.asarray(jsd), line=dict(color="#862e9c", width=3),
+    fig.add_trace(go.Scatter(x=np.asarray(steps), y=np.asarray(jsd), line=dict(color=JSD_LINE, width=3),
                              name="JSD"), 1, 1)
     fig.add_trace(go.Scatter(x=np.asarray(steps), y=dist, line=dict(color=FAKE, width=3), name="distance"), 1, 2)
     fig.update_xaxes(title_text="round (1 D step + 1 G step)")

@@ -22,9 +22,10 @@ import numpy as np
 
 from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
-from gan_viz.core import metrics, viewbox
+from gan_viz.core import metrics
 from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
 from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
+from gan_viz.core.viewbox import view_extent
 from gan_viz.lab.history import History, mean_losses
 
 PICTURE_RES = 48  # D's surface in the pictures of a playing run: cheaper than the full grid, and
@@ -75,23 +76,6 @@ def needs_reset(old: Config, new: Config) -> bool:
     return replace(new, train=replace(new.train, **kept), view=old.view) != old
 
 
-def view_extent(data_box: tuple[float, float, float, float], start: np.ndarray,
-                margin: float = 0.5) -> tuple[float, float, float, float]:
-    """The square view box: the data's box grown to hold 98 % of the generator's first samples.
-
-    A generator that starts away from the data (the counter-example's) is on screen from the
-    first frame; the box never changes during the run, so axes do not move.
-    """
-    x0, x1, y0, y1 = data_box
-    pts = np.asarray(start, np.float64).reshape(-1, 2)
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    if not len(pts):
-        return data_box
-    lo = np.minimum([x0, y0], np.percentile(pts, 1, axis=0) - margin)
-    hi = np.maximum([x1, y1], np.percentile(pts, 99, axis=0) + margin)
-    return viewbox.square(lo, hi)
-
-
 class LiveRun:
     """A run the app steps frame by frame."""
 
@@ -118,6 +102,7 @@ class LiveRun:
         self.message = ""
         self.frame: Frame | None = None
         self._last_losses = (math.nan, math.nan)
+        self._trained_with: set[tuple[float, ...]] = set()  # the run-time settings of every training call
         self.refresh()
 
     # -- controls ------------------------------------------------------------------------------
@@ -159,6 +144,7 @@ class LiveRun:
         if k_g is not None:
             hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
         before = int(self.state.step)
+        self._trained_with.add(_settings(hyper))
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
         self._after(info)
         return int(self.state.step) - before
@@ -220,6 +206,7 @@ class LiveRun:
             if self.diverged:
                 break
             t0 = time.perf_counter()
+            self._trained_with.add(_settings(self.hyper))
             self.state, info, pics, modes = self.gan.round_pictures(
                 self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, every)
             self.train_seconds += time.perf_counter() - t0
@@ -261,6 +248,17 @@ class LiveRun:
     @property
     def step(self) -> int:
         return int(self.state.step)
+
+    @property
+    def replayable(self) -> bool:
+        """Whether training the current configuration from its seed for ``step`` steps gives this run
+        again: every round so far ran with the configuration's current run-time settings (no live
+        change, Freeze D, Step D or Step G on the way)."""
+        return self._trained_with <= {_settings(hyper_from(self.config.train))}
+
+
+def _settings(hyper: Hyper) -> tuple[float, ...]:
+    return tuple(float(v) for v in hyper)
 
 
 FLAT_SPREAD = 0.02  # D varying less than this over the whole view counts as constant

@@ -71,7 +71,7 @@ def _thin(x: np.ndarray) -> np.ndarray:
 
 def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
            fake: np.ndarray | None = None, title: str | None = None,
-           max_panels: int | None = 4) -> go.Figure:
+           max_panels: int | None = 4, box: tuple[float, float, float, float] | None = None) -> go.Figure:
     """One panel per round (the last ``max_panels`` rounds), shared axes.
 
     Each panel shows D_t's decision surface as a heatmap with its D = 1/2 contour, the real
@@ -86,6 +86,8 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
             no rounds yet.
         title: an overall title.
         max_panels: draw only the last this many rounds (None: all).
+        box: the view ``(x0, x1, y0, y1)``; default ``view_box`` of the rounds given (a
+            sequence of figures, one per phase, passes the box of them all so nothing moves).
 
     Returns:
         A plotly Figure.
@@ -93,7 +95,7 @@ def figure(rounds: Sequence[Any], real: np.ndarray, xs: np.ndarray, ys: np.ndarr
     rounds = list(rounds)
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     real = np.asarray(real, float)
-    x0, x1, y0, y1 = view_box(real, rounds, (xs[0], xs[-1], ys[0], ys[-1]), fake)
+    x0, x1, y0, y1 = box or view_box(real, rounds, (xs[0], xs[-1], ys[0], ys[-1]), fake)
     if max_panels is not None and len(rounds) > max_panels:
         rounds = rounds[-max_panels:]
 

@@ -10,13 +10,16 @@ either side of the boundary, whereas the live view's points animate over a stron
 
 from __future__ import annotations
 
-# -- live view: plots.py, charts.py, raster.py (the same colours as RGB), pages/live.py's legend
+# -- live view: plots.py, charts.py, raster.py (the same colours as RGB), pages/live.py's legend, export.py
 REAL = "#1f5fbf"  # real samples p_x
 FAKE = "#e8590c"  # generated samples p_g
 HOP = "#c2255c"  # a mode hop's marker
 CONTOUR = "#333333"  # the D = 1/2 line
 SURFACE_SCALE = [[0.0, "#f7a35c"], [0.5, "#ffffff"], [1.0, "#6ea8fe"]]  # D from 0 (fake) to 1 (real)
 OCCUPANCY_SCALE = [[0.0, "#ffffff"], [0.15, "#c5d9f7"], [1.0, "#0b3d91"]]
+JSD_LINE = "#862e9c"  # the metric charts' lines (charts.py, export.py)
+HQ_LINE = "#1864ab"
+MODES_LINE = "#c92a2a"
 
 # -- storyboard slides (storyboard.py) ----------------------------------------------------------
 SLIDE_REAL = "#08306b"  # dark navy: p_x

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_viz.lab import counterexample
-from gan_viz.ui import charts, rerun, storyboard
+from gan_viz.ui import charts, export, rerun, storyboard
 from gan_viz.ui.pages import prose
 
 
@@ -61,6 +61,11 @@ def render() -> None:
     if done:
         st.markdown(text["table"].format(std=sb.data_std))
         st.markdown(storyboard.rounds_table(done, sb.data_std), unsafe_allow_html=True)
+        # made on click (a callable): the file inlines plotly.js, ~7 MB
+        st.download_button("Storyboard (HTML)", lambda: export.storyboard_html(sb),
+                           file_name=f"gan_viz-counterexample-seed{sb.seed}-{len(done)}rounds.html", mime="text/html",
+                           key="sb_html", on_click="ignore",
+                           help="a standalone file that plays these phases offline, with Play and a slider")
     if ss.get("show_contrast"):
         ct = contrast(seed)
         st.markdown(text["remedy"].format(jsd0=ct.jsd[0], jsd1=ct.jsd[-1], rounds=int(ct.rounds[-1])))

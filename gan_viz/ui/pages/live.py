@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from gan_viz.lab import presets
-from gan_viz.ui import charts, controls, plots, raster, rerun, sidebar, theme
+from gan_viz.core.config import ViewConfig
+from gan_viz.lab import presets, replay
+from gan_viz.ui import charts, controls, export, plots, raster, rerun, sidebar, theme
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX, pictures_per_round
 from gan_viz.ui.session import LiveRun, dead_discriminator
@@ -253,6 +255,44 @@ def _downloads(run: LiveRun) -> None:
                          use_container_width=True)
     c[2].download_button("Main view (PNG)", png, file_name=f"{name}.png", mime="image/png", key="dl_png",
                          on_click="ignore", use_container_width=True)
+    _replay_download(run, name, c[3])
+
+
+REPLAY_FRAMES = 200  # frames of the HTML replay (fewer when the run has fewer rounds)
+
+
+def _replay_key(run: LiveRun) -> tuple:
+    """What a prepared replay is the replay of: the configuration (without the view) and the step."""
+    return (replace(run.config, view=ViewConfig()), run.step)
+
+
+@rerun.action
+def _ask_replay(key: tuple) -> None:
+    st.session_state.replay_asked = key
+
+
+def _replay_download(run: LiveRun, name: str, col) -> None:
+    """"Prepare replay" re-trains this run's configuration from step 0 to the current step (same seed:
+    the same run) keeping ``REPLAY_FRAMES`` frames, then offers the standalone HTML. The page keeps
+    the file for that configuration and step only."""
+    ss = st.session_state
+    key = _replay_key(run)
+    if ss.get("replay_asked") == key and ss.get("replay_html", (None,))[0] != key:
+        with st.spinner(f"Re-training steps 0 to {run.step:,} for the replay ..."):
+            rec = replay.record(run.config, steps=run.step, frames=REPLAY_FRAMES, grid_res=len(run.grid_x))
+            page = export.replay_html(rec, ss.preset, replay.changes(run.config, ss.preset))
+        ss.replay_html = (key, page.encode("utf-8"))
+    if ss.get("replay_html", (None,))[0] == key:
+        col.download_button("Replay (HTML)", ss.replay_html[1], file_name=f"{name}.html", mime="text/html",
+                            key="dl_replay", on_click="ignore", use_container_width=True)
+    else:
+        col.button("Prepare replay (HTML)", key="replay_prepare", on_click=_ask_replay, args=(key,),
+                   disabled=run.step == 0, use_container_width=True,
+                   help="re-trains this run from step 0 to here (same seed, same run) and makes a standalone "
+                        f"HTML file of {REPLAY_FRAMES} frames that plays offline")
+    if not run.replayable and run.step:
+        st.caption("Settings changed while this run trained (a live change, Freeze D, Step D or Step G): the "
+                   "replay re-trains the current settings from step 0, so it differs from what was shown.")
 
 
 def render(view: dict, preset: str) -> None:

@@ -1,0 +1,200 @@
+"""A run recorded for replay: evenly spaced frames from step 0 to the end, as host arrays.
+
+``record`` trains a configuration from its seed exactly as ``experiment.train`` does (same
+state, same keys: the core's ``GAN.init``, ``eval_set`` and ``run``) and keeps F frames, the
+first at step 0 and the last at the end of the budget. A frame holds what the live view and
+its charts draw: the generated samples (the first ``FAKE_POINTS`` of the fixed evaluation
+noise, as the app draws), D on a ``surface_res`` grid over the view box, each mode's share of
+high-quality samples, the off-mode rest, JSD, the HQ fraction and the modes captured. The real
+samples and the view box are kept once. Drawn by ``gan_viz.ui.export``; no plotting here.
+
+Same configuration and seed, same frames, bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import jax
+import numpy as np
+
+from gan_viz.core import config as config_lib
+from gan_viz.core import data as data_lib
+from gan_viz.core import metrics, viewbox
+from gan_viz.core.config import Config, hyper_from, steps_per_round, validate
+from gan_viz.core.train import make_gan
+from gan_viz.lab import presets
+
+SURFACE_RES = 48  # D's surface per frame: cells per axis (the live view's pictures use 48 too)
+FAKE_POINTS = 1000  # generated samples kept per frame (the live view draws the first 1,000 of 2,500)
+REAL_POINTS = 500  # real samples kept, once (as many as the live view draws)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """F frames of one run. Arrays are numpy, frame axis first.
+
+    Attributes:
+        config: the run (its seed included).
+        extent: the square view box ``(x0, x1, y0, y1)``; the same box as the app's live run.
+        grid_x, grid_y: (res,) cell centres of ``surface``.
+        real: (REAL_POINTS, 2) real samples, drawn once.
+        centres: (K, 2) the mixture's mode centres.
+        steps: (F,) the training step of each frame; 0 first, the end of the budget last.
+        fake: (F, FAKE_POINTS, 2) generated samples from the fixed evaluation noise.
+        surface: (F, res, res) D on the grid; ``surface[f, i, j]`` is at (grid_x[i], grid_y[j]).
+        occupancy: (F, K) share of all generated samples that are high quality on each mode.
+        off_mode: (F,) the rest (each frame's occupancy plus off_mode sums to 1).
+        jsd: (F,) smoothed JSD(p_x || p_g) in nats, on a ``grid_res`` grid over ``extent``.
+        hq_fraction: (F,) share of generated samples that are high quality.
+        modes_captured: (F,) modes with at least one high-quality sample.
+        diverged: training met a non-finite value; the frames stop at the last finite state.
+    """
+
+    config: Config
+    extent: tuple[float, float, float, float]
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    real: np.ndarray
+    centres: np.ndarray
+    steps: np.ndarray
+    fake: np.ndarray
+    surface: np.ndarray
+    occupancy: np.ndarray
+    off_mode: np.ndarray
+    jsd: np.ndarray
+    hq_fraction: np.ndarray
+    modes_captured: np.ndarray
+    diverged: bool
+
+    @property
+    def frames(self) -> int:
+        return len(self.steps)
+
+    @property
+    def num_modes(self) -> int:
+        return len(self.centres)
+
+
+def frame_rounds(total_rounds: int, frames: int) -> np.ndarray:
+    """The rounds after which frames are taken: ``min(frames, total_rounds + 1)`` whole rounds from 0
+    to ``total_rounds``, evenly spaced (each the nearest whole round), strictly increasing."""
+    n = min(int(frames), int(total_rounds) + 1)
+    return np.floor(np.linspace(0.0, total_rounds, n) + 0.5).astype(np.int64)
+
+
+def record(
+    config: Config,
+    *,
+    steps: int | None = None,
+    frames: int = 200,
+    grid_res: int = metrics.GRID_RES,
+    surface_res: int = SURFACE_RES,
+    progress: Callable[[int, int], None] | None = None,
+) -> Replay:
+    """Trains ``config`` from its seed for ``steps`` steps and keeps ``frames`` evenly spaced frames.
+
+    Training advances whole rounds of ``k_d + k_g`` steps, so the budget is rounded up to a
+    whole round and each frame sits on the round nearest its even spacing; with fewer rounds
+    than frames, every round is a frame (``Replay.frames`` says how many). A run that diverges
+    stops at its last finite state, which is the last frame.
+
+    Args:
+        config: the run.
+        steps: steps to train; defaults to ``config.train.steps``.
+        frames: frames to keep, >= 2 (step 0 and the end at least).
+        grid_res: cells per axis of the grid the JSD is measured on (the app's live run uses 64,
+            ``experiment.train`` and the CLI ``metrics.GRID_RES``).
+        surface_res: cells per axis of the recorded decision surface.
+        progress: called as ``progress(step, total steps)`` after each frame.
+
+    Returns:
+        The ``Replay``.
+    """
+    validate(config)
+    total = config.train.steps if steps is None else int(steps)
+    if int(frames) < 2:
+        raise ValueError(f"frames must be >= 2 (the first step and the last), got {frames}")
+    if total < 1:
+        raise ValueError(f"steps must be >= 1, got {total}")
+    if not 2 <= int(surface_res) <= 256 or not 2 <= int(grid_res) <= 512:
+        raise ValueError("surface_res must be in [2, 256] and grid_res in [2, 512]")
+    gan = make_gan(config)
+    mixture = config.data.mixture()
+    hyper = hyper_from(config.train)
+    ev = gan.eval_set(config.seed, mixture)
+    state = gan.init(config.seed)
+    start = np.asarray(gan.generate(state.g_ema, ev.z))
+    extent = viewbox.view_extent(data_lib.extent(mixture), start)
+    grid = metrics.make_grid(extent, int(grid_res))
+    picture = metrics.make_grid(extent, int(surface_res))
+    per_round = steps_per_round(config.train)
+    total_rounds = -(-total // per_round)
+    kept: list[tuple] = []
+    done, diverged = 0, False
+    for r in frame_rounds(total_rounds, frames):
+        if r > done:
+            state, info = gan.run(state, hyper, mixture, int(r) - done)
+            done += info.rounds
+            diverged = info.diverged
+            if diverged and kept and int(state.step) == kept[-1][0]:
+                break  # the last finite state is the previous frame
+        full = gan.evaluate(state, mixture, ev, grid, config.train.loss)
+        fake, surface, _ = gan.view(state, mixture, ev, picture)
+        step, modes, jsd, fake, surface = jax.device_get((full.step, full.modes, full.jsd, fake, surface))
+        kept.append((int(step), modes, float(jsd), np.asarray(fake[:FAKE_POINTS], np.float32),
+                     np.asarray(surface, np.float32)))
+        if progress is not None:
+            progress(int(step), total_rounds * per_round)
+        if diverged:
+            break
+    return Replay(
+        config=config,
+        extent=tuple(float(v) for v in extent),
+        grid_x=np.asarray(picture.xs, np.float32),
+        grid_y=np.asarray(picture.ys, np.float32),
+        real=np.asarray(ev.real, np.float32)[:REAL_POINTS],
+        centres=np.asarray(mixture.centres, np.float32),
+        steps=np.array([k[0] for k in kept], np.int64),
+        fake=np.stack([k[3] for k in kept]),
+        surface=np.stack([k[4] for k in kept]),
+        occupancy=np.stack([np.asarray(k[1].occupancy, np.float32) for k in kept]),
+        off_mode=np.array([float(k[1].off_mode) for k in kept], np.float32),
+        jsd=np.array([k[2] for k in kept], np.float64),
+        hq_fraction=np.array([float(k[1].hq_fraction) for k in kept], np.float64),
+        modes_captured=np.array([int(k[1].modes_captured) for k in kept], np.int32),
+        diverged=diverged,
+    )
+
+
+IGNORED_KEYS = ("seed", "train.steps", "train.eval_every", "view.pace")  # said elsewhere, or no effect on a replay
+
+
+def changes(config: Config, preset: str) -> list[str]:
+    """``key=value`` for each setting of ``config`` that differs from ``preset``'s, in key order; the
+    seed, the budget and the pace are left out (a replay's title gives the seed and steps)."""
+    base, now = _flat(config_lib.to_dict(presets.get(preset))), _flat(config_lib.to_dict(config))
+    out = [f"{k}={_text(v)}" for k, v in now.items() if k not in IGNORED_KEYS + ("data.samples",) and base.get(k) != v]
+    if config.data.samples:  # thousands of points: the title says how many, not which
+        out.append(f"data.samples=({len(config.data.samples):,} points of your own)")
+    return sorted(out)
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _text(v) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:g}"
+    return json.dumps(v) if isinstance(v, list) else str(v)

@@ -1,0 +1,318 @@
+"""Standalone HTML replays: a recorded run or the counter-example storyboard as one file that plays
+offline, with Play and a slider.
+
+Pure drawing (plotly only: no streamlit, no jax): arrays in, an HTML string out. plotly.js is
+inlined from the installed plotly package and MathJax is not used, so the file makes no network
+request. Figures travel as plotly JSON (numpy arrays as base64 typed arrays); the frames as
+base64 arrays of their own: D's surface as uint8 levels, the samples as float32.
+
+- ``replay_html``: a run (``gan_viz.lab.replay.Replay``, read by attribute). Left, the main view
+  as the live view draws it (``plots.main_view``: D's surface, its D = 1/2 line, real and
+  generated samples); right, each mode's HQ share over time (``charts.occupancy_view``) and JSD,
+  % high quality and modes captured over time, with a line at the frame's step; above, the
+  frame's figures in a status line.
+- ``storyboard_html``: the lecture's storyboard (``counterexample.Storyboard``), one frame per
+  phase (the start, then per round: classifier trained, generator moved), each drawn by
+  ``storyboard.figure`` in one fixed view.
+
+A frame is drawn by one ``Plotly.react`` of the main view and one move of the step line (a layout
+shape, redrawn alone, < 1 ms). Measured in headless, software-rendered Chromium on a loaded 2-core
+machine: the react took ~80 ms with the surface unsmoothed, and a played frame ~0.3 s with the
+smoothed surface drawn here (3 frames/s), where plotly's own animation frames, which redraw every
+panel, took ~350 ms unsmoothed. Playing waits for each frame to be drawn before the next, so a slow
+machine plays slower instead of queueing frames.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from gan_viz.ui import charts, plots, storyboard
+from gan_viz.ui.theme import CONTOUR, HQ_LINE, INK, JSD_LINE, MODES_LINE
+
+PLAY_SECONDS = 20.0  # a whole replay plays in about this long ...
+FRAME_MS = (60, 400)  # ... with each frame shown this many milliseconds at least and at most
+PHASE_MS = 2500  # the storyboard: each phase on screen this long while playing
+LEVELS = 255  # D's surface is sent as uint8 levels (``quantized``)
+CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+MIN_HEIGHT_PX = 560  # the plots never get shorter than this
+TITLE_PX = 26
+TEXT_PX = 20  # the status line, the controls and the subtitle
+
+# The charts' panels, bottom to top, in paper coordinates of the charts figure.
+CHART_Y = {"modes": (0.6, 1.0), "jsd": (0.4, 0.52), "hq": (0.2, 0.32), "captured": (0.0, 0.12)}
+
+
+def quantized(surface: np.ndarray) -> np.ndarray:
+    """D in [0, 1] as uint8 levels 0..``LEVELS``: a quarter of float32's bytes, and as fine as the
+    live view's colours (``raster.colorize`` maps D through a 256-entry table)."""
+    s = np.nan_to_num(np.asarray(surface, np.float32), nan=0.5)
+    return np.round(np.clip(s, 0.0, 1.0) * LEVELS).astype(np.uint8)
+
+
+def frame_ms(frames: int) -> int:
+    """Milliseconds per frame so that ``frames`` frames play in about ``PLAY_SECONDS``."""
+    return int(np.clip(1000 * PLAY_SECONDS / max(frames, 1), *FRAME_MS))
+
+
+def replay_heading(replay: Any, preset: str | None, changes: Sequence[str] = ()) -> tuple[str, str]:
+    """The title (preset, seed, steps) and the line below it (the settings that differ from the preset)."""
+    last = int(replay.steps[-1])
+    title = f"gan_viz replay: {preset or 'a custom configuration'}, seed {replay.config.seed}, steps 0 to {last:,}"
+    if replay.diverged:
+        title += " (diverged: stopped at the last finite state)"
+    if preset is None:
+        sub = ("settings: " + ", ".join(changes)) if changes else ""
+    else:
+        sub = ("changed from the preset: " + ", ".join(changes)) if changes else "the preset's settings"
+    return title, sub
+
+
+def status_text(replay: Any, i: int) -> str:
+    """Frame ``i``'s figures, as the app's status line gives them (HTML)."""
+    return (f"step <b>{int(replay.steps[i]):,}</b> &middot; modes captured <b>{int(replay.modes_captured[i])} / "
+            f"{replay.num_modes}</b> &middot; {100 * float(replay.hq_fraction[i]):.0f} % high quality &middot; "
+            f"JSD {float(replay.jsd[i]):.3f} nats")
+
+
+def main_figure(replay: Any) -> go.Figure:
+    """The main view at frame 0; traces 0 (D), 1 (its D = 1/2 line) and 3 (generated samples)
+    change from frame to frame."""
+    r = replay
+    fig = plots.main_view(extent=r.extent, grid_x=r.grid_x, grid_y=r.grid_y, surface=r.surface[0],
+                          real=np.asarray(r.real, np.float32), fake=np.asarray(r.fake[0], np.float32))
+    heat, contour, _, _ = fig["data"]
+    heat.update(z=quantized(r.surface[0]).T, zmax=LEVELS, zsmooth="best", colorbar=dict(
+        title=dict(text="D(x)"), len=0.7, thickness=18, tickvals=[0, LEVELS / 2, LEVELS],
+        ticktext=["0 fake", "½", "1 real"]))
+    contour.update(z=heat["z"])
+    contour["contours"].update(start=LEVELS / 2, end=LEVELS / 2)
+    layout = fig["layout"]
+    layout.pop("height")
+    layout.update(autosize=True, margin=dict(l=50, r=10, t=50, b=40))
+    return go.Figure(fig)
+
+
+def charts_figure(replay: Any) -> go.Figure:
+    """Each mode's HQ share over time and JSD, % high quality and modes captured over time, on one
+    step axis; shape 0 is the line at the current step."""
+    r = replay
+    steps = np.asarray(r.steps, np.float64)
+    k = r.num_modes
+    occ = charts.occupancy_view(steps, np.asarray(r.occupancy, np.float32), np.asarray(r.off_mode, np.float32))
+    heat = occ["data"][0]
+    heat["colorbar"] = dict(heat["colorbar"], y=sum(CHART_Y["modes"]) / 2, yanchor="middle",
+                            len=CHART_Y["modes"][1] - CHART_Y["modes"][0])
+
+    def line(y, axis: str, color: str, name: str, **kw) -> dict:
+        return dict(type="scatter", x=steps, y=np.asarray(y, np.float32), mode="lines", name=name,
+                    xaxis=f"x{axis}", yaxis=f"y{axis}", line=dict(color=color, width=3, **kw), showlegend=False,
+                    hovertemplate=f"step %{{x}}<br>{name} %{{y}}<extra></extra>")
+
+    data = [heat, line(r.jsd, "2", JSD_LINE, "JSD"), line(100 * np.asarray(r.hq_fraction), "3", HQ_LINE, "% HQ"),
+            line(r.modes_captured, "4", MODES_LINE, "modes", shape="hv")]
+    span = [float(steps[0]), float(steps[-1]) if len(steps) > 1 else float(steps[0]) + 1.0]
+    layout = dict(autosize=True, font=dict(plots.FONT), plot_bgcolor="white", paper_bgcolor="white",
+                  showlegend=False, margin=dict(l=100, r=20, t=40, b=55))
+    for n, key in zip(("", "2", "3", "4"), CHART_Y):
+        layout[f"xaxis{n}"] = dict(domain=[0, 1], anchor=f"y{n}", range=span, showgrid=True, gridcolor="#e9ecef",
+                                   showticklabels=key == "captured", matches=None if n == "" else "x",
+                                   title=dict(text="step") if key == "captured" else None)
+        layout[f"yaxis{n}"] = dict(domain=list(CHART_Y[key]), anchor=f"x{n}", showgrid=key != "modes",
+                                   gridcolor="#e9ecef")
+    layout["yaxis"]["autorange"] = "reversed"  # mode 0 on top, off-mode at the bottom
+    layout["yaxis2"]["range"] = [0, max(0.7, float(np.nanmax(r.jsd)) * 1.05)]  # JSD <= log 2 = 0.69
+    layout["yaxis3"]["range"] = [0, 105]
+    layout["yaxis4"]["range"] = [0, k + 0.5]
+    headings = {"modes": "HQ share of the generated samples, per mode", "jsd": "JSD (nats; max log 2 = 0.69)",
+                "hq": "% high quality", "captured": f"modes captured (of {k})"}
+    layout["annotations"] = [dict(text=headings[key], x=0, y=y1, xref="paper", yref="paper", xanchor="left",
+                                  yanchor="bottom", showarrow=False, font=dict(size=17))
+                             for key, (_, y1) in CHART_Y.items()]
+    layout["shapes"] = [dict(type="line", xref="x", yref="paper", x0=span[0], x1=span[0], y0=0, y1=1,
+                             line=dict(color=INK, width=3))]
+    return go.Figure(plots.styled(dict(data=data, layout=layout)))
+
+
+def _b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")
+
+
+def replay_frames(replay: Any) -> list[dict]:
+    """Per frame: its step, status line, D's surface (uint8 levels, base64, plotly rows = y) and the
+    generated samples' x and y (float32, base64)."""
+    fake = np.asarray(replay.fake, np.float32)
+    return [dict(step=int(s), status=status_text(replay, i), z=_b64(quantized(replay.surface[i]).T),
+                 x=_b64(fake[i, :, 0]), y=_b64(fake[i, :, 1])) for i, s in enumerate(replay.steps)]
+
+
+REPLAY_SCRIPT = """
+const FRAMES = %(frames)s, RES = %(res)d, CONFIG = %(config)s;
+const main = document.getElementById("main"), chartsDiv = document.getElementById("charts");
+const MAIN = %(main)s, CHARTS = %(charts)s;
+function bytes(b64) { const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i); return out; }
+function rows(levels) { const z = []; for (let j = 0; j < RES; j++) z.push(levels.subarray(j * RES, (j + 1) * RES));
+  return z; }
+const decoded = FRAMES.map(f => null);
+function frame(i) {
+  if (decoded[i] === null) {
+    const f = FRAMES[i], floats = b64 => new Float32Array(bytes(b64).buffer);
+    decoded[i] = {z: rows(bytes(f.z)), x: floats(f.x), y: floats(f.y)};
+  }
+  return decoded[i];
+}
+const ready = Promise.all([Plotly.newPlot(main, MAIN.data, MAIN.layout, CONFIG),
+                           Plotly.newPlot(chartsDiv, CHARTS.data, CHARTS.layout, CONFIG)]);
+function show(i) {
+  const f = frame(i), d = main.data.slice();
+  d[0] = Object.assign({}, d[0], {z: f.z});
+  d[1] = Object.assign({}, d[1], {z: f.z});
+  d[3] = Object.assign({}, d[3], {x: f.x, y: f.y});
+  document.getElementById("status").innerHTML = FRAMES[i].status;
+  return Promise.all([Plotly.react(main, d, main.layout, CONFIG),
+                      Plotly.relayout(chartsDiv, {"shapes[0].x0": FRAMES[i].step, "shapes[0].x1": FRAMES[i].step})]);
+}
+ready.then(() => player(FRAMES.length, show, %(ms)d));
+"""
+
+PLAYER_SCRIPT = """
+function player(n, show, ms) {
+  const slider = document.getElementById("frame"), play = document.getElementById("play");
+  const label = document.getElementById("frame-label");
+  let playing = false, shown = -1, pending = null, drawing = false;
+  function draw(i) {  // draws frame i, or remembers it if a frame is being drawn
+    pending = i;
+    if (drawing) return Promise.resolve();
+    drawing = true;
+    const next = pending; pending = null;
+    return show(next).then(() => { shown = next; slider.value = next; label.textContent = (next + 1) + " / " + n;
+      document.body.dataset.shown = next; drawing = false; if (pending !== null) return draw(pending); });
+  }
+  function stop() { playing = false; play.textContent = "\\u25B6 Play"; }
+  function tick() {
+    if (!playing) return;
+    if (shown >= n - 1) { stop(); return; }
+    const t0 = performance.now();
+    draw(shown + 1).then(() => setTimeout(tick, Math.max(0, ms - (performance.now() - t0))));
+  }
+  play.addEventListener("click", () => {
+    if (playing) { stop(); return; }
+    playing = true; play.textContent = "\\u275A\\u275A Pause";
+    if (shown >= n - 1) draw(0).then(tick); else tick();
+  });
+  slider.addEventListener("input", () => { stop(); draw(+slider.value); });
+  draw(0);
+}
+"""
+
+
+def _controls(frames: int) -> str:
+    return ("<div class='bar'><button id='play' type='button'>&#9654; Play</button>"
+            f"<input id='frame' type='range' min='0' max='{frames - 1}' step='1' value='0' aria-label='frame'>"
+            "<span id='frame-label'></span></div>")
+
+
+def replay_html(replay: Any, preset: str | None = None, changes: Sequence[str] = ()) -> str:
+    """The replay as one self-contained HTML page (see the module docstring)."""
+    title, sub = replay_heading(replay, preset, changes)
+    n = len(replay.steps)
+    script = REPLAY_SCRIPT % dict(
+        frames=_safe(json.dumps(replay_frames(replay))), res=len(replay.grid_x), config=json.dumps(CONFIG),
+        main=_safe(pio.to_json(main_figure(replay), validate=False)),
+        charts=_safe(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n))
+    body = (f"<h1>{html.escape(title)}</h1><div class='sub'>{html.escape(sub)}</div>{_controls(n)}"
+            f"<div id='status' class='status'>{status_text(replay, 0)}</div>"
+            "<div class='row'><div id='main' class='square'></div><div id='charts' class='plot'></div></div>")
+    return _page(title, body, n, script)
+
+
+# ---------------------------------------------------------------------------------------------
+# The storyboard.
+
+
+def storyboard_phases(sb: Any) -> list[tuple[str, go.Figure]]:
+    """One ``(label, figure)`` per phase of ``sb`` (a ``counterexample.Storyboard``): the start, then
+    for each round its classifier trained and, once moved, its generator moved. Every figure is
+    ``storyboard.figure``'s single panel in one view box, the one that holds every round."""
+    records = list(sb.records)
+    real, xs, ys = np.asarray(sb.real), np.asarray(sb.xs), np.asarray(sb.ys)
+    start = records[0].fake_before if records else sb.fake
+    box = storyboard.view_box(real, records, (xs[0], xs[-1], ys[0], ys[-1]), start)
+    out = [("Start: the generator away from the data", storyboard.figure([], real, xs, ys, fake=start, box=box))]
+    for rec in records:
+        trained = rec._replace(fake_after=None, mean_after=None, frozen_d_on_moved=None, d_accuracy=None, jsd=None,
+                               moved_distance=None)
+        out.append((f"Round {rec.round}: classifier D{rec.round} trained",
+                    storyboard.figure([trained], real, xs, ys, max_panels=1, box=box)))
+        if rec.complete:
+            out.append((f"Round {rec.round}: generator moved against the frozen D{rec.round}",
+                        storyboard.figure([rec], real, xs, ys, max_panels=1, box=box)))
+    for _, fig in out:
+        fig.update_layout(width=None, height=None, autosize=True, margin=dict(l=60, r=110, t=70, b=130))
+    return out
+
+
+STORY_SCRIPT = """
+const FIGS = %(figs)s, LABELS = %(labels)s, CONFIG = %(config)s;
+const plot = document.getElementById("story");
+function show(i) {
+  document.getElementById("status").textContent = LABELS[i];
+  return Plotly.react(plot, FIGS[i].data, FIGS[i].layout, CONFIG);
+}
+player(FIGS.length, show, %(ms)d);
+"""
+
+
+def storyboard_html(sb: Any, title: str | None = None) -> str:
+    """The storyboard as one self-contained HTML page: a phase at a time, Play and a slider."""
+    phases = storyboard_phases(sb)
+    title = title or (f"gan_viz: the lecture's counter-example, seed {sb.seed}, "
+                      f"{sum(r.complete for r in sb.records)} rounds")
+    figs = "[" + ",".join(pio.to_json(fig, validate=False) for _, fig in phases) + "]"
+    script = STORY_SCRIPT % dict(figs=_safe(figs), labels=_safe(json.dumps([lab for lab, _ in phases])),
+                                 config=json.dumps(CONFIG), ms=PHASE_MS)
+    body = (f"<h1>{html.escape(title)}</h1>{_controls(len(phases))}"
+            f"<div id='status' class='status'>{html.escape(phases[0][0])}</div>"
+            "<div class='row'><div id='story' class='story'></div></div>")
+    return _page(title, body, len(phases), script)
+
+
+def _safe(js: str) -> str:
+    """JSON text safe inside a <script> element."""
+    return js.replace("</", "<\\/")
+
+
+PAGE_CSS = f"""
+html, body {{height: 100%; margin: 0; background: #fff; color: {INK}; font-family: Arial, Helvetica, sans-serif;}}
+.page {{height: 100vh; display: flex; flex-direction: column; box-sizing: border-box; padding: 8px 16px;}}
+h1 {{font-size: {TITLE_PX}px; margin: 4px 0;}}
+.sub {{font-size: {TEXT_PX - 2}px; margin-bottom: 4px;}}
+.bar {{display: flex; align-items: center; gap: 18px; margin: 6px 0; font-size: {TEXT_PX}px;}}
+.bar button {{font-size: {TEXT_PX}px; padding: 6px 18px; min-width: 8em; border: 1px solid {CONTOUR};
+  border-radius: 6px; background: #f1f3f5; cursor: pointer;}}
+.bar input {{flex: 1; height: 28px;}}
+.status {{font-size: {TEXT_PX}px; margin: 2px 0 6px;}}
+.row {{flex: 1; min-height: {MIN_HEIGHT_PX}px; display: flex; gap: 8px;}}
+.square {{height: 100%; aspect-ratio: 1 / 1; max-width: 55%;}}
+.plot {{flex: 1; min-width: 0;}}
+.story {{width: min(100%, calc((100vh - 140px) * 1.3)); margin: 0 auto;}}
+"""
+
+
+def _page(title: str, body: str, frames: int, script: str) -> str:
+    """A whole page: the body, then plotly.js (from the installed plotly package), then ``script``."""
+    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
+            f"<body><div class='page' data-frames='{int(frames)}'>{body}</div>"
+            "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+            f"<script>{get_plotlyjs()}</script><script>{PLAYER_SCRIPT}{script}</script></body></html>\n")
