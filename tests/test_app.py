@@ -448,7 +448,7 @@ def test_prepare_replay_retrains_this_run_and_offers_its_html():
     button(at, "replay_prepare").click().run()
     assert not at.exception
     downloads = {b.proto.label: b for b in at.get("download_button")}
-    assert "Replay (HTML)" in downloads and downloads["Replay (HTML)"].proto.url
+    assert "Run as HTML" in downloads and downloads["Run as HTML"].proto.url
     run = at.session_state["run"]
     (config, step), page = at.session_state["replay_html"]
     assert step == run.step == 86 and config.seed == run.config.seed
@@ -461,7 +461,7 @@ def test_prepare_replay_retrains_this_run_and_offers_its_html():
     assert last in text, last
     assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png", "dl_replay"]
     button(at, "step").click().run()  # a new step: the file is of an older one, so it is prepared anew
-    assert not any(b.proto.label == "Replay (HTML)" for b in at.get("download_button"))
+    assert not any(b.proto.label == "Run as HTML" for b in at.get("download_button"))
     assert not button(at, "replay_prepare").disabled
     assert not any("replay re-trains" in c.value for c in at.caption)
     button(at, "step_d").click().run()

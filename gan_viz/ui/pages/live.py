@@ -272,7 +272,7 @@ def _ask_replay(key: tuple) -> None:
 
 
 def _replay_download(run: LiveRun, name: str, col) -> None:
-    """"Prepare replay" re-trains this run's configuration from step 0 to the current step (same seed:
+    """"Prepare the run as HTML" re-trains this run's configuration from step 0 to the current step (same seed:
     the same run) keeping ``REPLAY_FRAMES`` frames, then offers the standalone HTML. The page keeps
     the file for that configuration and step only."""
     ss = st.session_state
@@ -283,10 +283,10 @@ def _replay_download(run: LiveRun, name: str, col) -> None:
             page = export.replay_html(rec, ss.preset, replay.changes(run.config, ss.preset))
         ss.replay_html = (key, page.encode("utf-8"))
     if ss.get("replay_html", (None,))[0] == key:
-        col.download_button("Replay (HTML)", ss.replay_html[1], file_name=f"{name}.html", mime="text/html",
+        col.download_button("Run as HTML", ss.replay_html[1], file_name=f"{name}.html", mime="text/html",
                             key="dl_replay", on_click="ignore", use_container_width=True)
     else:
-        col.button("Prepare replay (HTML)", key="replay_prepare", on_click=_ask_replay, args=(key,),
+        col.button("Prepare the run as HTML", key="replay_prepare", on_click=_ask_replay, args=(key,),
                    disabled=run.step == 0, use_container_width=True,
                    help="re-trains this run from step 0 to here (same seed, same run) and makes a standalone "
                         f"HTML file of {REPLAY_FRAMES} frames that plays offline")
