@@ -149,7 +149,8 @@ def widgets_without_callback(at: AppTest) -> list[str]:
     return sorted(wid.split("-")[-1] for wid, m in meta.items() if m.callback is None and not m.callbacks)
 
 
-@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare"])
+@pytest.mark.parametrize("tab", ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare",
+                                 "Reproduce"])
 def test_every_widget_outside_the_live_fragment_acts_through_a_callback(tab):
     # a click that lands while the live plot asks for its next frame reaches the server as a
     # fragment rerun: only callbacks run then (gan_viz.ui.rerun)
@@ -306,6 +307,34 @@ def test_collapse_map_computes_reports_bad_values_and_loads_a_cell():
     assert run.config.train.lr_d == pytest.approx(3e-3) and run.config.seed == 7
     assert at.session_state["playing"] is False
     assert at.session_state[controls.widget_key("train.lr_d")] == pytest.approx(3e-3)
+
+
+def test_reproduce_computes_the_table_keeps_it_and_refuses_no_methods(monkeypatch):
+    at = open_tab(start(), "Reproduce")
+    assert any("Press **Compute table**" in m.value for m in at.info)
+    at.multiselect(key="rep_methods").set_value([]).run()
+    button(at, "rep_compute").click().run()
+    assert any("choose at least one method" in e.value for e in at.error) and not at.exception
+    at.selectbox(key="rep_dataset").set_value("grid25").run()
+    assert at.multiselect(key="rep_methods").value[:3] == ["gan", "unrolled", "pacgan"]  # the grid's methods
+    at.multiselect(key="rep_methods").set_value(["gan", "pacgan"])
+    at.number_input(key="rep_seeds").set_value(2)
+    at.number_input(key="rep_steps").set_value(100)
+    button(at, "rep_compute").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert list(table["Method"]) == ["GAN", "PacGAN4 (D judges 4 samples at once)"]
+    assert "PacGAN (PacGAN4): 24.8 modes, 93.6 % HQ, rKL 0.04" in table["Published (their settings)"][1]
+    assert any("**grid25**, 2 seeds, 100 steps each" in m.value for m in at.markdown)
+    assert at.session_state["playing"] is False
+    again = open_tab(start(), "Reproduce")  # another session: the table is kept per process, not retrained
+    monkeypatch.setattr("gan_viz.lab.reproduce.reproduce_iter", lambda *a, **k: pytest.fail("retrained"))
+    again.selectbox(key="rep_dataset").set_value("grid25").run()
+    again.multiselect(key="rep_methods").set_value(["gan", "pacgan"])
+    again.number_input(key="rep_seeds").set_value(2)
+    again.number_input(key="rep_steps").set_value(100)
+    button(again, "rep_compute").click().run()
+    assert again.dataframe[0].value.equals(table)
 
 
 def test_downloads_while_paused_hold_the_history_and_the_main_view():

@@ -301,3 +301,30 @@ def test_counterexample_html_writes_the_storyboard(tmp_path, capsys):
     assert "data-frames='3'" in out.read_text()
     code, _, err = run_cli(capsys, "counterexample", "--html", str(tmp_path / "no" / "story.html"))
     assert code == 2 and "no such directory" in err
+
+
+def test_reproduce_json_has_the_documented_keys_and_a_table_without_json(capsys):
+    code, out, _ = run_cli(capsys, "reproduce", "--dataset", "grid25", "--seeds", "2", "--steps", "20",
+                           "--methods", "gan,pacgan", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["dataset"] == "grid25"
+    assert [r["method"] for r in report["rows"]] == ["gan", "pacgan"]
+    for row in report["rows"]:
+        assert {"method", "modes_captured_mean", "modes_captured_std", "hq_fraction_mean", "reverse_kl_mean",
+                "seeds", "steps", "published"} <= set(row)
+        assert row["seeds"] == 2 and row["steps"] == 20
+    assert report["rows"][1]["published"]["pacgan_table1"]["modes_captured"] == 24.8
+    code, out, _ = run_cli(capsys, "reproduce", "--dataset", "ring8", "--seeds", "1", "--steps", "20",
+                           "--methods", "gan")
+    assert code == 0 and "PacGAN GAN: 6.3 modes, 98.2 % HQ" in out and "VEEGAN GAN: 1 modes" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--dataset", "ring9"], "invalid choice: 'ring9'"),
+    (["--dataset", "ring8", "--methods", "gan,vae"], "unknown method 'vae'"),
+    (["--dataset", "ring8", "--seeds", "0"], "--seeds must be 1-256"),
+    (["--dataset", "ring8", "--steps", "1"], "--steps must be >= 2"),
+])
+def test_reproduce_refuses_bad_arguments_in_one_line(capsys, argv, fragment):
+    code, out, err = run_cli(capsys, "reproduce", *argv)
+    assert code == 2 and fragment in err and err.count("\n") == 1 and not out

@@ -232,6 +232,22 @@ def _sweep_text(report: dict) -> str:
     return "\n".join(lines)
 
 
+def cmd_reproduce(args) -> None:
+    from gan_viz.lab import reproduce
+
+    only = [m.strip() for m in args.methods.split(",") if m.strip()] if args.methods else None
+    if not 1 <= args.seeds <= 256:
+        raise CliError(f"--seeds must be 1-256 (got {args.seeds})")
+    if args.steps is not None and args.steps < 2:
+        raise CliError(f"--steps must be >= 2 (got {args.steps})")
+    try:
+        report = reproduce.reproduce(args.dataset, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps,
+                                     only=only, progress=_Progress(f"training {args.dataset}", not args.json))
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    _emit(_clean(report), args.json, reproduce.format_table)
+
+
 def cmd_counterexample(args) -> None:
     from gan_viz.lab import counterexample
 
@@ -399,6 +415,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, default=4, help="runs per cell, seeds first-seed, first-seed+1, ...")
     p.add_argument("--first-seed", type=int, default=None, help="the first seed (default: the preset's)")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("reproduce", help="the literature's mode-collapse table (VEEGAN, PacGAN): every method "
+                       "trained on ring8 or grid25, beside the published figures")
+    p.add_argument("--dataset", required=True, choices=("ring8", "grid25"))
+    p.add_argument("--seeds", type=int, default=10, help="runs per method (default 10, as PacGAN)")
+    p.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, first-seed+1, ... (default 0)")
+    p.add_argument("--steps", type=int, help="training steps per run (default 20,000; a step is one D or one G update)")
+    p.add_argument("--methods", metavar="A,B",
+                   help="train only these (gan, unrolled, pacgan, wgan-gp, r1, ema, r1-ema)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_reproduce)
 
     p = sub.add_parser("bench", help="training throughput: jitted JAX vs no jit vs PyTorch eager")
     p.add_argument("--json", action="store_true")

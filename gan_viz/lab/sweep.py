@@ -163,14 +163,23 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return float(np.mean(vals)) if vals else None
 
 
+def _std(values: Sequence[float | None]) -> float | None:
+    """The spread over seeds (population standard deviation, ddof 0)."""
+    vals = [v for v in values if v is not None]
+    return float(np.std(vals)) if vals else None
+
+
 def cell_summary(records: list[RunRecord]) -> dict:
     """A cell's figures over its seeds; diverged runs are left out of every mean but the last."""
     ok = [r for r in records if not r.diverged and r.modes is not None]
     collapsed = [metrics.collapsed_and_dominant(r.modes["region"])[0] for r in ok]
     return {
         "modes_captured_mean": _mean([r.modes["modes_captured"] for r in ok]),
+        "modes_captured_std": _std([r.modes["modes_captured"] for r in ok]),
         "hq_fraction_mean": _mean([r.modes["hq_fraction"] for r in ok]),
+        "hq_fraction_std": _std([r.modes["hq_fraction"] for r in ok]),
         "reverse_kl_mean": _mean([r.modes["reverse_kl"] for r in ok]),
+        "reverse_kl_std": _std([r.modes["reverse_kl"] for r in ok]),
         "hop_events_mean": _mean([r.tracker.hops for r in ok]),
         "mean_dwell_steps_mean": _mean([r.tracker.mean_dwell_steps for r in ok]),
         "collapsed_hq_fraction_mean": _mean([r.tracker.collapsed_hq_fraction for r in ok]),

@@ -18,11 +18,12 @@ from gan_viz.ui.pages import collapse_map as collapse_map_page
 from gan_viz.ui.pages import compare as compare_page
 from gan_viz.ui.pages import counterexample as counterexample_page
 from gan_viz.ui.pages import live as live_page
+from gan_viz.ui.pages import reproduce as reproduce_page
 from gan_viz.ui.pages import theory as theory_page
 from gan_viz.ui.session import LiveRun, RateMeter, needs_reset
 
 LIVE_GRID = 64  # decision-surface cells per axis in the live view
-TABS = ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare"]
+TABS = ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare", "Reproduce"]
 
 # Compact page chrome, so the main plot and the mode chart fit a 1280 x 800 projector with the
 # sidebar open; button labels wrap rather than truncate on narrow windows.
@@ -147,7 +148,8 @@ def main() -> None:
     # Lazy tabs: the Counter-example and Theory pages run only while open (Theory redraws every
     # second while playing, which would otherwise cost the server and the browser on every tab).
     # Live is drawn on every tab, so a run keeps training while you read Theory beside it.
-    tab_live, tab_story, tab_theory, tab_map, tab_compare = st.tabs(TABS, key="tab", on_change=rerun.request)
+    tab_live, tab_story, tab_theory, tab_map, tab_compare, tab_reproduce = st.tabs(TABS, key="tab",
+                                                                                   on_change=rerun.request)
     with tab_live:
         live_page.render(values.view, ss.preset)
     if tab_story.open:
@@ -162,6 +164,9 @@ def main() -> None:
     if tab_compare.open:
         with tab_compare:
             compare_page.render(values.view)
+    if tab_reproduce.open:
+        with tab_reproduce:
+            reproduce_page.render()
 
 
 if __name__ == "__main__":

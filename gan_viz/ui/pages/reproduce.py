@@ -1,0 +1,125 @@
+"""The Reproduce page: the literature's mode-collapse table (``gan_viz.lab.reproduce``), computed
+with a progress bar, rows appearing as each method finishes, and kept per process."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from gan_viz.lab import reproduce
+from gan_viz.ui import rerun
+from gan_viz.ui.pages import prose
+
+DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS, "rep_steps": 20_000}
+MAX_SEEDS = 16
+
+
+@st.cache_resource(show_spinner=False)
+def _tables() -> dict:
+    """Process-wide: finished tables by request, so a table computed once is there for every session."""
+    return {}
+
+
+def _request() -> str:
+    ss = st.session_state
+    return json.dumps({k: ss[k] for k in (*DEFAULTS, "rep_methods")}, sort_keys=True)
+
+
+@rerun.action
+def _compute() -> None:
+    st.session_state.rep_pending = True
+
+
+@rerun.action
+def _dataset_changed() -> None:
+    st.session_state.rep_methods = [m.name for m in reproduce.methods(st.session_state.rep_dataset)]
+
+
+def _ours(row: dict, key: str, pct: bool = False) -> str:
+    m, s = row[f"{key}_mean"], row[f"{key}_std"]
+    if m is None:
+        return "-"
+    return f"{100 * m:.1f} ± {100 * s:.1f} %" if pct else f"{m:.2f} ± {s:.2f}"
+
+
+def _published(row: dict) -> str:
+    parts = []
+    for source, fig in (row["published"] or {}).items():
+        name = "PacGAN" if source.startswith("pacgan") else "VEEGAN"
+        text = f"{name} ({fig['row']}): {fig['modes_captured']:g} modes, {100 * fig['hq_fraction']:.1f} % HQ"
+        if "reverse_kl" in fig:
+            text += f", rKL {fig['reverse_kl']:g}"
+        parts.append(text)
+    return "; ".join(parts) or "-"
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """The table as shown: one row per method, ours beside the published figures."""
+    return pd.DataFrame({
+        "Method": [r["label"] for r in rows],
+        "Modes": [_ours(r, "modes_captured") for r in rows],
+        "HQ": [_ours(r, "hq_fraction", pct=True) for r in rows],
+        "Reverse KL": [_ours(r, "reverse_kl") for r in rows],
+        "Diverged": [f"{100 * r['diverged_fraction']:.0f} %" for r in rows],
+        "Published (their settings)": [_published(r) for r in rows],
+    })
+
+
+def render() -> None:
+    ss = st.session_state
+    text = prose("reproduce")
+    st.markdown(text["intro"])
+    for k, v in DEFAULTS.items():
+        ss.setdefault(k, v)
+    ss.setdefault("rep_methods", [m.name for m in reproduce.methods(ss.rep_dataset)])
+    c = st.columns([1, 3.2, 0.8, 1, 1.2])
+    c[0].selectbox("Dataset", reproduce.DATASETS, key="rep_dataset", on_change=_dataset_changed)
+    c[1].multiselect("Methods", [m.name for m in reproduce.methods(ss.rep_dataset)], key="rep_methods",
+                     on_change=rerun.request)
+    c[2].number_input("Seeds", 1, MAX_SEEDS, key="rep_seeds", on_change=rerun.request)
+    c[3].number_input("Steps", 100, 200_000, step=1000, key="rep_steps", on_change=rerun.request)
+    c[4].button("Compute table", type="primary", key="rep_compute", on_click=_compute, use_container_width=True)
+    st.caption(f"{text['setup']} Setup: {reproduce.setup_text(ss.rep_dataset, int(ss.rep_steps))}.")
+
+    store = _tables()
+    if ss.pop("rep_pending", False):
+        if not ss.rep_methods:
+            st.error("Table not computed: choose at least one method.")
+        else:
+            ss.playing = False  # training every seed at once uses every core; Live waits
+            request = _request()
+            if request not in store:
+                bar = st.progress(0.0, text="Compiling ...")
+                slot = st.empty()
+                shown = 0
+                for p in reproduce.reproduce_iter(ss.rep_dataset, seeds=int(ss.rep_seeds), steps=int(ss.rep_steps),
+                                                  only=list(ss.rep_methods)):
+                    label = f"Training {p.method}: " if p.method else ""
+                    bar.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations")
+                    if len(p.rows) != shown:
+                        shown = len(p.rows)
+                        slot.dataframe(frame(p.rows), hide_index=True, use_container_width=True)
+                store[request] = reproduce.table(ss.rep_dataset, p.rows, 0, int(ss.rep_steps))
+                bar.empty()
+                slot.empty()
+            ss.rep_request = request
+    if ss.get("rep_request") not in store:
+        st.info(text["empty"])
+        return
+    report = store[ss.rep_request]
+    rows = report["rows"]
+    seconds = sum(r["wall_seconds"] for r in rows)
+    st.markdown(f"**{report['dataset']}**, {rows[0]['seeds']} seeds, {rows[0]['steps']:,} steps each "
+                f"({seconds:.0f} s to train).")
+    st.dataframe(frame(rows), hide_index=True, use_container_width=True)
+    st.markdown(text["metrics"])
+    for line in report["sources"].values():
+        st.caption(line)
+    if report.get("veegan"):
+        v = report["veegan"]
+        st.caption(f"VEEGAN itself (not trained here): {v['modes_captured']:g} modes, "
+                   f"{100 * v['hq_fraction']:.1f} % HQ on the ring.")
+    st.download_button("Table (JSON)", json.dumps(report, indent=2), file_name=f"reproduce-{report['dataset']}.json",
+                       mime="application/json", key="rep_download", on_click="ignore")

@@ -1,0 +1,87 @@
+"""The literature's table (gan_viz.lab.reproduce): each method is the dataset's setup plus its one
+change, rows are the seeds' mean and spread as trained one at a time, the published figures are
+PacGAN's and VEEGAN's Table 1, and the claims the README makes hold."""
+
+import json
+
+import numpy as np
+import pytest
+
+from gan_viz.core import config as config_lib
+from gan_viz.lab import experiment, reproduce
+
+
+def _differences(a, b) -> dict:
+    fa, fb = config_lib.to_dict(a), config_lib.to_dict(b)
+    return {f"{s}.{k}": fb[s][k] for s in ("data", "model", "train") for k in fa[s] if fa[s][k] != fb[s][k]}
+
+
+@pytest.mark.parametrize("dataset", reproduce.DATASETS)
+def test_each_method_is_the_setup_plus_its_own_change(dataset):
+    gan = reproduce.config(dataset, "gan")
+    assert gan == reproduce.SETUPS[dataset]
+    pack = {"ring8": 2, "grid25": 4}[dataset]
+    expected = {
+        "unrolled": {"train.unroll": 5},
+        "pacgan": {"model.pack": pack},
+        "wgan-gp": {"train.loss": "wasserstein", "train.gp_weight": 0.1, "train.k_d": 5, "train.beta2": 0.9},
+        "r1": {"train.r1_weight": 0.05},
+        "ema": {"train.g_ema": 0.999},
+        "r1-ema": {"train.r1_weight": 0.05, "train.g_ema": 0.999},
+    }
+    assert [m.name for m in reproduce.methods(dataset)] == ["gan", *expected]
+    for name, change in expected.items():
+        assert _differences(gan, reproduce.config(dataset, name)) == change
+    short = reproduce.config(dataset, "pacgan", steps=300)
+    assert (short.train.steps, short.train.eval_every, short.model.pack) == (300, 30, pack)
+
+
+def test_data_follow_the_papers():
+    ring = reproduce.SETUPS["ring8"].data.mixture()
+    assert np.allclose(np.linalg.norm(np.asarray(ring.centres), axis=1), 1.0) and ring.num_modes == 8
+    assert reproduce.SETUPS["ring8"].data.std == 0.01 and reproduce.SETUPS["ring8"].train.batch_size == 100
+    grid = reproduce.SETUPS["grid25"].data.mixture()
+    assert sorted({float(v) for v in np.asarray(grid.centres).ravel()}) == [-4, -2, 0, 2, 4] and grid.num_modes == 25
+    assert reproduce.SETUPS["grid25"].data.std == 0.05
+
+
+def test_published_figures_are_the_papers_table_1():
+    ring, grid = reproduce.PUBLISHED["ring8"], reproduce.PUBLISHED["grid25"]
+    figs = (lambda d: (d["modes_captured"], d["hq_fraction"], d.get("reverse_kl")))
+    assert figs(ring["gan"]["veegan_table1"]) == (1.0, 0.993, None)
+    assert figs(ring["unrolled"]["veegan_table1"]) == (7.6, 0.356, None)
+    assert figs(ring["gan"]["pacgan_table1"]) == (6.3, 0.982, 0.45)
+    assert figs(ring["pacgan"]["pacgan_table1"]) == (7.9, 0.956, 0.07)
+    assert figs(grid["gan"]["veegan_table1"]) == (3.3, 0.005, None)
+    assert figs(grid["gan"]["pacgan_table1"]) == (17.3, 0.948, 0.70)
+    assert figs(grid["pacgan"]["pacgan_table1"]) == (24.8, 0.936, 0.04)
+    assert reproduce.VEEGAN_ROW["ring8"] == {"modes_captured": 8.0, "hq_fraction": 0.529}
+
+
+def test_rows_are_the_seeds_mean_and_spread_as_trained_one_at_a_time():
+    progress = []
+    report = reproduce.reproduce("ring8", seeds=2, first_seed=3, steps=60, only=["pacgan", "gan"],
+                                 progress=lambda d, t: progress.append((d, t)))
+    json.dumps(report, allow_nan=False)
+    assert [r["method"] for r in report["rows"]] == ["gan", "pacgan"]  # the table's order, not the request's
+    assert progress[-1] == (20, 20) and all(a[0] <= b[0] for a, b in zip(progress, progress[1:]))
+    assert report["dataset"] == "ring8" and "60 steps" in report["setup"] and set(report["sources"]) == {
+        "pacgan_table1", "veegan_table1"}
+    for row in report["rows"]:
+        assert row["seeds"] == 2 and row["steps"] == 60 and row["diverged_fraction"] == 0.0
+        cfg = reproduce.config("ring8", row["method"], steps=60)
+        alone = [experiment.train(config_lib.override(cfg, "seed", s)).summary for s in (3, 4)]
+        for key in ("modes_captured", "hq_fraction", "reverse_kl"):
+            values = [a[key] for a in alone]
+            assert row[f"{key}_mean"] == pytest.approx(np.mean(values), abs=1e-4), key
+            assert row[f"{key}_std"] == pytest.approx(np.std(values), abs=1e-4), key
+    assert report["rows"][1]["published"]["pacgan_table1"]["row"] == "PacGAN2"
+    text = reproduce.format_table(report)
+    assert "pacgan" in text and "PacGAN PacGAN2: 7.9 modes, 95.6 % HQ, rKL 0.07" in text
+
+
+def test_unknown_dataset_or_method_is_refused():
+    with pytest.raises(ValueError, match="ring8, grid25"):
+        reproduce.config("ring9", "gan")
+    with pytest.raises(ValueError, match="unknown method 'vae'"):
+        next(reproduce.reproduce_iter("ring8", only=["gan", "vae"]))
