@@ -67,6 +67,25 @@ def frame(rows: list[dict]) -> pd.DataFrame:
     })
 
 
+def _compute_table() -> dict:
+    """Trains the table the widgets ask for, showing a progress bar and each method's row as it
+    finishes."""
+    ss = st.session_state
+    bar = st.progress(0.0, text="Compiling ...")
+    slot = st.empty()
+    rows: list[dict] = []
+    for p in reproduce.reproduce_iter(ss.rep_dataset, seeds=int(ss.rep_seeds), steps=int(ss.rep_steps),
+                                      only=list(ss.rep_methods)):
+        label = f"Training {p.method}: " if p.method else ""
+        bar.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations")
+        if len(p.rows) != len(rows):
+            rows = p.rows
+            slot.dataframe(frame(rows), hide_index=True, use_container_width=True)
+    bar.empty()
+    slot.empty()
+    return reproduce.table(ss.rep_dataset, rows, 0, int(ss.rep_steps))
+
+
 def render() -> None:
     ss = st.session_state
     text = prose("reproduce")
@@ -90,21 +109,12 @@ def render() -> None:
         else:
             ss.playing = False  # training every seed at once uses every core; Live waits
             request = _request()
-            if request not in store:
-                bar = st.progress(0.0, text="Compiling ...")
-                slot = st.empty()
-                shown = 0
-                for p in reproduce.reproduce_iter(ss.rep_dataset, seeds=int(ss.rep_seeds), steps=int(ss.rep_steps),
-                                                  only=list(ss.rep_methods)):
-                    label = f"Training {p.method}: " if p.method else ""
-                    bar.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations")
-                    if len(p.rows) != shown:
-                        shown = len(p.rows)
-                        slot.dataframe(frame(p.rows), hide_index=True, use_container_width=True)
-                store[request] = reproduce.table(ss.rep_dataset, p.rows, 0, int(ss.rep_steps))
-                bar.empty()
-                slot.empty()
-            ss.rep_request = request
+            try:
+                if request not in store:
+                    store[request] = _compute_table()
+                ss.rep_request = request
+            except ValueError as e:
+                st.error(f"Table not computed: {e}")
     if ss.get("rep_request") not in store:
         st.info(text["empty"])
         return
