@@ -104,3 +104,17 @@ def test_a_loaded_server_gets_fewer_fuller_frames_not_more_pictures():
     # most of the pace holds (a round costs 4 x 0.2 s of pictures and 0.06 s of steps: <= 70
     # steps/s); 20 pictures a round would cost 4 s a round, 15 steps/s
     assert steps / t >= 60
+
+
+def test_whole_round_plans_never_split_and_a_higher_floor_plans_more_frames():
+    pacer = Pacer()
+    plan = pacer.plan_whole_rounds(55.0, 43, now=0.0)  # ring8-hopping: a round is 0.78 s of its pace
+    assert (plan.rounds_per_frame, plan.frames, plan.every) == (1, 1, 0)
+    assert plan.next_in == pytest.approx(43 / 55)
+    assert pacer.plan_whole_rounds(55.0, 43, now=0.5).frames == 0  # not due yet
+    # a pace the machine cannot hold: 10 ms a step, 30 ms a picture; steps a frame for the floor
+    slow, floor20 = Pacer(), Pacer(min_fps=20.0)
+    for p in (slow, floor20):
+        p.record(frames=4, steps=40, train_seconds=0.4, frame_seconds=0.12)
+    assert slow.steps_per_frame(500.0, 2) == pytest.approx((1 / 15 - 0.03) / 0.01)
+    assert floor20.steps_per_frame(500.0, 2) == pytest.approx((1 / 20 - 0.03) / 0.01)

@@ -50,8 +50,9 @@ def pictures_per_round(round_steps: int, every: int) -> int:
 class Pacer:
     """Plans each batch of frames so that steps/s follows the pace while frames stay smooth."""
 
-    def __init__(self, target_fps: float = TARGET_FPS):
+    def __init__(self, target_fps: float = TARGET_FPS, min_fps: float = MIN_FPS):
         self.target_fps = target_fps
+        self.min_fps = min_fps
         self.step_seconds: float | None = None  # measured cost of one training step
         self.frame_seconds: float | None = None  # measured cost of one frame besides training
         self.reset()
@@ -72,8 +73,8 @@ class Pacer:
         ``1 - pace * step_seconds`` of each second for pictures: if that affords fewer frames than
         the target, frames come less often (not below ``MIN_FPS``) with more steps each, so the
         pace holds (a big network's evaluation is what makes its frames slow, not its training).
-        A pace the machine cannot hold even so keeps ``MIN_FPS`` with the steps that fit beside
-        the pictures (smooth motion first, then the pace); if a picture alone costs more than a
+        A pace the machine cannot hold even so keeps ``min_fps`` (default ``MIN_FPS``) with the
+        steps that fit beside the pictures (smooth motion first, then the pace); if a picture alone costs more than a
         frame at ``MIN_FPS`` (a loaded server), frames come as fast as pictures can be made, each
         with the steps due meanwhile, up to a round (so rounds are no longer split into costly
         pictures, and frames do not get rarer still by holding several rounds). "max"
@@ -88,10 +89,10 @@ class Pacer:
             # frames/s left beside training at the pace (0: the pace cannot be held at all)
             fps = 0.0 if load >= 1.0 else min(self.target_fps, (1.0 - load) / frame_s) if frame_s > 0 \
                 else self.target_fps
-            if pace < PACE_MAX and fps >= MIN_FPS:
+            if pace < PACE_MAX and fps >= self.min_fps:
                 want = pace / fps
-            elif pace < PACE_MAX and frame_s < 1.0 / MIN_FPS:
-                want = min(want, (1.0 / MIN_FPS - frame_s) / self.step_seconds)
+            elif pace < PACE_MAX and frame_s < 1.0 / self.min_fps:
+                want = min(want, (1.0 / self.min_fps - frame_s) / self.step_seconds)
             elif pace < PACE_MAX:  # a picture alone costs more than a smooth frame (a loaded
                 # server): fewer, fuller frames, each holding the steps due while it is made, up to
                 # a round (more whole rounds a frame would only make frames rarer still)
@@ -117,6 +118,13 @@ class Pacer:
         every = self.every(pace, round_steps)
         if every:
             return self._plan(pace, max(int(round_steps), 1), now, 1, every)
+        rounds = self.rounds_per_frame(pace, round_steps)
+        return self._plan(pace, rounds * max(int(round_steps), 1), now, rounds, 0)
+
+    def plan_whole_rounds(self, pace: float, round_steps: int, now: float) -> Plan:
+        """``plan`` for frames of whole rounds only (never split): Compare mode's two runs, whose
+        rounds are trained by ``GAN.run``. Below ``round steps x target frame rate`` steps/s a
+        frame is one round and frames come as rarely as the pace needs."""
         rounds = self.rounds_per_frame(pace, round_steps)
         return self._plan(pace, rounds * max(int(round_steps), 1), now, rounds, 0)
 

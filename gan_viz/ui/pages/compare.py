@@ -13,20 +13,24 @@ from gan_viz.core.config import Config
 from gan_viz.lab import presets
 from gan_viz.ui import rerun
 from gan_viz.ui.live_plot import live_plot
+from gan_viz.ui.pacing import Pacer, Plan
 from gan_viz.ui.pages import live
 from gan_viz.ui.session import LiveRun, RateMeter
 
 KEY = "compare"  # session state: the two runs and what drives them
 SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often while playing
 GRID = 64
-FRAMES_PER_S = 20  # the step target grows by pace / FRAMES_PER_S a frame (at least the longer round)
-TRAIN_BUDGET = 0.02  # seconds of training a frame may take (both runs), so frames keep coming at >= 15/s
-FRAMES_PER_RERUN = 8  # frames trained and sent together; the plot plays them while the next ones train
+# Frames the server plans at least, when the pace cannot be held: above the 15/s wanted on screen,
+# because the browser drawing two plots takes a share of the same cores (planned 15/s drew 12/s).
+PLANNED_MIN_FPS = 20.0
 
 
 class Comparison:
-    """Two live runs kept in lockstep: each frame trains both to the same step target (whole
-    rounds, so each is within one round of it)."""
+    """Two live runs kept in lockstep: each frame raises a shared step target and trains both
+    to it (whole rounds, so each is within one round of it). The target follows the sidebar's
+    pace through a ``Pacer``, as the live view does, with frames of whole rounds of the longer
+    round of the two: fewer steps a frame when the machine cannot draw frames smoothly at the
+    pace, rarer frames when a round is more than the pace's share of a frame."""
 
     def __init__(self, left: Config, remedy: str):
         self.remedy = remedy
@@ -34,35 +38,32 @@ class Comparison:
         for r in self.runs:
             r.warm_up()
         self.target = 0
-        self.step_seconds = 0.0  # measured training time per step of the target (both runs), a moving average
+        self.pacer = Pacer(min_fps=PLANNED_MIN_FPS)
         self.playing = False
         self.frames = 0
         self.fps = RateMeter()
+        self.train_seconds = 0.0  # training time of the last batch of frames (both runs)
 
     @property
-    def frame_steps(self) -> int:
-        """Steps one frame adds to the target: the sidebar's pace over FRAMES_PER_S (pace "max":
-        50,000 steps/s), fewer when training them would take longer than TRAIN_BUDGET, and at
-        least the longer round of the two."""
-        pace = min(self.runs[0].config.view.pace, 50_000.0)
-        steps = pace / FRAMES_PER_S
-        if self.step_seconds > 0:
-            steps = min(steps, TRAIN_BUDGET / self.step_seconds)
-        return max(max(r.round_steps for r in self.runs), round(steps))
+    def round_steps(self) -> int:
+        """The longer round of the two: a frame's unit."""
+        return max(r.round_steps for r in self.runs)
 
-    def advance(self) -> list[tuple[int, np.ndarray, np.ndarray] | None]:
-        """One frame: each run trains whole rounds until it reaches the target; its picture per
-        run (None: that run made none, it diverged)."""
-        before = self.target
-        self.target += self.frame_steps
+    def plan(self, now: float) -> Plan:
+        """The frames due at the sidebar's pace (pace "max": as fast as frames stay smooth)."""
+        return self.pacer.plan_whole_rounds(self.runs[0].config.view.pace, self.round_steps, now)
+
+    def advance(self, steps: int) -> list[tuple[int, np.ndarray, np.ndarray] | None]:
+        """One frame: the target rises by ``steps`` and each run trains whole rounds until it
+        reaches it; its picture per run (None: that run made none, it diverged)."""
+        self.target += steps
         out = []
         started = time.perf_counter()
         for r in self.runs:
             rounds = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
             batch = r.advance_frames(1, rounds, refresh=False) if rounds else []
             out.append(batch[-1] if batch else None)
-        per_step = (time.perf_counter() - started) / max(self.target - before, 1)
-        self.step_seconds = per_step if self.step_seconds == 0 else 0.7 * self.step_seconds + 0.3 * per_step
+        self.train_seconds += time.perf_counter() - started
         self.frames += 1
         self.fps.add()
         return out
@@ -89,6 +90,7 @@ def _play_pause() -> None:
     c: Comparison = st.session_state[KEY]
     c.playing = not c.playing
     c.fps.reset()
+    c.pacer.reset()
     if c.playing:
         st.session_state.playing = False
 
@@ -107,11 +109,16 @@ def _view(view: dict) -> None:
     ss = st.session_state
     c: Comparison = ss[KEY]
     frames: list[list] = [[], []]  # per run, the pictures of this rerun's frames
+    started = time.perf_counter()
+    next_in = 0.0
     if c.playing:
-        for _ in range(FRAMES_PER_RERUN):
-            for mine, pic in zip(frames, c.advance()):
+        plan = c.plan(started)
+        c.train_seconds = 0.0
+        for _ in range(plan.frames):
+            for mine, pic in zip(frames, c.advance(plan.rounds_per_frame * c.round_steps)):
                 if pic is not None:
                     mine.append(pic)
+        next_in = plan.next_in
         if all(r.diverged for r in c.runs):
             c.playing = False
     now = time.monotonic()
@@ -138,8 +145,13 @@ def _view(view: dict) -> None:
     if signature != ss.get("compare_drawn"):
         ss.compare_drawn = signature
         ss.compare_draw_id = ss.get("compare_draw_id", 0) + 1
+    if frames[0] or frames[1]:  # what the frames cost besides training: the pacer plans what the machine can draw
+        made = max(len(frames[0]), len(frames[1]))
+        c.pacer.record(made, made * plan.rounds_per_frame * c.round_steps, c.train_seconds,
+                       time.perf_counter() - started - c.train_seconds)
     live_plot([*mains, *charts], key="compare_plot", frame=ss.compare_draw_id, columns=2,
-              rows=[{"fit": "square", "min": 300, "max": 620}, 330], request_next=c.playing)
+              rows=[{"fit": "square", "min": 300, "max": 620}, 330], request_next=c.playing,
+              next_in=max(next_in - (time.perf_counter() - started), 0.0))
 
 
 def render(view: dict) -> None:
