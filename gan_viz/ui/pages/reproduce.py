@@ -44,15 +44,13 @@ def _ours(row: dict, key: str, pct: bool = False) -> str:
     return f"{100 * m:.1f} ± {100 * s:.1f} %" if pct else f"{m:.2f} ± {s:.2f}"
 
 
-def _published(row: dict) -> str:
-    parts = []
-    for source, fig in (row["published"] or {}).items():
-        name = "PacGAN" if source.startswith("pacgan") else "VEEGAN"
-        text = f"{name} ({fig['row']}): {fig['modes_captured']:g} modes, {100 * fig['hq_fraction']:.1f} % HQ"
-        if "reverse_kl" in fig:
-            text += f", rKL {fig['reverse_kl']:g}"
-        parts.append(text)
-    return "; ".join(parts) or "-"
+def _published(row: dict, source: str) -> str:
+    """One paper's figures for this row's method: "modes / HQ (/ reverse KL)", or "-"."""
+    fig = (row["published"] or {}).get(source)
+    if fig is None:
+        return "-"
+    text = f"{fig['modes_captured']:.1f} / {100 * fig['hq_fraction']:.1f} %"
+    return text + (f" / {fig['reverse_kl']:.2f}" if "reverse_kl" in fig else "")
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -63,7 +61,8 @@ def frame(rows: list[dict]) -> pd.DataFrame:
         "HQ": [_ours(r, "hq_fraction", pct=True) for r in rows],
         "Reverse KL": [_ours(r, "reverse_kl") for r in rows],
         "Diverged": [f"{100 * r['diverged_fraction']:.0f} %" for r in rows],
-        "Published (their settings)": [_published(r) for r in rows],
+        "PacGAN Table 1: modes / HQ / rKL": [_published(r, "pacgan_table1") for r in rows],
+        "VEEGAN Table 1: modes / HQ": [_published(r, "veegan_table1") for r in rows],
     })
 
 
