@@ -515,3 +515,6 @@ def test_compare_holds_the_sidebar_pace():
     # the pace, plus the first frame and a batch owed by a slow rerun (at most two rounds)
     assert c.target <= 55 * elapsed + 2 * 43 + 43
     assert c.runs[0].step == c.runs[1].step == c.target
+    # below a round a frame, frames split rounds (as in the live view): more pictures than rounds,
+    # the two runs' pictures paired one to one
+    assert c.frames > c.target // 43

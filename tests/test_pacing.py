@@ -106,12 +106,7 @@ def test_a_loaded_server_gets_fewer_fuller_frames_not_more_pictures():
     assert steps / t >= 60
 
 
-def test_whole_round_plans_never_split_and_a_higher_floor_plans_more_frames():
-    pacer = Pacer()
-    plan = pacer.plan_whole_rounds(55.0, 43, now=0.0)  # ring8-hopping: a round is 0.78 s of its pace
-    assert (plan.rounds_per_frame, plan.frames, plan.every) == (1, 1, 0)
-    assert plan.next_in == pytest.approx(43 / 55)
-    assert pacer.plan_whole_rounds(55.0, 43, now=0.5).frames == 0  # not due yet
+def test_a_higher_frame_floor_plans_fewer_steps_a_frame():
     # a pace the machine cannot hold: 10 ms a step, 30 ms a picture; steps a frame for the floor
     slow, floor20 = Pacer(), Pacer(min_fps=20.0)
     for p in (slow, floor20):

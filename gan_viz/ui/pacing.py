@@ -121,13 +121,6 @@ class Pacer:
         rounds = self.rounds_per_frame(pace, round_steps)
         return self._plan(pace, rounds * max(int(round_steps), 1), now, rounds, 0)
 
-    def plan_whole_rounds(self, pace: float, round_steps: int, now: float) -> Plan:
-        """``plan`` for frames of whole rounds only (never split): Compare mode's two runs, whose
-        rounds are trained by ``GAN.run``. Below ``round steps x target frame rate`` steps/s a
-        frame is one round and frames come as rarely as the pace needs."""
-        rounds = self.rounds_per_frame(pace, round_steps)
-        return self._plan(pace, rounds * max(int(round_steps), 1), now, rounds, 0)
-
     def _plan(self, pace: float, frame_steps: int, now: float, rounds: int, every: int) -> Plan:
         """``frame_steps`` is the unit trained at once: a frame's steps, or a round's when split."""
         per_unit = pictures_per_round(frame_steps, every) if every else 1

@@ -13,7 +13,7 @@ from gan_viz.core.config import Config
 from gan_viz.lab import presets
 from gan_viz.ui import rerun
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.pacing import Pacer, Plan
+from gan_viz.ui.pacing import Pacer, Plan, pictures_per_round
 from gan_viz.ui.pages import live
 from gan_viz.ui.session import LiveRun, RateMeter
 
@@ -27,11 +27,12 @@ PLANNED_MIN_FPS = 25.0
 
 
 class Comparison:
-    """Two live runs kept in lockstep: each frame raises a shared step target and trains both
-    to it (whole rounds, so each is within one round of it). The target follows the sidebar's
-    pace through a ``Pacer``, as the live view does, with frames of whole rounds of the longer
-    round of the two: fewer steps a frame when the machine cannot draw frames smoothly at the
-    pace, rarer frames when a round is more than the pace's share of a frame."""
+    """Two live runs kept in lockstep: the shared step target rises and each run trains whole
+    rounds up to it (so each is within one round of it). The target follows the sidebar's pace
+    through a ``Pacer``, as the live view does, in units of the longer round of the two: fewer
+    steps a frame when the machine cannot draw frames smoothly at the pace, and pictures within
+    rounds when a round is more than the pace's share of a frame (ring8-hopping's 43-step rounds
+    at 55 steps/s)."""
 
     def __init__(self, left: Config, remedy: str):
         self.remedy = remedy
@@ -51,8 +52,27 @@ class Comparison:
         return max(r.round_steps for r in self.runs)
 
     def plan(self, now: float) -> Plan:
-        """The frames due at the sidebar's pace (pace "max": as fast as frames stay smooth)."""
-        return self.pacer.plan_whole_rounds(self.runs[0].config.view.pace, self.round_steps, now)
+        """The frames due at the sidebar's pace (pace "max": as fast as frames stay smooth); below
+        a round a frame, frames split rounds (``Plan.every``), as in the live view."""
+        return self.pacer.plan(self.runs[0].config.view.pace, self.round_steps, now)
+
+    def advance_split(self, rounds: int, every: int) -> list[list[tuple[int, np.ndarray, np.ndarray]]]:
+        """Frames finer than a round: the target rises by ``rounds`` of the longer round and each
+        run trains its whole rounds up to it, with a picture about every ``every`` steps (scaled
+        to its own round). Returns each run's pictures, paired one to one (the run with fewer
+        shows some twice; its last is always its end of round)."""
+        self.target += rounds * self.round_steps
+        started = time.perf_counter()
+        per_run = []
+        for r in self.runs:
+            n = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
+            e = max(1, round(every * r.round_steps / self.round_steps))
+            per_run.append(r.advance_split(n, e) if n else [])
+        self.train_seconds += time.perf_counter() - started
+        count = max(len(p) for p in per_run)
+        self.frames += count
+        self.fps.add(count)
+        return [[p[i * len(p) // count] for i in range(count)] if p else [] for p in per_run]
 
     def advance(self, steps: int) -> list[tuple[int, np.ndarray, np.ndarray] | None]:
         """One frame: the target rises by ``steps`` and each run trains whole rounds until it
@@ -115,10 +135,17 @@ def _view(view: dict) -> None:
     if c.playing:
         plan = c.plan(started)
         c.train_seconds = 0.0
-        for _ in range(plan.frames):
-            for mine, pic in zip(frames, c.advance(plan.rounds_per_frame * c.round_steps)):
-                if pic is not None:
-                    mine.append(pic)
+        before = c.target
+        if plan.every:
+            rounds = plan.frames // pictures_per_round(c.round_steps, plan.every)
+            if rounds:
+                for mine, pics in zip(frames, c.advance_split(rounds, plan.every)):
+                    mine.extend(pics)
+        else:
+            for _ in range(plan.frames):
+                for mine, pic in zip(frames, c.advance(plan.rounds_per_frame * c.round_steps)):
+                    if pic is not None:
+                        mine.append(pic)
         next_in = plan.next_in
         if all(r.diverged for r in c.runs):
             c.playing = False
@@ -148,7 +175,7 @@ def _view(view: dict) -> None:
         ss.compare_draw_id = ss.get("compare_draw_id", 0) + 1
     if frames[0] or frames[1]:  # what the frames cost besides training: the pacer plans what the machine can draw
         made = max(len(frames[0]), len(frames[1]))
-        c.pacer.record(made, made * plan.rounds_per_frame * c.round_steps, c.train_seconds,
+        c.pacer.record(made, c.target - before, c.train_seconds,
                        time.perf_counter() - started - c.train_seconds)
     live_plot([*mains, *charts], key="compare_plot", frame=ss.compare_draw_id, columns=2,
               rows=[{"fit": "square", "min": 300, "max": 620}, 330], request_next=c.playing,
