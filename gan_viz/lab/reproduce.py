@@ -2,7 +2,7 @@
 
 Example:
     >>> from gan_viz.lab import reproduce
-    >>> table = reproduce.reproduce("ring8", seeds=2, steps=2000, methods=["gan", "pacgan"])
+    >>> table = reproduce.reproduce("ring8", seeds=2, steps=2000, only=["gan", "pacgan"])
     >>> [(row["method"], row["modes_captured_mean"]) for row in table["rows"]]
 
 Setup. The data and the metrics are PacGAN's (Lin et al. 2018, Table 1), which follow VEEGAN's
