@@ -325,8 +325,8 @@ def test_reproduce_computes_the_table_keeps_it_and_refuses_no_methods(monkeypatc
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert list(table["Method"]) == ["GAN", "PacGAN4 (D judges 4 samples at once)"]
-    assert list(table["PacGAN Table 1: modes / HQ / rKL"]) == ["17.3 / 94.8 % / 0.70", "24.8 / 93.6 % / 0.04"]
-    assert list(table["VEEGAN Table 1: modes / HQ"]) == ["3.3 / 0.5 %", "-"]
+    assert list(table["PacGAN: modes / HQ / rKL"]) == ["17.3 / 94.8 % / 0.70", "24.8 / 93.6 % / 0.04"]
+    assert list(table["VEEGAN: modes / HQ"]) == ["3.3 / 0.5 %", "-"]
     assert any("**grid25**, 2 seeds, 100 steps each" in m.value for m in at.markdown)
     assert at.session_state["playing"] is False
     again = open_tab(start(), "Reproduce")  # another session: the table is kept per process, not retrained

@@ -60,10 +60,19 @@ def frame(rows: list[dict]) -> pd.DataFrame:
         "Modes": [_ours(r, "modes_captured") for r in rows],
         "HQ": [_ours(r, "hq_fraction", pct=True) for r in rows],
         "Reverse KL": [_ours(r, "reverse_kl") for r in rows],
-        "Diverged": [f"{100 * r['diverged_fraction']:.0f} %" for r in rows],
-        "PacGAN Table 1: modes / HQ / rKL": [_published(r, "pacgan_table1") for r in rows],
-        "VEEGAN Table 1: modes / HQ": [_published(r, "veegan_table1") for r in rows],
+        "Diverged": [f"{100 * r['diverged_fraction']:.0f} %" for r in rows],  # PacGAN's and VEEGAN's Table 1:
+        "PacGAN: modes / HQ / rKL": [_published(r, "pacgan_table1") for r in rows],
+        "VEEGAN: modes / HQ": [_published(r, "veegan_table1") for r in rows],
     })
+
+
+# narrow figure columns, so the published ones fit a 1280-px window beside the sidebar
+_COLUMNS = {"Method": st.column_config.TextColumn(width="medium"),
+            **{c: st.column_config.TextColumn(width="small") for c in ("Modes", "HQ", "Reverse KL", "Diverged")}}
+
+
+def _show(where, rows: list[dict]) -> None:
+    where.dataframe(frame(rows), hide_index=True, use_container_width=True, column_config=_COLUMNS)
 
 
 def _compute_table() -> dict:
@@ -79,7 +88,7 @@ def _compute_table() -> dict:
         bar.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations")
         if len(p.rows) != len(rows):
             rows = p.rows
-            slot.dataframe(frame(rows), hide_index=True, use_container_width=True)
+            _show(slot, rows)
     bar.empty()
     slot.empty()
     return reproduce.table(ss.rep_dataset, rows, 0, int(ss.rep_steps))
@@ -120,9 +129,10 @@ def render() -> None:
     report = store[ss.rep_request]
     rows = report["rows"]
     seconds = sum(r["wall_seconds"] for r in rows)
-    st.markdown(f"**{report['dataset']}**, {rows[0]['seeds']} seeds, {rows[0]['steps']:,} steps each "
+    seeds = rows[0]["seeds"]
+    st.markdown(f"**{report['dataset']}**, {seeds} seed{'s' if seeds != 1 else ''}, {rows[0]['steps']:,} steps each "
                 f"({seconds:.0f} s to train).")
-    st.dataframe(frame(rows), hide_index=True, use_container_width=True)
+    _show(st, rows)
     st.markdown(text["metrics"])
     for line in report["sources"].values():
         st.caption(line)
