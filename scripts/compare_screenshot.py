@@ -13,8 +13,6 @@ import argparse
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from gan_viz.cli import bench_ui, launch
 from gan_viz.lab import presets
 
@@ -27,19 +25,10 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=40.0)
     ap.add_argument("--out", type=Path, default=Path("assets/compare.png"))
     args = ap.parse_args()
-    with launch.serve() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=launch.chromium_path(), args=launch.CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    with launch.chromium() as browser, launch.serve() as server:
         url = bench_ui.scene_url(server, args.preset, None) + "".join(f"&{kv}" for kv in args.set)
-        page.goto(url)
-        page.locator("#status-line").wait_for(timeout=bench_ui.LOAD_MS)
-        page.get_by_role("tab", name="Compare").click()
-        page.get_by_label("Remedy on the right").click()
-        page.get_by_role("option", name=args.remedy).click()
-        page.get_by_role("button", name="Start from step 0").click(timeout=bench_ui.LOAD_MS)
-        page.locator("#compare-right").wait_for(timeout=bench_ui.LOAD_MS)
-        page.get_by_role("button", name="Play", exact=True).last.click()
-        page.locator("#compare-rate").wait_for(timeout=bench_ui.LOAD_MS)
+        page = bench_ui.open_app(browser, url, 1600, 1000)
+        bench_ui.play_compare(page, args.remedy)
         time.sleep(args.seconds)
         page.get_by_role("button", name="Pause", exact=True).last.click()
         time.sleep(3)
@@ -48,7 +37,6 @@ def main() -> None:
             print(side, page.locator(f"#compare-{side}").inner_text().replace("\n", " "))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.out)
-        browser.close()
     print("wrote", args.out)
 
 

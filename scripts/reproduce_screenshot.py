@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from gan_viz.cli import bench_ui, launch
 
 
@@ -24,11 +22,8 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=20_000)
     ap.add_argument("--out", type=Path, default=Path("assets/reproduce.png"))
     args = ap.parse_args()
-    with launch.serve() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=launch.chromium_path(), args=launch.CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1100})
-        page.goto(server)
-        page.locator("#status-line").wait_for(timeout=bench_ui.LOAD_MS)
+    with launch.chromium() as browser, launch.serve() as server:
+        page = bench_ui.open_app(browser, server, 1600, 1100)
         page.get_by_role("tab", name="Reproduce").click()
         if args.dataset != "ring8":
             page.get_by_label("Dataset").click()
@@ -44,7 +39,6 @@ def main() -> None:
         page.get_by_role("tab", name="Reproduce").scroll_into_view_if_needed()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.out)
-        browser.close()
     print("wrote", args.out)
 
 

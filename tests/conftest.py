@@ -7,8 +7,24 @@ tracing, which still happens).
 
 import os
 
+import pytest
+
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 from gan_viz.core import compilation_cache  # noqa: E402  (after JAX_PLATFORMS is set)
 
 compilation_cache.enable()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the real-browser tests (``launch.chromium``); a missing browser is a
+    failure with instructions, never a skip."""
+    from gan_viz.cli import launch
+
+    try:
+        launch.chromium_path()
+    except launch.BrowserMissing as e:
+        pytest.fail(str(e))
+    with launch.chromium() as b:
+        yield b

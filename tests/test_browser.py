@@ -16,20 +16,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser():
-    try:
-        path = launch.chromium_path()
-    except launch.BrowserMissing as e:
-        pytest.fail(str(e))  # a missing browser is a failure with instructions, never a skip
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=launch.CHROMIUM_FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def app_url():
     ARTIFACTS.mkdir(exist_ok=True)
     with launch.serve(log=ARTIFACTS / "streamlit.log") as url:

@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gan_viz.cli import launch
 from gan_viz.lab import counterexample, presets, replay
 from gan_viz.ui import export
 
@@ -14,20 +13,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        path = launch.chromium_path()
-    except launch.BrowserMissing as e:
-        pytest.fail(str(e))  # a missing browser is a failure with instructions, never a skip
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=launch.CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def open_offline(browser, path: Path):

@@ -119,18 +119,15 @@ def test_gan_viz_app_passes_streamlits_settings_whatever_the_directory(installed
 
 def test_the_installed_app_plays_in_chromium(installed_app):
     try:
-        path = launch.chromium_path()
+        launch.chromium_path()
     except launch.BrowserMissing as e:
         pytest.fail(str(e))  # a missing browser is a failure with instructions, never a skip
-    from playwright.sync_api import sync_playwright
-
     url, _ = installed_app
 
     def step(page) -> int:
         return int(re.search(r"step ([\d,]+)", page.locator("#status-line").inner_text()).group(1).replace(",", ""))
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=launch.CHROMIUM_FLAGS)
+    with launch.chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
         page.locator("#status-line").wait_for(timeout=180_000)
@@ -152,4 +149,3 @@ def test_the_installed_app_plays_in_chromium(installed_app):
         assert int(second_drawn) > int(first_drawn), (first_drawn, second_drawn)  # the live_plot iframe draws
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("[data-testid='stSidebarNav']").count() == 0  # one page, not a multipage app
-        browser.close()

@@ -77,9 +77,9 @@ def _frames(page) -> int:
     return int(page.frame_locator(IFRAME).locator("#frame-counter").get_attribute("data-frames-rendered") or 0)
 
 
-def _open(browser, url: str):
-    """A new browser session on the app, loaded and paused."""
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+def open_app(browser, url: str, width: int = 1600, height: int = 1200):
+    """A new browser session on the app (a ``width`` x ``height`` window), loaded and paused."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.page_errors = []  # uncaught JavaScript errors, counted as session errors
     page.on("pageerror", lambda e: page.page_errors.append(str(e)))
     page.goto(url, timeout=LOAD_MS)
@@ -94,7 +94,7 @@ def _play(page) -> None:
 
 
 def _open_and_play(browser, url: str):
-    page = _open(browser, url)
+    page = open_app(browser, url)
     _play(page)
     return page
 
@@ -126,16 +126,12 @@ def _rates(pages: list, seconds: float) -> list[dict]:
 def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: str = presets.DEFAULT,
         pace: float | None = None) -> dict:
     """Measures the app; see the module docstring. Raises if Chromium is missing."""
-    from playwright.sync_api import sync_playwright
-
     check(preset, pace)
     if sessions < 3:
         raise ValueError(f"sessions must be >= 3 (two for the memory baseline, one or more added), got {sessions}")
-    chromium = launch.chromium_path()
-    with launch.serve() as server, sync_playwright() as p:
+    with launch.chromium() as browser, launch.serve() as server:
         url = scene_url(server, preset, pace)
         pid = launch.last_server_pid()
-        browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
         page = _open_and_play(browser, url)
         time.sleep(warmup)
         single = _rates([page], seconds)[0]
@@ -147,7 +143,7 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: s
         base = _rss_mb(pid)
         # the others load paused (a page loads slowly while many play), then all play together
         while len(opened) < sessions:
-            opened.append(_open(browser, url))
+            opened.append(open_app(browser, url))
         for pg in opened[2:]:
             _play(pg)
         time.sleep(warmup)
@@ -156,7 +152,6 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: s
         for pg in opened:
             pg.get_by_role("button", name="Pause").click(timeout=LOAD_MS)
         health = _health_ok(server)
-        browser.close()
     return {
         "preset": preset,
         "pace": pace,
@@ -183,22 +178,12 @@ def compare(seconds: float = 10.0, warmup: float = 4.0, preset: str = presets.DE
     """Compare mode: the sidebar's run (``preset``) and the same with ``remedy``, two runs in
     lockstep, as fast as they go; rendered frames/s of their one plot component, and the step
     counters of both runs (each frame brings both to the same step)."""
-    from playwright.sync_api import sync_playwright
-
     check(preset, None)
     if remedy not in presets.REMEDIES:
         raise ValueError(f"unknown remedy {remedy!r}; choose from {', '.join(presets.REMEDIES)}")
-    chromium = launch.chromium_path()
-    with launch.serve() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
-        page = _open(browser, scene_url(server, preset, None))
-        page.get_by_role("tab", name="Compare").click(timeout=LOAD_MS)
-        page.get_by_label("Remedy on the right").click(timeout=LOAD_MS)
-        page.get_by_role("option", name=remedy).click(timeout=LOAD_MS)
-        page.get_by_role("button", name="Start from step 0").click(timeout=LOAD_MS)
-        page.locator("#compare-right").wait_for(timeout=LOAD_MS)
-        page.get_by_role("button", name="Play", exact=True).last.click(timeout=LOAD_MS)
-        page.locator("#compare-rate").wait_for(timeout=LOAD_MS)
+    with launch.chromium() as browser, launch.serve() as server:
+        page = open_app(browser, scene_url(server, preset, None))
+        play_compare(page, remedy)
         time.sleep(warmup)
         counter = page.frame_locator(COMPARE_IFRAME).locator("#frame-counter")
 
@@ -211,9 +196,19 @@ def compare(seconds: float = 10.0, warmup: float = 4.0, preset: str = presets.DE
         time.sleep(seconds)
         f1, s1, t1 = sample()
         errors = _errors(page)
-        browser.close()
     return {"preset": preset, "remedy": remedy, "fps": (f1 - f0) / (t1 - t0),
             "steps_per_s": [(b - a) / (t1 - t0) for a, b in zip(s0, s1)], "seconds": seconds, "errors": errors}
+
+
+def play_compare(page, remedy: str) -> None:
+    """On an open app page: the Compare tab with ``remedy`` on the right, started from step 0 and playing."""
+    page.get_by_role("tab", name="Compare").click(timeout=LOAD_MS)
+    page.get_by_label("Remedy on the right").click(timeout=LOAD_MS)
+    page.get_by_role("option", name=remedy).click(timeout=LOAD_MS)
+    page.get_by_role("button", name="Start from step 0").click(timeout=LOAD_MS)
+    page.locator("#compare-right").wait_for(timeout=LOAD_MS)
+    page.get_by_role("button", name="Play", exact=True).last.click(timeout=LOAD_MS)
+    page.locator("#compare-rate").wait_for(timeout=LOAD_MS)
 
 
 def format_compare(r: dict) -> str:

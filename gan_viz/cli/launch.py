@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -129,3 +130,18 @@ def chromium_path() -> str:
             "Chromium was not found. Install Debian's package: "
             "`sudo apt-get update && sudo apt-get install -y chromium` (scripts/test.sh does this).")
     return path
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless with ``CHROMIUM_FLAGS``, driven by Playwright (which must be
+    installed: the test extra); ``BrowserMissing`` at once if there is none. Closed on exit."""
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -31,18 +31,14 @@ def _history_points(page) -> int:
 def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARMUP_STEPS,
         progress=None, preset: str = presets.DEFAULT, pace: float = bounds.PACE_MAX) -> dict:
     """Plays one session for ``steps`` steps; see the module docstring. Raises if Chromium is missing."""
-    from playwright.sync_api import sync_playwright
-
     if steps <= warmup_steps:
         raise ValueError(f"steps must be more than the {warmup_steps:,} warm-up steps, got {steps:,}")
     if not interval > 0:
         raise ValueError(f"interval must be positive, got {interval}")
     bench_ui.check(preset, pace)
-    chromium = launch.chromium_path()
     samples: list[dict] = []
-    with launch.serve() as url, sync_playwright() as p:
+    with launch.chromium() as browser, launch.serve() as url:
         pid = launch.last_server_pid()
-        browser = p.chromium.launch(executable_path=chromium, args=launch.CHROMIUM_FLAGS)
         page = bench_ui._open_and_play(browser, bench_ui.scene_url(url, preset, pace))
         t0 = time.perf_counter()
         while bench_ui._step(page) < warmup_steps:
@@ -60,7 +56,6 @@ def run(steps: int = 1_000_000, interval: float = 30.0, warmup_steps: int = WARM
         errors = bench_ui._errors(page)
         page.get_by_role("button", name="Pause").click()
         health = bench_ui._health_ok(url)
-        browser.close()
     end = samples[-1]
     most = max(s["history_points"] for s in samples)
     return {

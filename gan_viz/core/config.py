@@ -279,6 +279,12 @@ def to_dict(cfg: Config) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(cfg)))
 
 
+def flat(cfg: Config) -> dict[str, Any]:
+    """Every dotted key (``keys``) with its JSON-ready value, as ``to_dict`` gives it."""
+    d = to_dict(cfg)
+    return {**{f"{s}.{k}": v for s in SECTIONS for k, v in d[s].items()}, "seed": d["seed"]}
+
+
 def from_dict(d: dict[str, Any]) -> Config:
     """The inverse of ``to_dict``; unknown keys raise ``ValueError``. Missing keys keep defaults."""
     if not isinstance(d, dict):

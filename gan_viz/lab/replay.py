@@ -175,21 +175,11 @@ IGNORED_KEYS = ("seed", "train.steps", "train.eval_every", "view.pace")  # said 
 def changes(config: Config, preset: str) -> list[str]:
     """``key=value`` for each setting of ``config`` that differs from ``preset``'s, in key order; the
     seed, the budget and the pace are left out (a replay's title gives the seed and steps)."""
-    base, now = _flat(config_lib.to_dict(presets.get(preset))), _flat(config_lib.to_dict(config))
+    base, now = config_lib.flat(presets.get(preset)), config_lib.flat(config)
     out = [f"{k}={_text(v)}" for k, v in now.items() if k not in IGNORED_KEYS + ("data.samples",) and base.get(k) != v]
     if config.data.samples:  # thousands of points: the title says how many, not which
         out.append(f"data.samples=({len(config.data.samples):,} points of your own)")
     return sorted(out)
-
-
-def _flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
 
 
 def _text(v) -> str:

@@ -172,7 +172,7 @@ def reproduce_iter(dataset: str, *, seeds: int = DEFAULT_SEEDS, first_seed: int 
             raise ValueError(f"unknown method {unknown[0]!r}; choose from {', '.join(m.name for m in chosen)}")
         chosen = [m for m in chosen if m.name in only]
     configs = [config(dataset, m.name, steps) for m in chosen]
-    evals = [_evaluations(c) for c in configs]
+    evals = [sweep.evaluations(c.train.steps, c.train.eval_every, steps_per_round(c.train)) for c in configs]
     rows: list[dict] = []
     done = 0
     for method, cfg, n in zip(chosen, configs, evals):
@@ -184,12 +184,6 @@ def reproduce_iter(dataset: str, *, seeds: int = DEFAULT_SEEDS, first_seed: int 
         done += n
         rows.append(_row(dataset, method, last))
     yield Progress(done, sum(evals), "", rows)
-
-
-def _evaluations(cfg: Config) -> int:
-    per_round = steps_per_round(cfg.train)
-    rounds = -(-cfg.train.steps // per_round)
-    return -(-rounds // -(-cfg.train.eval_every // per_round))
 
 
 def reproduce(dataset: str, *, seeds: int = DEFAULT_SEEDS, first_seed: int = 0, steps: int | None = None,
@@ -210,14 +204,16 @@ def table(dataset: str, rows: list[dict], first_seed: int = 0, steps: int | None
             "sources": SOURCES, "veegan": VEEGAN_ROW.get(dataset), "rows": rows}
 
 
+def mean_std(row: dict, key: str, pct: bool = False, pm: str = "+-") -> str:
+    """A row's ``key`` as "mean pm std" (a percentage with ``pct``), or "-" when no seed gave one."""
+    m, s = row[f"{key}_mean"], row[f"{key}_std"]
+    if m is None:
+        return "-"
+    return f"{100 * m:.1f} {pm} {100 * s:.1f} %" if pct else f"{m:.2f} {pm} {s:.2f}"
+
+
 def format_table(report: dict) -> str:
     """The table as text: ours (mean +- std over seeds) beside the published figures."""
-    def ours(row: dict, key: str, pct: bool = False) -> str:
-        m, s = row[f"{key}_mean"], row[f"{key}_std"]
-        if m is None:
-            return "-"
-        return f"{100 * m:.1f} +- {100 * s:.1f} %" if pct else f"{m:.2f} +- {s:.2f}"
-
     def theirs(row: dict) -> str:
         out = []
         for source, fig in (row["published"] or {}).items():
@@ -233,8 +229,8 @@ def format_table(report: dict) -> str:
              f"{first['seeds']} seeds from {report['first_seed']}, mean +- std over seeds",
              f"{'method':<10} {'modes':>14} {'HQ':>18} {'reverse KL':>14}  published (their settings)"]
     for row in report["rows"]:
-        lines.append(f"{row['method']:<10} {ours(row, 'modes_captured'):>14} {ours(row, 'hq_fraction', True):>18} "
-                     f"{ours(row, 'reverse_kl'):>14}  {theirs(row)}")
+        lines.append(f"{row['method']:<10} {mean_std(row, 'modes_captured'):>14} "
+                     f"{mean_std(row, 'hq_fraction', True):>18} {mean_std(row, 'reverse_kl'):>14}  {theirs(row)}")
     if report.get("veegan"):
         v = report["veegan"]
         lines.append(f"(VEEGAN, not trained here: {v['modes_captured']:g} modes, {100 * v['hq_fraction']:.1f} % HQ)")

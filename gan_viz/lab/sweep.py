@@ -189,6 +189,13 @@ def cell_summary(records: list[RunRecord]) -> dict:
     }
 
 
+def evaluations(train_steps: int, eval_every: int, per_round: int) -> int:
+    """Compiled calls ``sweep_iter`` makes for a run of ``train_steps`` steps, one per evaluation
+    (both numbers rounded up to whole rounds of ``per_round`` steps)."""
+    rounds, rounds_per_eval = -(-train_steps // per_round), -(-eval_every // per_round)
+    return -(-rounds // rounds_per_eval)
+
+
 def place_runs(gan, seeds: Sequence[int], hypers: Sequence[Hyper], batched: tuple[bool, ...], m):
     """What ``GAN.run_many`` needs for runs with these seeds and settings, placed over the mesh
     ``m`` (their number a multiple of its devices, ``parallel.padded``): each seed's initial state
@@ -255,7 +262,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
         g.states, *_ = gan.run_many(g.states, g.hyper, mixture, none, g.z, batched)
         jax.block_until_ready(g.states)
     compile_seconds = time.perf_counter() - t0
-    total_calls = max(-(-r.total_rounds // r.rounds_per_eval) for r in records)
+    total_calls = max(evaluations(total_steps, cfg.train.eval_every, steps_per_round(cfg.train)) for cfg in cells)
     train_seconds = 0.0
 
     def result(done: int) -> SweepResult:

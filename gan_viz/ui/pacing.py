@@ -71,11 +71,11 @@ class Pacer:
 
         With measured costs, a frame that costs ``frame_seconds`` besides training leaves
         ``1 - pace * step_seconds`` of each second for pictures: if that affords fewer frames than
-        the target, frames come less often (not below ``MIN_FPS``) with more steps each, so the
+        the target, frames come less often (not below ``min_fps``) with more steps each, so the
         pace holds (a big network's evaluation is what makes its frames slow, not its training).
         A pace the machine cannot hold even so keeps ``min_fps`` (default ``MIN_FPS``) with the
-        steps that fit beside the pictures (smooth motion first, then the pace); if a picture alone costs more than a
-        frame at ``MIN_FPS`` (a loaded server), frames come as fast as pictures can be made, each
+        steps that fit beside the pictures (smooth motion first, then the pace); if a picture alone
+        costs more than a frame at ``min_fps`` (a loaded server), frames come as fast as pictures can be made, each
         with the steps due meanwhile, up to a round (so rounds are no longer split into costly
         pictures, and frames do not get rarer still by holding several rounds). "max"
         gets the target frame rate and the steps that fit in what a frame leaves over, and at

@@ -92,7 +92,7 @@ class LiveRun:
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
-        self.hyper: Hyper = hyper_from(config.train)
+        self.hyper = hyper_from(config.train)
         self.history = History()
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
@@ -106,6 +106,16 @@ class LiveRun:
         self.refresh()
 
     # -- controls ------------------------------------------------------------------------------
+
+    @property
+    def hyper(self) -> Hyper:
+        """The run-time hyperparameters every frame trains with."""
+        return self._hyper
+
+    @hyper.setter
+    def hyper(self, value: Hyper) -> None:
+        self._hyper = value
+        self._hyper_settings = _settings(value)  # read on the host once, not every frame
 
     def set_live(self, train: TrainConfig, freeze_d: bool = False, view: ViewConfig | None = None) -> None:
         """Applies run-time hyperparameters and view settings (no reset, no recompilation).
@@ -144,7 +154,7 @@ class LiveRun:
         if k_g is not None:
             hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
         before = int(self.state.step)
-        self._trained_with.add(_settings(hyper))
+        self._trained_with.add(self._hyper_settings if hyper is self.hyper else _settings(hyper))
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
         self._after(info)
         return int(self.state.step) - before
@@ -188,13 +198,15 @@ class LiveRun:
             self.refresh()
         return out
 
-    def advance_split(self, rounds: int, every: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    def advance_split(self, rounds: int, every: int,
+                      refresh: bool = True) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Trains ``rounds`` rounds, keeping a picture after every ``every``-th step of each and at
         its end (slow motion finer than a round: ``GAN.round_pictures``).
 
         Returns ``(step, generated samples, D surface)`` per picture, like ``advance_frames``;
         the history gets one record per round. ``train_seconds`` includes the pictures (they
-        are taken inside the training call).
+        are taken inside the training call). The last state is then fully evaluated
+        (``refresh``; without it, ``frame`` stays the last full evaluation).
         """
         if self._compiling is not None:  # the compilation warm_up started: wait for it, not twice
             self._compiling.join()
@@ -206,7 +218,7 @@ class LiveRun:
             if self.diverged:
                 break
             t0 = time.perf_counter()
-            self._trained_with.add(_settings(self.hyper))
+            self._trained_with.add(self._hyper_settings)
             self.state, info, pics, modes = self.gan.round_pictures(
                 self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, every)
             self.train_seconds += time.perf_counter() - t0
@@ -215,7 +227,8 @@ class LiveRun:
                 break
             out.extend((int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step))
             self._record(modes, last)
-        self.refresh()
+        if refresh:
+            self.refresh()
         return out
 
     def _record(self, modes: metrics.ModeStats, last: Frame | None) -> None:

@@ -113,17 +113,6 @@ def inert(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", broken)
 
 
-def _flatten(d: dict, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(_flatten(v, key + "."))
-        else:
-            out[key] = v
-    return out
-
-
 def _encode(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -136,8 +125,7 @@ def _encode(v: object) -> str:
 
 def query_from_config(preset: str, cfg: Config, view: Mapping[str, object] | None = None) -> dict[str, str]:
     """The shortest query that reproduces ``cfg``: the preset plus the keys that differ from it."""
-    base = _flatten(config_lib.to_dict(presets.get(preset)))
-    now = _flatten(config_lib.to_dict(cfg))
+    base, now = config_lib.flat(presets.get(preset)), config_lib.flat(cfg)
     query = {PRESET_KEY: preset}
     for key, value in now.items():
         if base.get(key) != value and key not in PRIVATE_KEYS:

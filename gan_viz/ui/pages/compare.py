@@ -67,7 +67,7 @@ class Comparison:
         for r in self.runs:
             n = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
             e = max(1, round(every * r.round_steps / self.round_steps))
-            per_run.append(r.advance_split(n, e) if n else [])
+            per_run.append(r.advance_split(n, e, refresh=False) if n else [])
         self.train_seconds += time.perf_counter() - started
         count = max(len(p) for p in per_run)
         self.frames += count

@@ -37,13 +37,6 @@ def _dataset_changed() -> None:
     st.session_state.rep_methods = [m.name for m in reproduce.methods(st.session_state.rep_dataset)]
 
 
-def _ours(row: dict, key: str, pct: bool = False) -> str:
-    m, s = row[f"{key}_mean"], row[f"{key}_std"]
-    if m is None:
-        return "-"
-    return f"{100 * m:.1f} ± {100 * s:.1f} %" if pct else f"{m:.2f} ± {s:.2f}"
-
-
 def _published(row: dict, source: str) -> str:
     """One paper's figures for this row's method: "modes / HQ (/ reverse KL)", or "-"."""
     fig = (row["published"] or {}).get(source)
@@ -57,9 +50,9 @@ def frame(rows: list[dict]) -> pd.DataFrame:
     """The table as shown: one row per method, ours beside the published figures."""
     return pd.DataFrame({
         "Method": [r["label"] for r in rows],
-        "Modes": [_ours(r, "modes_captured") for r in rows],
-        "HQ": [_ours(r, "hq_fraction", pct=True) for r in rows],
-        "Reverse KL": [_ours(r, "reverse_kl") for r in rows],
+        "Modes": [reproduce.mean_std(r, "modes_captured", pm="±") for r in rows],
+        "HQ": [reproduce.mean_std(r, "hq_fraction", pct=True, pm="±") for r in rows],
+        "Reverse KL": [reproduce.mean_std(r, "reverse_kl", pm="±") for r in rows],
         "Diverged": [f"{100 * r['diverged_fraction']:.0f} %" for r in rows],  # PacGAN's and VEEGAN's Table 1:
         "PacGAN: modes / HQ / rKL": [_published(r, "pacgan_table1") for r in rows],
         "VEEGAN: modes / HQ": [_published(r, "veegan_table1") for r in rows],
