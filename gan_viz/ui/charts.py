@@ -62,7 +62,8 @@ def occupancy_view(
     total = len(hops) if hop_count is None else hop_count
     layout = base_layout(height, uirevision="occupancy", showlegend=False, margin=dict(l=90, r=20, t=40, b=40),
                      title=dict(text=f"{title} ({total} hops)", font=dict(size=17)),
-                     xaxis=dict(title=dict(text="step"), range=list(x_range) if x_range else None),
+                     xaxis=dict(title=dict(text="step"),
+                               **({"range": list(x_range)} if x_range else {"autorange": True})),
                      yaxis=dict())
     return styled(dict(data=data, layout=layout), scale)
 
@@ -112,7 +113,9 @@ def metric_charts(
         n = "" if i == 0 else str(i + 1)
         layout[f"xaxis{n}"] = dict(domain=dom[col], anchor=f"y{n}", showgrid=True, gridcolor="#e9ecef",
                                    title=dict(text="step") if row == 1 else None,
-                                   range=[s[0], s[0] + 1.0] if one else None)
+                                   # never range None: plotly.js throws "container is not an object"
+                                   # updating from a figure with a range to one with range null
+                                   **({"range": [s[0], s[0] + 1.0]} if one else {"autorange": True}))
         layout[f"yaxis{n}"] = dict(domain=rows[row], anchor=f"x{n}", showgrid=True, gridcolor="#e9ecef")
         annotations.append(dict(text=titles[i], x=sum(dom[col]) / 2, y=rows[row][1], xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16)))
