@@ -36,6 +36,8 @@ def plot_counter(page) -> str:
 
 def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
     page = browser.new_page(viewport={"width": 1600, "height": 1300})
+    errors = []  # uncaught JavaScript errors, the plots' included
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url)
     page.locator("#status-line").wait_for(timeout=120_000)
     page.frame_locator("iframe[title*='live_plot']").locator("#frame-counter").wait_for(timeout=60_000)
@@ -72,6 +74,7 @@ def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
     page.screenshot(path=ARTIFACTS / "03-paused.png", full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert errors == []
     page.close()
 
 
@@ -370,7 +373,7 @@ def test_compare_plays_two_runs_side_by_side_from_the_same_start(browser, app_ur
     page.locator("#status-line").wait_for(timeout=120_000)
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("button", name="Start from step 0").click(timeout=60_000)
-    page.locator("#compare-right").wait_for(timeout=120_000)
+    page.locator("#compare-right").wait_for(timeout=bench_ui.LOAD_MS)
     assert "step 0" in page.locator("#compare-left").inner_text()
     assert "unrolled GAN" in page.locator("#compare-right").inner_text()
     page.get_by_role("button", name="Play", exact=True).last.click()
