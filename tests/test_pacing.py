@@ -1,6 +1,6 @@
 import pytest
 
-from gan_viz.ui.pacing import MAX_BATCH, PACE_MAX, Pacer, pictures_per_round
+from gan_viz.ui.pacing import BATCH_SECONDS, MAX_BATCH, PACE_MAX, Pacer, pictures_per_round
 
 
 def drive(pacer: Pacer, pace: float, round_steps: int, seconds: float, step_s: float = 0.0,
@@ -73,6 +73,22 @@ def test_each_plan_says_when_the_next_frame_is_due_and_a_stall_owes_one_batch():
     pacer.plan(1000, 20, 0.0)
     later = pacer.plan(1000, 20, 100.0)  # a long stall: no flood of frames owed
     assert later.frames == MAX_BATCH  # at most one batch owed
+
+
+def test_a_batch_owed_is_about_batch_seconds_of_work_at_most():
+    # 20 ms a step, 40 ms a frame (an unrolled GAN beside a plain one, as measured) at a pace they
+    # cannot hold: the steps owed pile up, and 16 frames a rerun (1 s) would dim the page meanwhile
+    for every_round in (False, True):
+        pacer = Pacer()
+        pacer.record(4, 8, 0.16, 0.16)
+        pace, round_steps = (55.0, 2) if every_round else (55.0, 1)
+        pacer.plan(pace, round_steps, 0.0)
+        plan = pacer.plan(pace, round_steps, 5.0)  # a long wait: a whole batch owed
+        steps = plan.frames // pictures_per_round(round_steps, plan.every) * round_steps if plan.every \
+            else plan.frames * plan.rounds_per_frame * round_steps
+        work = plan.frames * 0.04 + steps * 0.02
+        assert bool(plan.every) == every_round
+        assert 2 <= plan.frames and work <= BATCH_SECONDS + 0.1
 
 
 def test_costly_frames_come_less_often_with_more_steps_so_the_pace_holds():

@@ -1,4 +1,5 @@
 import math
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -93,6 +94,20 @@ def test_live_run_frames_history_and_divergence():
     assert run.diverged and "diverged" in run.message and "Reset" in run.message
     assert run.advance(5) == 0
 
+
+
+def test_the_round_that_takes_pictures_compiles_in_the_background_never_in_a_frame():
+    config = replace(SMALL, train=replace(SMALL.train, k_d=3))
+    run = LiveRun(config, grid_res=16)
+    assert not run.pictures_ready()  # asked first: its compilation starts in the background
+    deadline = time.monotonic() + 120
+    while not run.pictures_ready():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert [p[0] for p in run.advance_split(1, 2)] == [2, 4]
+    ready = LiveRun(config, grid_res=16)
+    ready.warm_up(pictures=True, wait=True)  # Compare's start: the pictures compiled before Play
+    assert ready.pictures_ready()
 
 def test_needs_reset_follows_the_config_key_groups():
     from gan_viz.core import config as config_lib

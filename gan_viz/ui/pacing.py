@@ -30,7 +30,7 @@ from gan_viz.core.train import MAX_PICTURES
 
 TARGET_FPS = 25.0  # frames per second the live view aims for
 MIN_FPS = 15.0  # frames never come more rarely than this to hold the pace: below it motion looks choppy
-BATCH_SECONDS = 0.4  # at "max" pace one rerun trains about this much wall time of frames
+BATCH_SECONDS = 0.4  # one rerun trains and draws about this much wall time of frames at most
 MAX_BATCH = 16  # frames per rerun at most (a rerun's round trip to the browser costs ~0.3 s)
 EARLY = 0.03  # seconds: a frame this close to due is trained now rather than asked for again
 
@@ -124,12 +124,14 @@ class Pacer:
     def _plan(self, pace: float, frame_steps: int, now: float, rounds: int, every: int) -> Plan:
         """``frame_steps`` is the unit trained at once: a frame's steps, or a round's when split."""
         per_unit = pictures_per_round(frame_steps, every) if every else 1
-        cost = (self.frame_seconds or 0.0) + frame_steps * (self.step_seconds or 0.0)
+        cost = per_unit * (self.frame_seconds or 0.0) + frame_steps * (self.step_seconds or 0.0)
         if pace >= PACE_MAX:
             self._last = now
             return Plan(rounds, self._batch(cost), 0.0)
-        # units owed at most; at least two, so a request that comes late is made up next time
-        cap = MAX_BATCH if not every else max(2, MAX_BATCH // per_unit)
+        # units owed at most: a batch's worth of frames (MAX_BATCH, and about BATCH_SECONDS of
+        # work: a longer rerun dims the page) but at least two, so a request that comes late is
+        # made up next time
+        cap = max(2, min(MAX_BATCH // per_unit, int(BATCH_SECONDS / cost) if cost > 0 else MAX_BATCH))
         # steps owed since the last plan; a stall (a slow rerun, a busy machine) owes at most
         # one full batch, so the run never races to catch up
         if self._last is None:

@@ -97,7 +97,8 @@ class LiveRun:
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
         self.train_seconds = 0.0  # spent training in the last advance_frames / advance_split
-        self._compiling: threading.Thread | None = None  # see warm_up
+        self._compiling: threading.Thread | None = None  # see compile_pictures
+        self._pictures_compiled = False
         self.diverged = False
         self.message = ""
         self.frame: Frame | None = None
@@ -127,18 +128,41 @@ class LiveRun:
         if freeze_d:
             self.hyper = self.hyper._replace(k_d=jax.numpy.int32(0))
 
-    def warm_up(self, pictures: bool = False) -> None:
+    def warm_up(self, pictures: bool = False, wait: bool = False) -> None:
         """Compiles the training call (zero rounds) and the picture now, so the first frame does not
-        wait; with ``pictures`` also, in a background thread, the round that takes pictures (frames
-        that split rounds; as long again to compile, so the page does not wait for it)."""
+        wait; with ``pictures`` also, in the background, the round that takes pictures
+        (``compile_pictures``), and with ``wait`` waits for that too (both compile side by side)."""
+        if pictures:
+            self.compile_pictures()
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
         jax.block_until_ready(
             self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
-        if pictures:  # trains one round of the current state only to compile it; the result is dropped
-            args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
-            self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
-            self._compiling.start()
-            _COMPILING.add(self._compiling)
+        if pictures and wait and self._compiling is not None:
+            self._compiling.join()
+            self.pictures_ready()
+
+    def compile_pictures(self) -> None:
+        """Starts compiling, in a background thread, the round that takes pictures (frames that
+        split rounds): as long again to compile as the training call (10 s for the unrolled GAN),
+        so no frame waits for it. Does nothing once started."""
+        if self._compiling is not None or self._pictures_compiled:
+            return
+        # trains one round of the current state only to compile it; the result is dropped
+        args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
+        self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
+        self._compiling.start()
+        _COMPILING.add(self._compiling)
+
+    def pictures_ready(self) -> bool:
+        """Whether ``advance_split`` runs without waiting for a compilation. If its compilation
+        was not started, starts it in the background: until it is done, play whole rounds."""
+        if self._compiling is not None and not self._compiling.is_alive():
+            self._compiling.join()
+            self._compiling = None
+            self._pictures_compiled = True
+        if not self._pictures_compiled:
+            self.compile_pictures()
+        return self._pictures_compiled
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).
@@ -208,9 +232,10 @@ class LiveRun:
         are taken inside the training call). The last state is then fully evaluated
         (``refresh``; without it, ``frame`` stays the last full evaluation).
         """
-        if self._compiling is not None:  # the compilation warm_up started: wait for it, not twice
+        if self._compiling is not None:  # the compilation compile_pictures started: wait for it, not twice
             self._compiling.join()
             self._compiling = None
+        self._pictures_compiled = True
         out = []
         last = self.frame
         self.train_seconds = 0.0

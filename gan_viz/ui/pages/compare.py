@@ -37,8 +37,8 @@ class Comparison:
     def __init__(self, left: Config, remedy: str):
         self.remedy = remedy
         self.runs = (LiveRun(left, grid_res=GRID), LiveRun(presets.with_remedy(left, remedy), grid_res=GRID))
-        for r in self.runs:
-            r.warm_up()
+        for r in self.runs:  # and the rounds that take pictures, so no frame waits for a compilation
+            r.warm_up(pictures=True, wait=True)
         self.target = 0
         self.pacer = Pacer(min_fps=PLANNED_MIN_FPS)
         self.playing = False
@@ -55,6 +55,18 @@ class Comparison:
         """The frames due at the sidebar's pace (pace "max": as fast as frames stay smooth); below
         a round a frame, frames split rounds (``Plan.every``), as in the live view."""
         return self.pacer.plan(self.runs[0].config.view.pace, self.round_steps, now)
+
+    def play(self, plan: Plan) -> list[list[tuple[int, np.ndarray, np.ndarray]]]:
+        """Trains the frames ``plan`` asks for; returns each run's pictures, paired one to one."""
+        if plan.every:
+            rounds = plan.frames // pictures_per_round(self.round_steps, plan.every)
+            return self.advance_split(rounds, plan.every) if rounds else [[], []]
+        out: list[list] = [[], []]
+        for _ in range(plan.frames):
+            for mine, pic in zip(out, self.advance(plan.rounds_per_frame * self.round_steps)):
+                if pic is not None:
+                    mine.append(pic)
+        return out
 
     def advance_split(self, rounds: int, every: int) -> list[list[tuple[int, np.ndarray, np.ndarray]]]:
         """Frames finer than a round: the target rises by ``rounds`` of the longer round and each
@@ -102,7 +114,8 @@ def _labels(c: Comparison) -> tuple[str, str]:
 def _start() -> None:
     ss = st.session_state
     ss.playing = False  # the live run waits while two others train
-    with st.spinner("Compiling both runs (a few seconds each, once per shape)..."):
+    with st.spinner("Compiling both runs: seconds for most remedies, up to a minute for the unrolled GAN "
+                    "(once per shape; later starts reuse the compiled code)..."):
         ss[KEY] = Comparison(ss.run.config, ss.compare_remedy)
 
 
@@ -136,16 +149,7 @@ def _view(view: dict) -> None:
         plan = c.plan(started)
         c.train_seconds = 0.0
         before = c.target
-        if plan.every:
-            rounds = plan.frames // pictures_per_round(c.round_steps, plan.every)
-            if rounds:
-                for mine, pics in zip(frames, c.advance_split(rounds, plan.every)):
-                    mine.extend(pics)
-        else:
-            for _ in range(plan.frames):
-                for mine, pic in zip(frames, c.advance(plan.rounds_per_frame * c.round_steps)):
-                    if pic is not None:
-                        mine.append(pic)
+        frames = c.play(plan)
         next_in = plan.next_in
         if all(r.diverged for r in c.runs):
             c.playing = False
@@ -184,8 +188,8 @@ def _view(view: dict) -> None:
 
 def render(view: dict) -> None:
     ss = st.session_state
-    st.markdown("Two runs from the same seed and the same initial weights, trained in lockstep (each frame "
-                "brings both to the same step, in whole rounds): on the left the run in the sidebar, on the "
+    st.markdown("Two runs from the same seed and the same initial weights, trained in lockstep (both "
+                "advance together, each within one round of the other): on the left the run in the sidebar, on the "
                 "right the same run with one remedy for mode collapse added.")
     c1, c2, c3 = st.columns([3, 1, 1])
     c1.selectbox("Remedy on the right", list(presets.REMEDIES), key="compare_remedy", on_change=rerun.request)

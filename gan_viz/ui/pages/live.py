@@ -154,8 +154,9 @@ def _play(run: LiveRun) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], float
     if not plan.frames:
         return [], now + plan.next_in
     before = run.step
-    if plan.every:
-        batch = run.advance_split(plan.frames // pictures_per_round(run.round_steps, plan.every), plan.every)
+    if plan.every:  # whole rounds, one a frame, while the round that takes pictures compiles
+        rounds = plan.frames // pictures_per_round(run.round_steps, plan.every)
+        batch = run.advance_split(rounds, plan.every) if run.pictures_ready() else run.advance_frames(rounds, 1)
     else:
         batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
     ss.frames += len(batch)
