@@ -470,6 +470,15 @@ def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockst
     assert any("compare-right" in m.value and "PacGAN" in m.value for m in at.markdown)
 
 
+def test_compare_explains_a_critic_beside_the_plot_it_colours():
+    at = open_tab(start({"preset": "ring8-healthy"}), "Compare")
+    at.selectbox(key="compare_remedy").set_value("WGAN-GP (critic, lambda 0.1, k_D 5)").run()
+    button(at, "compare_start").click().run()
+    assert not at.exception
+    # one note, for the right-hand run only: the left one's D is a probability (the page's legend)
+    assert sum("critic's score f(x)" in c.value for c in at.caption) == 1
+
+
 def test_prepare_replay_retrains_this_run_and_offers_its_html():
     at = start()
     assert button(at, "replay_prepare").disabled  # step 0: nothing to replay

@@ -24,6 +24,8 @@ GRID = 64
 # because the browser drawing two plots takes a share of the same cores (ring8-healthy beside PacGAN
 # on 2 cores: planned for 15/s it drew 12.0 frames/s, for 25/s 15.2; README, Benchmarks).
 PLANNED_MIN_FPS = 25.0
+CRITIC_NOTE = ("Background: the critic's score f(x), a score and not a probability: blue rated more real, "
+               "orange less, centred on its median over the view (the line).")
 
 
 class Comparison:
@@ -161,6 +163,8 @@ def _view(view: dict) -> None:
     cols = st.columns(2)
     for col, run, label, side in zip(cols, c.runs, _labels(c), ("left", "right")):
         col.markdown(status(run, label, side), unsafe_allow_html=True)
+        if run.config.train.loss == "wasserstein" and not view["view.dstar"]:
+            col.caption(CRITIC_NOTE)
     mains: list = []
     for run, pics in zip(c.runs, frames):
         if pics:  # a batch of frames, played one by one (both plots together)
