@@ -398,6 +398,14 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
     for tab in ("Theory", "Collapse map"):  # the other views take the uploaded data too
         open_tab(at, tab)
         assert not at.exception, (tab, at.exception)
+    open_tab(at, "Compare")  # and both runs of a comparison
+    at.selectbox(key="compare_remedy").set_value("R1 penalty (gamma 1)").run()
+    button(at, "compare_start").click().run()
+    button(at, "compare_play").click().run()
+    at.run()
+    assert not at.exception, at.exception
+    c = at.session_state["compare"]
+    assert all(r.mixture.points.shape == (600, 2) and r.step > 0 for r in c.runs)
 
 
 def _npy(a) -> bytes:
