@@ -478,6 +478,25 @@ def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockst
     assert any("compare-right" in m.value and "PacGAN" in m.value for m in at.markdown)
 
 
+def test_compare_pauses_when_both_runs_diverge_and_says_why():
+    at = open_tab(start({"preset": "ring8-healthy", "train.optimizer": "sgd", "train.loss": "least_squares",
+                         "train.lr_d": "1", "train.lr_g": "1"}), "Compare")
+    at.selectbox(key="compare_remedy").set_value("R1 penalty (gamma 1)").run()
+    button(at, "compare_start").click().run()
+    button(at, "compare_play").click().run()
+    c = at.session_state["compare"]
+    for _ in range(40):
+        if all(r.diverged for r in c.runs):
+            break
+        for r in c.runs:
+            r.advance(50)
+        at.run()
+    at.run()
+    assert not at.exception and all(r.diverged for r in c.runs)
+    assert not c.playing and button(at, "compare_play").label == "Play"
+    assert sum("diverged" in e.value for e in at.error) == 2
+
+
 def test_compare_explains_a_critic_beside_the_plot_it_colours():
     at = open_tab(start({"preset": "ring8-healthy"}), "Compare")
     at.selectbox(key="compare_remedy").set_value("WGAN-GP (critic, lambda 0.1, k_D 5)").run()

@@ -153,8 +153,9 @@ def _view(view: dict) -> None:
         before = c.target
         frames = c.play(plan)
         next_in = plan.next_in
-        if all(r.diverged for r in c.runs):
+        if all(r.diverged for r in c.runs):  # nothing left to play: pause, and say so on the button too
             c.playing = False
+            st.rerun(scope="app")
     now = time.monotonic()
     slow = not c.playing or now - ss.get("compare_slow_at", 0.0) >= SLOW_SECONDS
     if slow:
@@ -163,6 +164,9 @@ def _view(view: dict) -> None:
     cols = st.columns(2)
     for col, run, label, side in zip(cols, c.runs, _labels(c), ("left", "right")):
         col.markdown(status(run, label, side), unsafe_allow_html=True)
+        notice = col.empty()  # always there, so the plot below keeps its place when a notice shows
+        if run.diverged:  # it stays at its last finite state while the other plays on
+            notice.error(run.message)
         if run.config.train.loss == "wasserstein" and not view["view.dstar"]:
             col.caption(CRITIC_NOTE)
     mains: list = []
