@@ -17,6 +17,12 @@ from gan_viz.ui.plots import FONT, base_layout, styled
 from gan_viz.ui.theme import FAKE, HOP, HQ_LINE, JSD_LINE, MODES_LINE, OCCUPANCY_SCALE, REAL
 
 
+def _x_range(span: tuple[float, float] | None) -> dict:
+    """An axis's fixed range, or automatic. Never ``range: None``: plotly.js throws "container is
+    not an object" updating a figure from a fixed range to a null one."""
+    return {"range": [float(span[0]), float(span[1])]} if span else {"autorange": True}
+
+
 def occupancy_view(
     steps: Sequence[int],
     occupancy: np.ndarray,
@@ -62,8 +68,7 @@ def occupancy_view(
     total = len(hops) if hop_count is None else hop_count
     layout = base_layout(height, uirevision="occupancy", showlegend=False, margin=dict(l=90, r=20, t=40, b=40),
                      title=dict(text=f"{title} ({total} hops)", font=dict(size=17)),
-                     xaxis=dict(title=dict(text="step"),
-                               **({"range": list(x_range)} if x_range else {"autorange": True})),
+                     xaxis=dict(title=dict(text="step"), **_x_range(x_range)),
                      yaxis=dict())
     return styled(dict(data=data, layout=layout), scale)
 
@@ -113,9 +118,7 @@ def metric_charts(
         n = "" if i == 0 else str(i + 1)
         layout[f"xaxis{n}"] = dict(domain=dom[col], anchor=f"y{n}", showgrid=True, gridcolor="#e9ecef",
                                    title=dict(text="step") if row == 1 else None,
-                                   # never range None: plotly.js throws "container is not an object"
-                                   # updating from a figure with a range to one with range null
-                                   **({"range": [s[0], s[0] + 1.0]} if one else {"autorange": True}))
+                                   **_x_range((s[0], s[0] + 1.0) if one else None))
         layout[f"yaxis{n}"] = dict(domain=rows[row], anchor=f"x{n}", showgrid=True, gridcolor="#e9ecef")
         annotations.append(dict(text=titles[i], x=sum(dom[col]) / 2, y=rows[row][1], xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16)))

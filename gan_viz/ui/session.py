@@ -137,9 +137,8 @@ class LiveRun:
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
         jax.block_until_ready(
             self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
-        if pictures and wait and self._compiling is not None:
-            self._compiling.join()
-            self.pictures_ready()
+        if pictures and wait:
+            self._pictures_joined()
 
     def compile_pictures(self) -> None:
         """Starts compiling, in a background thread, the round that takes pictures (frames that
@@ -156,13 +155,18 @@ class LiveRun:
     def pictures_ready(self) -> bool:
         """Whether ``advance_split`` runs without waiting for a compilation. If its compilation
         was not started, starts it in the background: until it is done, play whole rounds."""
-        if self._compiling is not None and not self._compiling.is_alive():
+        if self._compiling is None and not self._pictures_compiled:
+            self.compile_pictures()
+        elif self._compiling is not None and not self._compiling.is_alive():
+            self._pictures_joined()
+        return self._pictures_compiled
+
+    def _pictures_joined(self) -> None:
+        """Waits for the compilation ``compile_pictures`` started, if any: the pictures are ready."""
+        if self._compiling is not None:
             self._compiling.join()
             self._compiling = None
-            self._pictures_compiled = True
-        if not self._pictures_compiled:
-            self.compile_pictures()
-        return self._pictures_compiled
+        self._pictures_compiled = True
 
     def advance(self, rounds: int, *, k_d: int | None = None, k_g: int | None = None) -> int:
         """Trains ``rounds`` rounds (optionally with k overridden, e.g. Step D only).
@@ -232,10 +236,7 @@ class LiveRun:
         are taken inside the training call). The last state is then fully evaluated
         (``refresh``; without it, ``frame`` stays the last full evaluation).
         """
-        if self._compiling is not None:  # the compilation compile_pictures started: wait for it, not twice
-            self._compiling.join()
-            self._compiling = None
-        self._pictures_compiled = True
+        self._pictures_joined()  # wait for a compilation already under way, not compile twice
         out = []
         last = self.frame
         self.train_seconds = 0.0

@@ -46,7 +46,7 @@ class Comparison:
         self.playing = False
         self.frames = 0
         self.fps = RateMeter()
-        self.train_seconds = 0.0  # training time of the last batch of frames (both runs)
+        self.train_seconds = 0.0  # training time of the last ``play`` (both runs)
 
     @property
     def round_steps(self) -> int:
@@ -59,7 +59,9 @@ class Comparison:
         return self.pacer.plan(self.runs[0].config.view.pace, self.round_steps, now)
 
     def play(self, plan: Plan) -> list[list[tuple[int, np.ndarray, np.ndarray]]]:
-        """Trains the frames ``plan`` asks for; returns each run's pictures, paired one to one."""
+        """Trains the frames ``plan`` asks for; returns each run's pictures, paired one to one.
+        ``train_seconds`` is then what training them took."""
+        self.train_seconds = 0.0
         if plan.every:
             rounds = plan.frames // pictures_per_round(self.round_steps, plan.every)
             return self.advance_split(rounds, plan.every) if rounds else [[], []]
@@ -79,7 +81,7 @@ class Comparison:
         started = time.perf_counter()
         per_run = []
         for r in self.runs:
-            n = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
+            n = self._rounds_due(r)
             e = max(1, round(every * r.round_steps / self.round_steps))
             per_run.append(r.advance_split(n, e, refresh=False) if n else [])
         self.train_seconds += time.perf_counter() - started
@@ -95,13 +97,17 @@ class Comparison:
         out = []
         started = time.perf_counter()
         for r in self.runs:
-            rounds = max(math.ceil((self.target - r.step) / r.round_steps), 0) if not r.diverged else 0
+            rounds = self._rounds_due(r)
             batch = r.advance_frames(1, rounds, refresh=False) if rounds else []
             out.append(batch[-1] if batch else None)
         self.train_seconds += time.perf_counter() - started
         self.frames += 1
         self.fps.add()
         return out
+
+    def _rounds_due(self, run: LiveRun) -> int:
+        """Whole rounds that bring ``run`` to the target (none once it has diverged)."""
+        return 0 if run.diverged else max(math.ceil((self.target - run.step) / run.round_steps), 0)
 
     def refresh(self) -> None:
         for r in self.runs:
@@ -149,7 +155,6 @@ def _view(view: dict) -> None:
     next_in = 0.0
     if c.playing:
         plan = c.plan(started)
-        c.train_seconds = 0.0
         before = c.target
         frames = c.play(plan)
         next_in = plan.next_in
