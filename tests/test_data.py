@@ -41,6 +41,26 @@ def test_samples_follow_the_weights_and_std():
     np.testing.assert_allclose(x[right].std(axis=0), 0.1, rtol=0.05)
 
 
+def test_argmax_last_is_jnp_argmax_with_ties_infinities_and_nans():
+    x = jnp.asarray([[1.0, 3.0, 3.0, 2.0], [-jnp.inf, -jnp.inf, -jnp.inf, -jnp.inf],
+                     [0.0, jnp.nan, 5.0, jnp.nan], [-jnp.inf, 2.0, jnp.inf, jnp.inf]])
+    np.testing.assert_array_equal(data.argmax_last(x), [1, 0, 1, 2])
+    np.testing.assert_array_equal(data.argmax_last(x), jnp.argmax(x, axis=-1))
+    y = jax.random.normal(jax.random.PRNGKey(3), (500, 25)).round(1)  # many ties
+    np.testing.assert_array_equal(data.argmax_last(y), jnp.argmax(y, axis=-1))
+
+
+def test_sampling_draws_the_modes_jax_random_categorical_draws():
+    """``sample`` picks each point's mode as ``jax.random.categorical`` would from the same key:
+    seeded runs are the same as before ``argmax_last`` replaced its argmax."""
+    m = data.custom([[-3.0, 0.0], [3.0, 0.0], [0.0, 3.0], [0.0, -3.0]], [0.1, 0.2, 0.3, 0.4], 0.1)
+    key = jax.random.PRNGKey(11)
+    k_mode, k_noise = jax.random.split(key)
+    modes = jax.random.categorical(k_mode, jnp.log(m.weights), shape=(4000,))
+    expected = m.centres[modes] + m.std * jax.random.normal(k_noise, (4000, 2))
+    np.testing.assert_array_equal(data.sample(m, key, 4000), expected)
+
+
 def test_log_density_matches_a_single_gaussian_and_integrates_to_one():
     m = data.single(1.0, -1.0, std=0.5)
     x = jnp.array([[1.0, -1.0], [2.0, 0.0]])

@@ -5,4 +5,5 @@ that calls ``jax.jit``; ``config`` describes a run (shapes that compile, and the
 ``Hyper`` arrays that never do).
 """
 
-from gan_viz.core import _xla  # noqa: F401  (sets XLA flags before JAX compiles anything)
+from gan_viz.core import _xla  # noqa: F401, I001  (sets XLA flags before JAX compiles anything)
+from gan_viz.core import prng  # noqa: F401  (random draws compiled unrolled on a CPU)

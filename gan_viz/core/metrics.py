@@ -57,7 +57,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import entr
 
-from gan_viz.core.data import Mixture, log_density
+from gan_viz.core.data import Mixture, argmax_last, log_density
 
 HQ_RADIUS = 3.0  # Mahalanobis distance below which a sample is high quality
 COLLAPSE_MASS = 0.8  # share of HQ samples that must sit in few modes for "collapsed"
@@ -79,7 +79,7 @@ def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
     """HQ fraction, modes captured, reverse KL and occupancy for samples of shape (n, 2)."""
     k = mixture.centres.shape[0]
     d2 = jnp.sum((samples[:, None, :] - mixture.centres[None]) ** 2, axis=-1)  # (n, K)
-    nearest = jnp.argmin(d2, axis=1)
+    nearest = argmax_last(-d2)  # argmin(d2, axis=1), faster on a CPU
     dist = jnp.sqrt(jnp.min(d2, axis=1)) / mixture.std
     hq = dist < HQ_RADIUS
     counts = jnp.zeros((k,)).at[nearest].add(hq.astype(jnp.float32))
