@@ -72,6 +72,7 @@ class RunInfo(NamedTuple):
     g_loss: np.ndarray
     rounds: int
     diverged: bool
+    step: int  # the returned state's ``step``, read with the losses (no second device round trip)
 
 
 def _all_finite(tree) -> jax.Array:
@@ -403,16 +404,19 @@ class GAN:
         diverged = False
         if n <= 0:  # compiles (once per shape) without training
             state, *_ = self._run(state, hyper, mixture, jnp.asarray(0, jnp.int32))
+        step = None
         while done < n and not diverged:
             chunk = min(n - done, MAX_ROUNDS_PER_CALL)
-            state, d_buf, g_buf, i, div = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
+            state, *out = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
+            # one device-to-host copy per call: the loss buffers are trimmed here, not on the device
+            d_buf, g_buf, i, div, step = jax.device_get((*out, state.step))
             i = int(i)
-            d_all.append(np.asarray(d_buf[:i]))
-            g_all.append(np.asarray(g_buf[:i]))
+            d_all.append(d_buf[:i])
+            g_all.append(g_buf[:i])
             done += i
             diverged = bool(div)
         cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0,), np.float32))
-        return state, RunInfo(cat(d_all), cat(g_all), done, diverged)
+        return state, RunInfo(cat(d_all), cat(g_all), done, diverged, int(state.step if step is None else step))
 
     def round_pictures(self, state: State, hyper: Hyper, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                        every: int) -> tuple[State, RunInfo, Pictures, metrics.ModeStats]:
@@ -426,12 +430,12 @@ class GAN:
         """
         new, d_loss, g_loss, pics, modes, diverged = self._round_pictures(
             state, hyper, mixture, ev.z, grid.points, jnp.asarray(max(int(every), 1), jnp.int32))
-        pics, modes, d_loss, g_loss, diverged = jax.device_get((pics, modes, d_loss, g_loss, diverged))
+        pics, modes, d_loss, g_loss, diverged, step = jax.device_get((pics, modes, d_loss, g_loss, diverged, new.step))
         n = int(pics.count)
         res = grid.xs.shape[0]
         pics = Pictures(pics.fake[:n], pics.surface[:n].reshape(n, res, res), pics.step[:n], n)
         done = 0 if diverged else 1
-        info = RunInfo(np.asarray([d_loss])[:done], np.asarray([g_loss])[:done], done, bool(diverged))
+        info = RunInfo(np.asarray([d_loss])[:done], np.asarray([g_loss])[:done], done, bool(diverged), int(step))
         return new, info, pics, modes
 
 

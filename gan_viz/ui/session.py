@@ -102,6 +102,7 @@ class LiveRun:
         self.diverged = False
         self.message = ""
         self.frame: Frame | None = None
+        self._step, self._step_of = 0, None  # ``step`` and the state it was read from
         self._last_losses = (math.nan, math.nan)
         self._trained_with: set[tuple[float, ...]] = set()  # the run-time settings of every training call
         self.refresh()
@@ -181,21 +182,23 @@ class LiveRun:
             hyper = hyper._replace(k_d=jax.numpy.int32(k_d))
         if k_g is not None:
             hyper = hyper._replace(k_g=jax.numpy.int32(k_g))
-        before = int(self.state.step)
+        before = self.step
         self._trained_with.add(self._hyper_settings if hyper is self.hyper else _settings(hyper))
         self.state, info = self.gan.run(self.state, hyper, self.mixture, rounds)
         self._after(info)
-        return int(self.state.step) - before
+        return self.step - before
 
     def _after(self, info: RunInfo) -> None:
-        """Keeps the losses of a training call and, if it diverged, stops the run with a message."""
+        """Keeps the step and losses of the training call that made ``state`` and, if it diverged,
+        stops the run with a message."""
+        self._step, self._step_of = info.step, self.state
         if info.rounds:
             self._last_losses = mean_losses(info)
         if info.diverged:
             self.diverged = True
             t = self.config.train
             self.message = (
-                f"Training diverged at step {int(self.state.step)} (a loss or weight became "
+                f"Training diverged at step {self.step} (a loss or weight became "
                 f"infinite/NaN with lr_D = {t.lr_d:g}, lr_G = {t.lr_g:g}). Paused at the last finite "
                 "state: lower the learning rates and press Reset.")
 
@@ -213,8 +216,7 @@ class LiveRun:
         self.train_seconds = 0.0
         for _ in range(frames):
             t0 = time.perf_counter()
-            done = self.advance(rounds_per_frame)
-            jax.block_until_ready(self.state)
+            done = self.advance(rounds_per_frame)  # returns once the training call has finished
             self.train_seconds += time.perf_counter() - t0
             if not done:
                 break
@@ -286,7 +288,11 @@ class LiveRun:
 
     @property
     def step(self) -> int:
-        return int(self.state.step)
+        """The state's step count; read from the device once per state (a training call reports it
+        with its losses)."""
+        if self._step_of is not self.state:
+            self._step, self._step_of = int(self.state.step), self.state
+        return self._step
 
     @property
     def replayable(self) -> bool:
