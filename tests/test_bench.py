@@ -38,12 +38,39 @@ def test_format_report_shows_every_model_and_the_compile_figures():
     assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
+    report["frame_ms"] = 1.234
+    assert "frame of one round and its picture at GAN Lab's size: 1.23 ms" in bench.format_report(report)
     report["sweep"] = {"runs": 64, "aggregate_steps_per_s": 25000.0, "single_run_steps_per_s": 6000.0,
                        "speedup": 25000 / 6000, "devices": 2,
                        "more": [{"runs": 256, "aggregate_steps_per_s": 22000.0, "single_run_steps_per_s": 6000.0,
-                                 "speedup": 22000 / 6000}]}
+                                 "speedup": 22000 / 6000}],
+                       "ceiling": {"flops_per_step": 1.0e6, "single_run_gflops": 6.0, "matmul_gflops": 120.0,
+                                   "speedup_bound": 20.0}}
     text = bench.format_report(report)
     assert "64 runs 25,000 steps/s in all, 4.2x one run's 6,000" in text and "256 runs 22,000" in text
+    assert "1.00 MFLOP a step, 6.0 GFLOP/s" in text and "reaches 120 GFLOP/s" in text and "at most 20.0x" in text
+
+
+def products(b: int, sizes: list[tuple[int, int]], inputs_too: bool = False) -> int:
+    """FLOPs of the weight-gradient (or forward) products of an MLP on a batch of ``b``: 2 b n_in n_out
+    a layer; with ``inputs_too``, plus the input-gradient products of every layer but the first."""
+    return 2 * b * sum(i * o for i, o in sizes) + (2 * b * sum(i * o for i, o in sizes[1:]) if inputs_too else 0)
+
+
+def test_flops_per_step_is_the_networks_products_plus_a_little():
+    """At the default preset's size (batch 64, 2 x 32, latent 2) the matrix products are most of a
+    step: XLA's count is at least a hand count of them, and not much more."""
+    name, cfg = bench.model_sizes()[1]
+    b, m = cfg.train.batch_size, cfg.model
+    g = [(2, m.g_width)] + [(m.g_width, m.g_width)] * (m.g_depth - 1) + [(m.g_width, 2)]
+    d = [(2, m.d_width)] + [(m.d_width, m.d_width)] * (m.d_depth - 1) + [(m.d_width, 1)]
+    # D step: G forward; D forward on real and fake (2b); D backward on both (weights, hidden inputs)
+    d_step = products(b, g) + products(2 * b, d) + products(2 * b, d, inputs_too=True)
+    # G step: G forward; D forward on fakes; D backward to x (every layer's input); G backward
+    g_step = products(b, g) + 2 * products(b, d) + products(b, g, inputs_too=True)
+    hand = (d_step + g_step) / 2
+    assert hand == 856_064 and name.startswith("default (batch 64, 2x32)")
+    assert hand <= bench.flops_per_step(cfg) < 1.5 * hand
 
 
 @pytest.mark.slow  # times both models and compiles twice in fresh processes: about a minute
@@ -59,6 +86,10 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     assert sw["runs"] == 64 and [m["runs"] for m in sw["more"]] == [256] and sw["devices"] >= 1
     assert is_rate(sw["aggregate_steps_per_s"]) and sw["speedup"] == sw["aggregate_steps_per_s"] / sw[
         "single_run_steps_per_s"]
+    c = sw["ceiling"]
+    assert is_rate(c["flops_per_step"]) and is_rate(c["matmul_gflops"])
+    assert math.isclose(c["single_run_gflops"], c["flops_per_step"] * sw["single_run_steps_per_s"] / 1e9)
+    assert math.isclose(c["speedup_bound"], c["matmul_gflops"] / c["single_run_gflops"])
     *plain, unrolled = r["models"]
     for m in plain:
         assert set(m) == MODEL_KEYS
@@ -67,6 +98,7 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
     assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested
     assert r["recompiles_on_hyperparameter_change"] == 0
+    assert is_rate(r["frame_ms"])
     assert is_rate(r["compile_seconds"]) and is_rate(r["cached_compile_seconds"])
     assert "JAX / PyTorch" in bench.format_report(r)
 

@@ -10,6 +10,7 @@ cache and once more with the cache that the first left behind.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -62,6 +63,30 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
         jax.block_until_ready(box["s"])
 
     return _time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
+
+
+def frame_ms(cfg: Config, frames: int = 200) -> float:
+    """Milliseconds of one live-view frame of whole rounds, median of ``frames``: one round
+    (``GAN.run``, its losses and step read back) and the picture (``GAN.view``: samples, D on the
+    picture grid, mode statistics) on the host. At GAN Lab's size the round itself is ~0.1 ms, so
+    this is mostly the calls' fixed costs and round trips."""
+    import statistics
+
+    from gan_viz.core import metrics
+
+    gan = make_gan(cfg)
+    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+    ev = gan.eval_set(0, mix)
+    grid = metrics.make_grid((-3.0, 3.0, -3.0, 3.0), 48)  # the live view's picture grid (ui.session)
+    state = gan.init(0)
+    times = []
+    for i in range(frames + 5):  # the first 5 compile and warm up
+        start = time.perf_counter()
+        state, info = gan.run(state, h, mix, 1)
+        jax.device_get(gan.view(state, mix, ev, grid, cfg.train.loss))
+        if i >= 5:
+            times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
 
 
 def nojit_rate(cfg: Config, min_seconds: float) -> float:
@@ -180,12 +205,46 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
     return _time_rate(fn, 100, min_seconds) * steps_per_round(cfg.train) * runs
 
 
+def flops_per_step(cfg: Config) -> float:
+    """Floating-point operations of one training step of ``cfg`` (k_d = k_g = 1), as XLA counts
+    them in the compiled round (its cost analysis), divided by the round's two steps."""
+    gan = make_gan(cfg)
+    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
+    state = gan.init(0)
+    cost = jax.jit(lambda s: gan.round(s, h, mix)[0]).lower(state).compile().cost_analysis()
+    cost = cost[0] if isinstance(cost, list) else cost  # a list of one dict in older JAX
+    return float(cost["flops"]) / steps_per_round(cfg.train)
+
+
+def matmul_gflops(n: int = 1024, repeats: int = 5) -> float:
+    """This CPU's best arithmetic rate in JAX: a square float32 matrix product of side ``n``
+    (GFLOP/s, best of ``repeats``); batched small products, as in many runs at once, reach less."""
+    a = jnp.ones((n, n), jnp.float32)
+    f = jax.jit(lambda a: a @ a)
+    f(a).block_until_ready()
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f(a).block_until_ready()
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
 def sweep_report(cfg: Config, seconds: float, single: float, runs=(64, 256)) -> dict:
     """The ``sweep`` key of the report: aggregate steps/s of 64 (and 256) runs at once against
-    one run of the same configuration (``single``, from ``jax_rate``) in the same process."""
+    one run of the same configuration (``single``, from ``jax_rate``) in the same process.
+
+    ``ceiling`` bounds the speedup on this machine: many runs do the same arithmetic per step
+    as one, so they cannot beat one run's steps/s by more than the CPU's best rate
+    (``matmul_gflops``) over what one run already computes (``flops_per_step`` x ``single``)."""
     rows = [{"runs": r, "aggregate_steps_per_s": (a := sweep_rate(cfg, r, seconds)),
              "single_run_steps_per_s": single, "speedup": a / single} for r in runs]
-    return {**rows[0], "devices": jax.device_count(), "more": rows[1:]}
+    flops = flops_per_step(cfg)
+    peak = matmul_gflops()
+    single_gflops = flops * single / 1e9
+    ceiling = {"flops_per_step": flops, "single_run_gflops": single_gflops, "matmul_gflops": peak,
+               "speedup_bound": peak / single_gflops}
+    return {**rows[0], "devices": jax.device_count(), "more": rows[1:], "ceiling": ceiling}
 
 
 UNROLL = 5  # the unrolled GAN's look-ahead in the benchmark (Metz et al.'s 2-D experiments)
@@ -231,6 +290,8 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
             "torch_steps_per_s": tr,
             "jax_vs_torch": (j / tr) if tr else None,
         })
+    say("timing live-view frames of one round ...")
+    frame = frame_ms(model_sizes()[0][1])
     name, cfg = model_sizes()[1]
     say(f"timing the unrolled GAN (unroll {UNROLL}) at {name} ...")
     models.append(unrolled_report(name, cfg, seconds))
@@ -241,6 +302,7 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
     return {
         "models": models,
         "sweep": sweep,
+        "frame_ms": frame,
         "compile_seconds": cold,
         "cached_compile_seconds": warm,
         "recompiles_on_hyperparameter_change": recompiles_on_hyperparameter_change(model_sizes()[1][1]),
@@ -266,6 +328,8 @@ def format_report(r: dict) -> str:
               f"steps ({m['unroll'] + 1} expected)" for m in r["models"] if "unroll" in m]
     lines += [
         "",
+        *([f"a live-view frame of one round and its picture at GAN Lab's size: {r['frame_ms']:.2f} ms"]
+          if "frame_ms" in r else []),
         f"first-call compile: {r['compile_seconds']:.2f} s cold, "
         f"{r['cached_compile_seconds']:.2f} s with the persistent cache",
         f"recompilations after changing lr_d, lr_g, k_d, k_g and loss: "
@@ -277,6 +341,10 @@ def format_report(r: dict) -> str:
         lines += [f"many runs at once on {sw['devices']} device(s), one of the default model: "
                   f"{row['runs']} runs {row['aggregate_steps_per_s']:,.0f} steps/s in all, {row['speedup']:.1f}x "
                   f"one run's {row['single_run_steps_per_s']:,.0f}" for row in [sw, *sw["more"]]]
+        c = sw["ceiling"]
+        lines.append(f"one run computes {c['flops_per_step'] / 1e6:.2f} MFLOP a step, {c['single_run_gflops']:.1f} "
+                     f"GFLOP/s; this CPU's best matrix product in JAX reaches {c['matmul_gflops']:.0f} GFLOP/s, "
+                     f"so many runs can go at most {c['speedup_bound']:.1f}x one run's steps/s here")
     return "\n".join(lines)
 
 
