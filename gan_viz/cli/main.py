@@ -477,6 +477,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from gan_viz.core import compilation_cache
+
+    compilation_cache.enable()  # as the app does: a second `gan-viz sweep` or `train` compiles less
     try:
         args.func(args)
     except CliError as e:
