@@ -1,7 +1,8 @@
 """The ``gan-viz`` command line: presets, config, train, evaluate, bench and friends.
 
 Size: each sub-command is a short handler that checks its arguments and calls the library
-(imported inside the handler, so ``gan-viz --help`` starts without JAX), and ``build_parser``
+(imported inside the handler, so a sub-command loads only the modules it uses; ``import gan_viz``
+itself loads JAX, so every command does), and ``build_parser``
 declares them all; kept in one file so a sub-command's arguments and its checks read side by side.
 """
 
