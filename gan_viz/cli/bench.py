@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from dataclasses import replace
 import jax
 import jax.numpy as jnp
 
+from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, hyper_from, steps_per_round
 from gan_viz.core.train import make_gan
 from gan_viz.lab import presets
@@ -70,14 +72,10 @@ def frame_ms(cfg: Config, frames: int = 200) -> float:
     (``GAN.run``, its losses and step read back) and the picture (``GAN.view``: samples, D on the
     picture grid, mode statistics) on the host. At GAN Lab's size the round itself is ~0.1 ms, so
     this is mostly the calls' fixed costs and round trips."""
-    import statistics
-
-    from gan_viz.core import metrics
-
     gan = make_gan(cfg)
     mix, h = cfg.data.mixture(), hyper_from(cfg.train)
     ev = gan.eval_set(0, mix)
-    grid = metrics.make_grid((-3.0, 3.0, -3.0, 3.0), 48)  # the live view's picture grid (ui.session)
+    grid = metrics.make_grid((-3.0, 3.0, -3.0, 3.0), metrics.PICTURE_RES)
     state = gan.init(0)
     times = []
     for i in range(frames + 5):  # the first 5 compile and warm up

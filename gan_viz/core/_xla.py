@@ -20,7 +20,9 @@ _FLAGS = {
     "--xla_force_host_platform_device_count": str(os.cpu_count() or 1),
 }
 
-if os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") != "0":
+ENABLED = os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") != "0"  # also read by ``prng``
+
+if ENABLED:
     current = os.environ.get("XLA_FLAGS", "")
     extra = [f"{k}={v}" for k, v in _FLAGS.items() if k not in current]
     if extra:

@@ -15,12 +15,12 @@ version lacks them, draws keep JAX's own CPU lowering (slower, same numbers) and
 
 from __future__ import annotations
 
-import os
+from gan_viz.core import _xla
 
 
 def use_unrolled_threefry() -> bool:
     """Registers the unrolled threefry lowering for CPU; whether it could."""
-    if os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") == "0":
+    if not _xla.ENABLED:
         return False
     try:
         from jax._src.interpreters import mlir

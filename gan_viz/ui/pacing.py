@@ -41,6 +41,10 @@ class Plan(NamedTuple):
     next_in: float  # seconds from now until the frame after this batch is due (0: ask at once)
     every: int = 0  # > 0: frames split rounds, one picture every this many steps and at the end
 
+    def split_rounds(self, round_steps: int) -> int:
+        """When frames split rounds: the whole rounds of ``round_steps`` steps ``frames`` stands for."""
+        return self.frames // pictures_per_round(round_steps, self.every)
+
 
 def pictures_per_round(round_steps: int, every: int) -> int:
     """Pictures a round split every ``every`` steps gives (one more at its end if uneven)."""

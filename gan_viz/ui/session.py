@@ -28,8 +28,6 @@ from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 from gan_viz.core.viewbox import view_extent
 from gan_viz.lab.history import History, mean_losses
 
-PICTURE_RES = 48  # D's surface in the pictures of a playing run: cheaper than the full grid, and
-# smooth enough once upsampled (grid25's picture, D 3 x 128: 15 ms on 96^2 points, 5 ms on 48^2)
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
 
 
@@ -88,7 +86,7 @@ class LiveRun:
         start = np.asarray(self.gan.generate(self.state.g_ema, self.eval_set.z))
         self.extent = view_extent(data_lib.extent(self.mixture), start)
         self.grid = metrics.make_grid(self.extent, grid_res)  # full evaluations: JSD, D*, D
-        self.picture_grid = metrics.make_grid(self.extent, min(grid_res, PICTURE_RES))  # frames while playing
+        self.picture_grid = metrics.make_grid(self.extent, min(grid_res, metrics.PICTURE_RES))  # frames while playing
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)

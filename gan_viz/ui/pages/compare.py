@@ -13,7 +13,7 @@ from gan_viz.core.config import Config
 from gan_viz.lab import presets
 from gan_viz.ui import rerun
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.pacing import Pacer, Plan, pictures_per_round
+from gan_viz.ui.pacing import Pacer, Plan
 from gan_viz.ui.pages import live
 from gan_viz.ui.session import LiveRun, RateMeter
 
@@ -63,7 +63,7 @@ class Comparison:
         ``train_seconds`` is then what training them took."""
         self.train_seconds = 0.0
         if plan.every:
-            rounds = plan.frames // pictures_per_round(self.round_steps, plan.every)
+            rounds = plan.split_rounds(self.round_steps)
             return self.advance_split(rounds, plan.every) if rounds else [[], []]
         out: list[list] = [[], []]
         for _ in range(plan.frames):

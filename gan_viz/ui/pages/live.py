@@ -14,7 +14,7 @@ from gan_viz.core.config import ViewConfig
 from gan_viz.lab import presets, replay
 from gan_viz.ui import charts, controls, export, plots, raster, rerun, sidebar, theme
 from gan_viz.ui.live_plot import live_plot
-from gan_viz.ui.pacing import PACE_MAX, pictures_per_round
+from gan_viz.ui.pacing import PACE_MAX
 from gan_viz.ui.session import LiveRun, dead_discriminator
 
 SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
@@ -155,7 +155,7 @@ def _play(run: LiveRun) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], float
         return [], now + plan.next_in
     before = run.step
     if plan.every:  # whole rounds, one a frame, while the round that takes pictures compiles
-        rounds = plan.frames // pictures_per_round(run.round_steps, plan.every)
+        rounds = plan.split_rounds(run.round_steps)
         batch = run.advance_split(rounds, plan.every) if run.pictures_ready() else run.advance_frames(rounds, 1)
     else:
         batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
