@@ -554,3 +554,24 @@ def test_compare_holds_the_sidebar_pace():
     # below a round a frame, frames split rounds (as in the live view): more pictures than rounds,
     # the two runs' pictures paired one to one
     assert c.frames > c.target // 43
+
+
+# --- Whole-number map axes, work kept across tab switches, an unusable cache folder -----------------
+
+
+@pytest.mark.parametrize("cache_dir", ["under a file", "/proc"])
+def test_an_unusable_cache_folder_is_said_once_and_training_goes_on(cache_dir, tmp_path, monkeypatch):
+    # it replaced the live plot with FileNotFoundError (the plot's assets are cached there too)
+    import gan_viz.ui.live_plot as lp
+
+    if cache_dir == "under a file":
+        (tmp_path / "file").write_text("not a folder")
+        cache_dir = str(tmp_path / "file" / "sub")
+    monkeypatch.setenv("GAN_VIZ_CACHE_DIR", cache_dir)
+    monkeypatch.setattr(lp, "_component", None)  # declared afresh, in this folder
+    at = start()
+    notes = [w.value for w in at.warning if "compilation cache off" in w.value]
+    assert len(notes) == 1 and "afresh" in notes[0]
+    button(at, "step").click().run()
+    assert not at.exception and at.session_state["run"].step > 0
+    assert not any("compilation cache" in w.value for w in at.warning)  # said once

@@ -480,7 +480,9 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     from gan_viz.core import compilation_cache
 
-    compilation_cache.enable()  # as the app does: a second `gan-viz sweep` or `train` compiles less
+    cache = compilation_cache.enable()  # as the app does: a second `gan-viz sweep` or `train` compiles less
+    if cache.problem:
+        print(f"gan-viz: {cache.problem}", file=sys.stderr)
     try:
         args.func(args)
     except CliError as e:

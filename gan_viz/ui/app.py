@@ -131,11 +131,13 @@ def _buttons(run: LiveRun) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
-    compilation_cache.enable()
+    cache = compilation_cache.enable()
     rerun.starting_app_run()
     ss = st.session_state
     if "preset" not in ss:
         _first_visit()
+        if cache.problem:  # said once per session; training goes on without the cache
+            st.warning(urlstate.inert(cache.problem))
     values = sidebar.render(urlstate.VIEW_KEYS)
     for w in ss.pop("url_warnings", []):
         st.warning(urlstate.inert(w))  # a link's text, shown as typed: never a live link or image

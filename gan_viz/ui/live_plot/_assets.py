@@ -23,7 +23,7 @@ be shipped as package data (``pyproject.toml`` already lists
 
 Cache root: ``$GAN_VIZ_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/gan_viz``
 (default ``~/.cache/gan_viz``), falling back to the system temp dir when that
-is not writable.
+cannot be created or written.
 """
 
 from __future__ import annotations
@@ -56,11 +56,12 @@ def plotly_js_path() -> Path:
 
 
 def _cache_roots() -> list[Path]:
-    if env := os.environ.get("GAN_VIZ_CACHE_DIR"):
-        return [Path(env)]
+    """Where to put the directory, in order: the temp dir last, also after ``$GAN_VIZ_CACHE_DIR``
+    (a cache root that cannot be written must not take the live plot down)."""
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    first = os.environ.get("GAN_VIZ_CACHE_DIR") or Path(xdg) / "gan_viz"
     user = getattr(os, "getuid", lambda: "user")()
-    return [Path(xdg) / "gan_viz", Path(tempfile.gettempdir()) / f"gan_viz-{user}"]
+    return [Path(first), Path(tempfile.gettempdir()) / f"gan_viz-{user}"]
 
 
 def asset_dir_name(html: str, plotly_js: Path) -> str:
