@@ -140,12 +140,12 @@ def test_bad_arguments_raise_value_errors():
         counterexample.start(0, config=mlp)
 
 
-# -- one compiled call per move, as the former host loop ----------------------------------------
+# -- one compiled call per move ------------------------------------------------------------------
 
 
 def pinned_steps(sb, state, hyper, n):
-    """The former way: a GAN with nothing frozen (``state.g_opt`` is its optimizer state), one
-    ``run`` call per round, and W re-pinned on the host after each."""
+    """What freezing W means: a GAN with nothing frozen (``state.g_opt`` is its optimizer state),
+    one ``run`` call per round, and W put back on the host after each."""
     gan, mixture = make_gan(sb.config), sb.config.data.mixture()
     scale = jnp.eye(2, dtype=jnp.float32) * sb.data_std
     for _ in range(n):
@@ -156,86 +156,72 @@ def pinned_steps(sb, state, hyper, n):
     return state
 
 
-def former_move(sb):
-    fresh = sb.state._replace(g_opt=make_gan(sb.config).g_tx.init(sb.state.g_params))
-    state = pinned_steps(sb, fresh, phases.hyper(sb.config, sb.setup, k_d=0, k_g=1), sb.setup.g_steps)
-    # the frozen GAN's optimizer structure for the next phases (a move starts a fresh one)
-    return phases.record_move(sb, state._replace(g_opt=sb.state.g_opt))
-
-
-def assert_records_close(new, old, atol_points, atol_figures):
+def assert_records_close(new, old, atol):
     assert new.round == old.round
     for field in ("fake_before", "fake_after", "mean_after", "d_surface"):
-        np.testing.assert_allclose(getattr(new, field), getattr(old, field), rtol=0, atol=atol_points, err_msg=field)
+        np.testing.assert_allclose(getattr(new, field), getattr(old, field), rtol=0, atol=atol, err_msg=field)
     for key, value in new.to_json().items():
-        assert value == pytest.approx(old.to_json()[key], abs=atol_figures), key
+        assert value == pytest.approx(old.to_json()[key], abs=atol), key
 
 
-@pytest.mark.slow
-def test_one_jitted_move_equals_one_call_per_step_with_host_pinning(boards):
-    # Not bit for bit: the bias gradient is a sum over the batch, and compiled without W's
-    # gradient XLA may sum it in another order (1 ulp, see test_optim); over a move of 60
-    # Adam steps that reached 2.4e-7 data units (measured, seed 0). 1e-5 is 40 times that.
-    for seed in (0, 1):
-        sb = counterexample.start(seed)
-        for _ in range(3):
-            sb = counterexample.train_classifier(sb)
-            new = counterexample.move_generator(sb)
-            assert_records_close(new.records[-1], former_move(sb).records[-1], 1e-5, 1e-5)
-            sb = new
+SHORT_MOVE = counterexample.SETUP._replace(g_steps=3)
 
 
-@pytest.mark.slow
-def test_storyboards_equal_the_former_implementation_within_float_rounding(boards):
-    # Chained over rounds, a last-bit difference in one move shifts the samples the next
-    # classifier trains on, and 200 Adam steps on D amplify it: measured, seed 1 differs by
-    # at most 1e-6, seed 0 by up to 6e-3 data units in samples and surface (0.024 data std),
-    # 1.5e-3 in the distance moved and 5e-5 nats in JSD by round 3. Tolerances: twice those,
-    # on quantities reported to 2-3 decimals.
-    for seed in (0, 1):
-        old = counterexample.start(seed)
-        for _ in range(3):
-            old = former_move(counterexample.train_classifier(old))
-        for new_rec, old_rec in zip(boards[seed].records, old.records, strict=True):
-            assert_records_close(new_rec, old_rec, atol_points=1.2e-2, atol_figures=3e-3)
-            assert new_rec.jsd == pytest.approx(old_rec.jsd, abs=1e-4)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_short_move_in_one_call_equals_the_same_steps_with_w_put_back_on_the_host(seed):
+    # Not bit for bit: compiled without W's gradient, XLA may sum b's gradient over the batch
+    # in another order (1 ulp, see test_optim), and step after step Adam carries such a
+    # difference on by an amount that depends on the CPU. So one short move of 3 steps (each
+    # a different batch, so the key discipline is checked too) against a classifier both
+    # share: a few float32 ulps of coordinates of about 2 (~1e-6); 1e-5 is the tolerance. A
+    # whole move and whole storyboards are checked as claims over seeds (above).
+    sb = counterexample.train_classifier(counterexample.start(seed, setup=SHORT_MOVE))
+    new = counterexample.move_generator(sb)
+    fresh = sb.state._replace(g_opt=make_gan(sb.config).g_tx.init(sb.state.g_params))  # a move starts afresh
+    moved = pinned_steps(sb, fresh, phases.hyper(sb.config, sb.setup, k_d=0, k_g=1), SHORT_MOVE.g_steps)
+    old = phases.record_move(sb, moved._replace(g_opt=sb.state.g_opt))
+    assert not np.array_equal(new.records[-1].fake_after, sb.records[-1].fake_before)  # it moved
+    assert_records_close(new.records[-1], old.records[-1], atol=1e-5)
 
 
-@pytest.mark.slow
-def test_contrast_in_one_call_per_checkpoint_matches_one_call_per_round():
-    # Same float32 story as the storyboard, with D and G learning together: over 60 rounds,
-    # measured at most 7e-6 nats in JSD and 4e-5 data units in G's mean (over 400 rounds the
-    # two grow to 4e-4 nats and 1.4e-2 units); tolerances 1e-4 and 1e-3 for 60 rounds.
+def test_contrast_in_one_call_per_checkpoint_is_the_same_training_one_call_per_round():
+    # The same compiled rounds split into other calls, in the same process: bit for bit (as
+    # run(n) = n x run(1), test_train).
     for seed in (0, 1):
         new = counterexample.run_contrast(seed, rounds=60, every=20)
         sb = counterexample.start(seed)
         gan, mixture, grid = phases.make(sb.config), sb.config.data.mixture(), phases.grid_of(sb.setup)
         state = phases.fresh_classifier(gan, sb.config, sb.state)
-        state = state._replace(g_opt=make_gan(sb.config).g_tx.init(state.g_params))
         hyper = phases.hyper(sb.config, sb.setup, k_d=1, k_g=1)
         for t, done in enumerate(new.rounds):
-            if t:
-                state = pinned_steps(sb, state, hyper, int(done - new.rounds[t - 1]))
-            frame = gan.evaluate(state, mixture, sb.ev, grid, sb.setup.loss)
-            assert float(frame.jsd) == pytest.approx(new.jsd[t], abs=1e-4)
-            np.testing.assert_allclose(np.asarray(frame.fake).mean(axis=0), new.g_mean[t], atol=1e-3)
+            for _ in range(int(done - new.rounds[t - 1]) if t else 0):
+                state, _ = gan.run(state, hyper, mixture, 1)
+            frame = jax.device_get(gan.evaluate(state, mixture, sb.ev, grid, sb.setup.loss))
+            assert float(frame.jsd) == new.jsd[t]
+            np.testing.assert_array_equal(np.asarray(frame.fake), new.fake[t])
+            np.testing.assert_array_equal(np.asarray(frame.fake).mean(axis=0), new.g_mean[t])
 
 
 # -- the contrast -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
-def test_training_both_together_lands_on_the_data_instead(boards, seed):
-    std = boards[0].data_std
-    c = counterexample.run_contrast(seed, rounds=400, every=100)
-    assert c.rounds.tolist() == [0, 100, 200, 300, 400]
-    assert c.jsd.shape == (5,) and c.g_mean.shape == (5, 2)
-    np.testing.assert_allclose(c.g_mean[0], counterexample.SETUP.start, atol=0.05)  # the same start
-    assert c.jsd[0] > 0.6
-    assert c.jsd[-1] < 0.1, c.jsd
-    assert np.linalg.norm(c.g_mean[-1] - c.data_mean) < 2 * std
-    assert c.jsd[-1] < min(r.jsd for r in boards[seed].records) - 0.3
-    json.dumps(c.to_json(), allow_nan=False)
+def lands_on_the_data(c: counterexample.Contrast, std: float) -> bool:
+    return bool(c.jsd[-1] < 0.1 and np.linalg.norm(c.g_mean[-1] - c.data_mean) < 2 * std)
+
+
+def test_training_both_together_lands_on_the_data_instead_for_4_of_5_seeds():
+    # measured: final JSD 0.0001-0.024 nats and 0.02-0.63 std from the data's mean over seeds 0-9
+    std = presets.get("counterexample").data.std
+    contrasts = {s: counterexample.run_contrast(s, rounds=400, every=100) for s in range(5)}
+    for c in contrasts.values():
+        assert c.rounds.tolist() == [0, 100, 200, 300, 400]
+        assert c.jsd.shape == (5,) and c.g_mean.shape == (5, 2)
+        np.testing.assert_allclose(c.g_mean[0], counterexample.SETUP.start, atol=0.05)  # the same start
+        assert c.jsd[0] > 0.6  # not yet trained: as far as the storyboard's start
+        json.dumps(c.to_json(), allow_nan=False)
+    landed = [s for s, c in contrasts.items() if lands_on_the_data(c, std)]
+    table = {s: (c.jsd.round(3).tolist(), c.g_mean[-1].round(2).tolist()) for s, c in contrasts.items()}
+    assert len(landed) >= 4, table  # the storyboard instead stays >= 0.3 nats away (the claim above)
 
 
 # -- text and CLI -------------------------------------------------------------------------------
