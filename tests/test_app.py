@@ -295,11 +295,11 @@ def test_collapse_map_computes_reports_bad_values_and_loads_a_cell():
     at.text_input(key="map_yv").set_value("1e-3")
     at.number_input(key="map_seeds").set_value(2)
     at.number_input(key="map_steps").set_value(120)
-    button(at, "map_compute").click().run()
+    settle(button(at, "map_compute").click().run())
     assert not at.exception and not at.error
     assert at.session_state["map_request"]
     assert any("4 runs (2 seeds x 2 cells)" in c.value for c in at.caption)
-    at.selectbox(key="map_pick_x").set_value(3e-3)
+    at.selectbox(key="map_pick_x").set_value(1)  # the second x value, 3e-3
     at.number_input(key="map_seed").set_value(7)
     button(at, "map_load").click().run()
     assert not at.exception
@@ -400,7 +400,7 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_one_changes_nothing():
         assert not at.exception, (tab, at.exception)
     open_tab(at, "Compare")  # and both runs of a comparison
     at.selectbox(key="compare_remedy").set_value("R1 penalty (gamma 1)").run()
-    button(at, "compare_start").click().run()
+    settle(button(at, "compare_start").click().run())
     button(at, "compare_play").click().run()
     at.run()
     assert not at.exception, at.exception
@@ -459,7 +459,7 @@ def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockst
 
     at = open_tab(start({"preset": "ring8-healthy"}), "Compare")
     at.selectbox(key="compare_remedy").set_value("PacGAN (D judges 2 samples at once)").run()
-    button(at, "compare_start").click().run()
+    settle(button(at, "compare_start").click().run())
     assert not at.exception
     # the compare plot asks for frames from inside its fragment, like the live one; nothing else lacks a callback
     assert widgets_without_callback(at) == ["compare_plot", "dl_csv", "dl_json", "dl_png"]
@@ -482,7 +482,7 @@ def test_compare_pauses_when_both_runs_diverge_and_says_why():
     at = open_tab(start({"preset": "ring8-healthy", "train.optimizer": "sgd", "train.loss": "least_squares",
                          "train.lr_d": "1", "train.lr_g": "1"}), "Compare")
     at.selectbox(key="compare_remedy").set_value("R1 penalty (gamma 1)").run()
-    button(at, "compare_start").click().run()
+    settle(button(at, "compare_start").click().run())
     button(at, "compare_play").click().run()
     c = at.session_state["compare"]
     for _ in range(40):
@@ -500,7 +500,7 @@ def test_compare_pauses_when_both_runs_diverge_and_says_why():
 def test_compare_explains_a_critic_beside_the_plot_it_colours():
     at = open_tab(start({"preset": "ring8-healthy"}), "Compare")
     at.selectbox(key="compare_remedy").set_value("WGAN-GP (critic, lambda 0.1, k_D 5)").run()
-    button(at, "compare_start").click().run()
+    settle(button(at, "compare_start").click().run())
     assert not at.exception
     # one note, for the right-hand run only: the left one's D is a probability (the page's legend)
     assert sum("critic's score f(x)" in c.value for c in at.caption) == 1
@@ -543,7 +543,7 @@ def test_compare_holds_the_sidebar_pace(monkeypatch):
 
     at = open_tab(start(), "Compare")
     at.selectbox(key="compare_remedy").set_value("PacGAN (D judges 2 samples at once)").run()
-    button(at, "compare_start").click().run()
+    settle(button(at, "compare_start").click().run())
     c = at.session_state["compare"]
     # the browser asks for a frame about every 0.1 s: Compare's clock runs 0.1 s further ahead after
     # each rerun instead of the test sleeping (real time passes too: training and drawing cost it)
@@ -584,3 +584,124 @@ def test_an_unusable_cache_folder_is_said_once_and_training_goes_on(cache_dir, t
     button(at, "step").click().run()
     assert not at.exception and at.session_state["run"].step > 0
     assert not any("compilation cache" in w.value for w in at.warning)  # said once
+
+
+def settle(at: AppTest) -> AppTest:
+    """Waits for the work a run left in the background (a map, Compare's start), then reruns the
+    app: what the page's timed fragment asks for in a browser once the work is done."""
+    from gan_viz.ui import jobs
+
+    for job in list(jobs._RUNNING):
+        assert job.wait(300), "background work still running after 300 s"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def compute_map(at: AppTest, x: str, xv: str, y: str, yv: str, steps: int = 20, seeds: int = 1) -> AppTest:
+    at.selectbox(key="map_x").set_value(x)
+    at.text_input(key="map_xv").set_value(xv)
+    at.selectbox(key="map_y").set_value(y)
+    at.text_input(key="map_yv").set_value(yv)
+    at.number_input(key="map_seeds").set_value(seeds)
+    at.number_input(key="map_steps").set_value(steps)
+    return button(at, "map_compute").click().run()
+
+
+def test_collapse_map_takes_whole_number_and_true_false_axes_single_values_and_no_y():
+    # k_g = 10, 40 crashed after the heatmap drew ("bad argument type for built-in operation": a
+    # selectbox shows only strings) and again on every return to the tab
+    at = settle(compute_map(open_tab(start(), "Collapse map"), "k_g", "10,40", "lr_g", "1e-3,1e-2"))
+    assert any("4 runs (1 seeds x 4 cells)" in c.value for c in at.caption)
+    pick_x, pick_y = at.selectbox(key="map_pick_x"), at.selectbox(key="map_pick_y")
+    assert pick_x.options == ["10", "40"] and pick_y.options == ["0.001", "0.01"]
+    open_tab(open_tab(at, "Live training"), "Collapse map")  # the map is drawn again on return
+    at.selectbox(key="map_pick_x").set_value(1)
+    at.selectbox(key="map_pick_y").set_value(1)
+    button(at, "map_load").click().run()
+    assert not at.exception and at.session_state["tab"] == "Live training"
+    train = at.session_state["run"].config.train
+    assert train.k_g == 40 and train.lr_g == pytest.approx(1e-2)
+    # one value on x, true/false on y; then no y values at all: a one-row map
+    at = settle(compute_map(open_tab(at, "Collapse map"), "k_d", "2", "simultaneous", "true, false"))
+    assert at.selectbox(key="map_pick_x").options == ["2"]
+    assert at.selectbox(key="map_pick_y").options == ["True", "False"]
+    at = settle(compute_map(at, "k_d", "1,4", "lr_d", " "))
+    assert any("2 runs (1 seeds x 2 cells)" in c.value for c in at.caption)
+    assert [s.key for s in at.selectbox if s.key and s.key.startswith("map_pick")] == ["map_pick_x"]
+    at.selectbox(key="map_pick_x").set_value(1)
+    button(at, "map_load").click().run()
+    assert not at.exception and at.session_state["run"].config.train.k_d == 4
+
+
+def test_a_map_keeps_computing_on_another_tab_and_stop_says_what_to_press():
+    at = compute_map(open_tab(start(), "Collapse map"), "k_g", "5,6", "lr_g", "1e-3")
+    assert at.get("progress") and at.button(key="map_compute").disabled  # progress, one map at a time
+    open_tab(at, "Live training")  # switching tabs dropped the map before; it goes on now
+    open_tab(settle(at), "Collapse map")
+    assert any("2 runs (1 seeds x 2 cells)" in c.value for c in at.caption) and not at.get("progress")
+    # a long map, stopped: it says so and what to press, and Compute map starts it again
+    at = compute_map(at, "k_g", "5,7", "lr_g", "1e-3", steps=100_000)
+    button(at, "map_stop").click().run()
+    at = settle(at)
+    assert any("Map stopped after" in w.value and "Compute map" in w.value for w in at.warning)
+    button(at, "map_compute").click().run()
+    assert at.get("progress") and not at.warning
+    button(at, "map_stop").click().run()
+    settle(at)
+
+
+def test_a_map_too_large_is_refused_in_one_line():
+    # 64 x 64 cells x 2 seeds: more than the 4096 runs a map may have
+    at = settle(compute_map(open_tab(start(), "Collapse map"), "lr_d", "1e-4:1e-2:64log", "lr_g", "1e-4:1e-2:64log",
+                            seeds=2))
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Map not computed" in errors[0] and "4096" in errors[0] and "\n" not in errors[0]
+
+
+def test_compare_start_finishes_while_another_tab_is_open():
+    # Start, then Live within a second, lost the comparison
+    at = open_tab(start(), "Compare")
+    at.selectbox(key="compare_remedy").set_value("R1 penalty (gamma 1)").run()
+    button(at, "compare_start").click().run()
+    assert any("goes on if you switch tabs" in i.value for i in at.info)
+    assert at.button(key="compare_start").disabled
+    open_tab(at, "Live training")
+    open_tab(settle(at), "Compare")
+    c = at.session_state["compare"]
+    assert c.remedy == "R1 penalty (gamma 1)" and c.runs[0].step == 0
+    assert button(at, "compare_play").label == "Play" and not at.button(key="compare_start").disabled
+
+
+def test_any_typed_map_axes_are_refused_in_one_line_or_labelled_in_text():
+    # whatever the boxes hold: refused in one line ("Map not computed: ..."), never another
+    # exception, or a cell per value pair, every value with a text label (the pick boxes show labels)
+    from types import SimpleNamespace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    from gan_viz.lab import sweep
+    from gan_viz.ui.pages import collapse_map
+
+    cfg = presets.get(presets.DEFAULT)
+    words = ["true", "false", "minimax", "least_squares", "1e-3", "1e400", "", " 3 ", "0x10"]
+    value = hs.one_of(hs.integers(-3, 10**6).map(str), hs.floats(allow_nan=True).map(repr), hs.sampled_from(words))
+    values = hs.one_of(hs.lists(value, min_size=0, max_size=5).map(",".join), hs.text(max_size=20),
+                       hs.tuples(value, value, hs.integers(0, 9), hs.sampled_from(["log", "lin", ""]))
+                       .map(lambda t: f"{t[0]}:{t[1]}:{t[2]}{t[3]}"))
+
+    @settings(max_examples=150, deadline=None)
+    @given(hs.sampled_from(sweep.KEYS), values, hs.sampled_from(sweep.KEYS), values)
+    def check(x, xv, y, yv):
+        try:
+            ax, ay = collapse_map._axes(SimpleNamespace(map_x=x, map_xv=xv, map_y=y, map_yv=yv))
+            ax, ay, cells = sweep.cell_configs(cfg, ax, ay)
+        except ValueError as e:
+            assert str(e) and "\n" not in str(e)
+            return
+        for axis in (ax, ay) if ay is not None else (ax,):
+            assert all(isinstance(axis.label(i), str) for i in range(len(axis.values)))
+        assert len(cells) == len(ax.values) * (len(ay.values) if ay is not None else 1)
+
+    check()

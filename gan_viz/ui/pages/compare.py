@@ -1,5 +1,8 @@
 """The Compare page: the sidebar's run and the same run with one remedy added (``presets.REMEDIES``),
-from the same seed and the same initial weights, trained in lockstep, side by side."""
+from the same seed and the same initial weights, trained in lockstep, side by side.
+
+Start sets both runs up (compiling them) in a background thread (``gan_viz.ui.jobs``), so a tab
+switch meanwhile never drops them: they are there when Compare is next open."""
 
 from __future__ import annotations
 
@@ -11,13 +14,17 @@ import streamlit as st
 
 from gan_viz.core.config import Config
 from gan_viz.lab import presets
-from gan_viz.ui import rerun
+from gan_viz.ui import jobs, rerun
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import Pacer, Plan
 from gan_viz.ui.pages import live
 from gan_viz.ui.session import LiveRun, RateMeter
 
 KEY = "compare"  # session state: the two runs and what drives them
+STARTING = "compare_job"  # session state: Start's job, setting up the next two runs
+POLL_SECONDS = 1.0  # while they are set up, the page looks this often whether they are ready
+STARTING_NOTE = ("Compiling both runs: seconds for most remedies, up to a minute for the unrolled GAN (once per "
+                 "shape; later starts reuse the compiled code). It goes on if you switch tabs.")
 SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often while playing
 GRID = 64
 # Frames the server plans at least, when the pace cannot be held: above the 15/s wanted on screen,
@@ -122,9 +129,32 @@ def _labels(c: Comparison) -> tuple[str, str]:
 def _start() -> None:
     ss = st.session_state
     ss.playing = False  # the live run waits while two others train
-    with st.spinner("Compiling both runs: seconds for most remedies, up to a minute for the unrolled GAN "
-                    "(once per shape; later starts reuse the compiled code)..."):
-        ss[KEY] = Comparison(ss.run.config, ss.compare_remedy)
+    ss.pop(KEY, None)
+    left, remedy = ss.run.config, ss.compare_remedy
+    ss[STARTING] = jobs.Job(lambda job: Comparison(left, remedy), name="compare start")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _starting(job: jobs.Job) -> None:
+    """Start's note while both runs are set up; the whole page once they are."""
+    rerun.follow_up()
+    if not job.running:
+        st.rerun(scope="app")
+    st.info(STARTING_NOTE)
+
+
+def _started() -> bool:
+    """Takes the runs Start set up, if ready; whether they are still being set up."""
+    ss = st.session_state
+    job: jobs.Job | None = ss.get(STARTING)
+    if job is None or job.running:
+        return job is not None
+    del ss[STARTING]
+    if job.error is not None:
+        st.error(f"Compare not started: {job.error}")
+    else:
+        ss[KEY] = job.result
+    return False
 
 
 @rerun.action
@@ -206,7 +236,11 @@ def render(view: dict) -> None:
                 "right the same run with one remedy for mode collapse added.")
     c1, c2, c3 = st.columns([3, 1, 1])
     c1.selectbox("Remedy on the right", list(presets.REMEDIES), key="compare_remedy", on_change=rerun.request)
-    c2.button("Start from step 0", key="compare_start", on_click=_start, use_container_width=True)
+    starting = _started()
+    c2.button("Start from step 0", key="compare_start", on_click=_start, use_container_width=True, disabled=starting)
+    if starting:
+        _starting(ss[STARTING])
+        return
     c: Comparison | None = ss.get(KEY)
     if c is None:
         st.info("Start compiles and sets up both runs; then press Play.")

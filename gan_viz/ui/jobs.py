@@ -1,0 +1,59 @@
+"""Work that outlives the script run that starts it: a collapse map or Compare's two runs,
+computed in a background thread.
+
+Streamlit ends a script run when the user does anything else (a tab switch reruns the app), so
+work done inside one is dropped halfway. A ``Job`` keeps going; a page shows its progress while
+it runs and its result when it is done, whenever the page is next drawn. The thread touches no
+Streamlit API: it only sets ``progress``, ``result`` and ``error``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+JOIN_AT_EXIT_SECONDS = 120  # exiting under a running XLA call aborts the process; wait this long at most
+
+_RUNNING: weakref.WeakSet[Job] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for job in list(_RUNNING):
+        job.stop.set()
+    for job in list(_RUNNING):
+        job.wait(JOIN_AT_EXIT_SECONDS)
+
+
+class Job:
+    """``work(job)`` in a daemon thread. ``work`` may set ``job.progress`` as it goes and should
+    return early once ``job.stop`` is set; what it returns becomes ``result``, an exception it
+    raises becomes ``error`` (one line)."""
+
+    def __init__(self, work: Callable[[Job], Any], name: str = "gan_viz job"):
+        self.progress: Any = None
+        self.result: Any = None
+        self.error: str | None = None
+        self.stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
+        _RUNNING.add(self)
+        self._thread.start()
+
+    def _run(self, work: Callable[[Job], Any]) -> None:
+        try:
+            self.result = work(self)
+        except Exception as e:  # noqa: BLE001  (any failure is reported on the page, in one line)
+            text = str(e).strip().splitlines()
+            self.error = text[0] if isinstance(e, ValueError) and text else f"{type(e).__name__}: {' '.join(text)}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits until it is done (at most ``timeout`` seconds); whether it is."""
+        self._thread.join(timeout)
+        return not self.running
