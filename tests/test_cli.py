@@ -228,7 +228,7 @@ def test_sweep_json_has_the_documented_keys_and_a_table_without_json(capsys):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--x", "lr_d=1e-4:1e-1:7"], "'log' or 'lin'"),
+    (["--x", "lr_d=1e-4:1e-1:7"], "followed by log or lin"),
     (["--x", "batch_size=8"], "run-time setting"),
     (["--x", "lr_d=1e-3", "--seeds", "0"], "seeds must be"),
     (["--x", "lr_d=-1"], "train.lr_d must be"),
@@ -328,3 +328,116 @@ def test_reproduce_json_has_the_documented_keys_and_a_table_without_json(capsys)
 def test_reproduce_refuses_bad_arguments_in_one_line(capsys, argv, fragment):
     code, out, err = run_cli(capsys, "reproduce", *argv)
     assert code == 2 and fragment in err and err.count("\n") == 1 and not out
+
+
+SEED_MAX = 2**31 - 1
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    # the largest seed is accepted alone, but a sweep or table of 2 seeds from it would run seed 2^31
+    (["sweep", "--x", "lr_d=1e-3", "--seeds", "2", "--first-seed", str(SEED_MAX), "--steps", "10"],
+     f"--first-seed {SEED_MAX} with 2 seeds reaches seed {SEED_MAX + 1}"),
+    (["sweep", "--x", "lr_d=1e-3", "--set", f"seed={SEED_MAX}"], f"seed {SEED_MAX} with 4 seeds reaches seed"),
+    (["sweep", "--x", "lr_d=1e-3", "--first-seed", "-3"], "--first-seed must be in [0, 2147483647], got -3"),
+    (["reproduce", "--dataset", "ring8", "--seeds", "2", "--first-seed", str(SEED_MAX)], "reaches seed 2147483648"),
+    (["reproduce", "--dataset", "ring8", "--first-seed", "-3"], "--first-seed must be in [0, 2147483647]"),
+    (["counterexample", "--seed", "-3"], "--seed must be in [0, 2147483647], got -3"),
+    (["counterexample", "--seed", str(SEED_MAX + 1)], "--seed must be in [0, 2147483647]"),
+    (["train", "--seed", "-3"], "seed must be in [0, 2147483647], got -3"),
+    (["export", "--seed", str(SEED_MAX + 1), "--out", "x.html"], "seed must be in [0, 2147483647]"),
+])
+def test_every_seed_flag_shares_one_range_and_a_seed_list_stays_inside_it(capsys, argv, fragment):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1 and not out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["reproduce", "--dataset", "ring8", "--methods", ","], "no method chosen; choose one or more of gan,"),
+    (["reproduce", "--dataset", "ring8", "--methods", ""], "no method chosen"),
+    (["reproduce", "--dataset", "ring8", "--methods", " , ,"], "no method chosen"),
+    (["sweep", "--x", "lr_d="], "an axis is KEY=V1,V2,... or KEY=LO:HI:Nlog"),
+    (["sweep", "--x", "lr_d=,"], "lr_d: no values; an axis is KEY=V1,V2"),
+    (["sweep", "--x", "lr_d=1e-3", "--y", "k_g=,,"], "k_g: no values"),
+    (["sweep", "--x", "lr_d"], "an axis is KEY=V1,V2,... or KEY=LO:HI:Nlog (or Nlin)"),
+    (["sweep", "--x", "lr_d=1e-3:1e-2"], "a range is LO:HI:N followed by log or lin, e.g. 1e-4:1e-1:7log"),
+    (["sweep", "--x", "lr_d=1e-3:1e-2:5:7log"], "a range is LO:HI:N followed by log or lin"),
+    (["sweep", "--x", "lr_d=1e-3:1e-2:xlog"], "a range's count is a whole number before 'log'"),
+    (["sweep", "--x", "lr_d=1e-3:1e-2:2.5lin"], "a range's count is a whole number"),
+    (["sweep", "--x", "lr_d=a:1e-2:3log"], "a range's ends are numbers"),
+    (["sweep", "--x", "lr_d=1_0:20:3lin"], "a range's ends are numbers"),
+])
+def test_empty_lists_and_malformed_ranges_say_the_expected_form_in_one_line(capsys, argv, fragment):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1 and not out
+    assert "unpack" not in err and "invalid literal" not in err
+
+
+def test_a_directory_an_empty_or_unreadable_file_or_a_device_is_named_as_such(tmp_path, capsys):
+    import os
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    locked = tmp_path / "locked.csv"
+    locked.write_text("1,2\n")
+    locked.chmod(0)
+    cases = [(str(tmp_path), f"{tmp_path} is a directory; give a CSV or .npy file"),
+             (str(empty), "is empty; it holds no samples"),
+             ("/dev/null", "/dev/null is not a regular file"),
+             (str(tmp_path / ("n" * 5000)), "file name too long")]
+    if os.geteuid() != 0:  # root reads any file
+        cases.append((str(locked), "permission denied"))
+    for flag, command in (("--samples", "evaluate"), ("--data", "train")):
+        for path, fragment in cases:
+            code, out, err = run_cli(capsys, command, flag, path)
+            assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1, (command, path, err)
+            assert "no such file" not in err
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("1_000,2\n", "line 1: expected two numbers x,y, got '1_000,2' ('1_000' is not a plain ASCII number"),
+    ("x,y\n\u0661,\u0662\n", "line 2: expected two numbers"),  # Arabic-Indic digits
+    ("1,2\n\uff13,4\n", "'\uff13' is not a plain ASCII number"),  # fullwidth 3
+    ("x;y\n1;2\n3;4\n", "line 1: values separated by semicolons; a CSV here separates x and y with a comma"),
+    ("1;2\n3;4\n", "line 1: values separated by semicolons"),
+    ("1,5;2,5\n", "values separated by semicolons"),  # decimal commas
+    ("x\ty\n1\t2\n", "line 1: values separated by tabs"),
+    ("1,2\n3 4\n", "line 2: values separated by spaces"),
+])
+def test_csv_numbers_are_plain_ascii_and_the_separator_a_comma(tmp_path, capsys, content, fragment):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(capsys, "evaluate", "--samples", str(bad))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_header_and_spaces_around_values_still_read(tmp_path, capsys):
+    ok = tmp_path / "ok.csv"
+    ok.write_text("my points\n# a comment\n2, 0\n0,\t2\n-2e0 ,+0.0\n")
+    code, out, err = run_cli(capsys, "evaluate", "--preset", "ring8-healthy", "--samples", str(ok), "--json")
+    assert code == 0 and json.loads(out)["samples"] == 3 and json.loads(out)["modes_captured"] == 3
+
+
+def _cli_in(env: dict, *argv: str) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "JAX_PLATFORMS")} | env
+    return subprocess.run([sys.executable, "-m", "gan_viz", *argv], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ({"XLA_FLAGS": "--bogus"}, "XLA_FLAGS='--bogus' is not valid: Unknown flag in XLA_FLAGS: --bogus"),
+    ({"XLA_FLAGS": "--xla_backend_optimization_level=abc"}, "Couldn't interpret value abc"),
+    ({"JAX_PLATFORMS": "gpu"}, "JAX_PLATFORMS='gpu' asks for it: unset JAX_PLATFORMS or set it to cpu"),
+])
+def test_a_bad_jax_environment_is_one_line_naming_the_variable(env, fragment):
+    # a process of its own: XLA reads XLA_FLAGS once, and an unknown flag aborts the process
+    for argv in (["train", "--steps", "2"], ["app", "--port", "1"]):  # app: before Streamlit starts
+        r = _cli_in(env, *argv)
+        assert r.returncode == 2 and fragment in r.stderr, (argv, r.stderr[-600:])
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_a_valid_xla_flag_of_ones_own_still_runs():
+    r = _cli_in({"XLA_FLAGS": "--xla_backend_optimization_level=2", "JAX_PLATFORMS": "cpu"}, "presets")
+    assert r.returncode == 0 and "ring8-hopping" in r.stdout and r.stderr == ""

@@ -189,3 +189,132 @@ csv_cells = st.one_of(st.floats().map(repr), st.integers(-10**40, 10**40).map(st
 def test_any_csv_text_is_read_or_refused_in_one_line(rows, header):
     text = ("x,y\n" if header else "") + "\n".join(",".join(r) for r in rows)
     _read("s.csv", text.encode("utf-8", "surrogatepass"))
+
+
+# -- numbers as text, seeds, sweep axes, method lists ------------------------------------------
+
+digits = "0123456789\u0660\u0661\u0662\u06f3\uff10\uff11\uff19\u0966_.eE+- "
+number_texts = st.one_of(st.text(alphabet=digits, max_size=12), st.floats().map(repr), numbers_as_text)
+
+
+@FAST
+@given(number_texts)
+def test_a_number_is_read_only_when_written_in_plain_ascii(text):
+    try:
+        v = bounds.parse_number(text)
+    except ValueError as e:
+        assert one_line(str(e))
+        return
+    s = text.strip(" \t")
+    assert s.isascii() and "_" not in s and (v == float(s) or (np.isnan(v) and np.isnan(float(s))))
+
+
+@FAST
+@given(st.floats(allow_nan=False))
+def test_every_float_written_by_python_reads_back(v):
+    assert bounds.parse_number(repr(v)) == v and bounds.parse_number(f"{v:.6g}") == float(f"{v:.6g}")
+
+
+@FAST
+@given(st.integers(-2**40, 2**40), st.integers(1, 256))
+def test_a_seed_list_is_accepted_exactly_when_every_seed_is_in_range(first, count):
+    inside = 0 <= first and first + count - 1 <= 2**31 - 1
+    try:
+        bounds.check_seeds(first, count, "--first-seed")
+    except ValueError as e:
+        assert not inside and one_line(str(e)) and str(e).startswith("--first-seed ")
+    else:
+        assert inside
+
+
+axis_texts = st.one_of(
+    st.text(max_size=30),
+    st.tuples(st.sampled_from(["lr_d", "k_g", "train.r1_weight", "nope"]),
+              st.text(alphabet="0123456789.e-:,loginl _\u0661", max_size=20)).map("=".join))
+
+
+@FAST
+@given(axis_texts)
+def test_any_axis_text_gives_an_axis_or_one_line(text):
+    from gan_viz.lab import sweep
+
+    try:
+        axis = sweep.parse_axis(text)
+    except ValueError as e:
+        assert one_line(str(e)) and "unpack" not in str(e) and "invalid literal" not in str(e)
+    else:
+        assert axis.key in sweep.KEYS and 1 <= len(axis.values) <= sweep.MAX_AXIS_VALUES
+
+
+@FAST
+@given(st.lists(st.one_of(st.sampled_from(["gan", "pacgan", "r1", ""]), st.text(max_size=6)), max_size=4))
+def test_any_method_list_is_chosen_or_refused_in_one_line_before_training(names):
+    from gan_viz.lab import reproduce
+
+    only = [m.strip() for m in ",".join(names).split(",") if m.strip()]
+    try:
+        first = next(reproduce.reproduce_iter("ring8", seeds=1, steps=2, only=only))  # yields before training
+    except ValueError as e:
+        assert one_line(str(e)) and (not only or "unknown method" in str(e))
+    else:
+        assert only and set(only) <= {m.name for m in reproduce.methods("ring8")} and first.done == 0
+
+
+# -- sample files: plain numbers, a comma between them -----------------------------------------
+
+@FAST
+@given(st.lists(st.tuples(number_texts, number_texts), min_size=1, max_size=5), st.sampled_from([",", ";", "\t", " "]))
+def test_a_csv_reads_only_plain_ascii_numbers_separated_by_a_comma(rows, sep):
+    text = "\n".join(f"{a}{sep}{b}" for a, b in rows)
+    try:
+        x = evaluate.parse_samples(text.encode(), "s.csv")
+    except ValueError as e:
+        assert one_line(str(e))
+        if sep in ";\t" and text.splitlines()[0].strip():  # never read as a header line, nor as data
+            assert f"line 1: values separated by {'semicolons' if sep == ';' else 'tabs'}" in str(e)
+        return
+    assert sep == ","
+    data = rows[len(rows) - len(x):]  # the first row may have been a header
+    assert len(data) in (len(rows), len(rows) - 1)
+    for (a, b), got in zip(data, x):
+        assert all(c.strip(" \t").isascii() and "_" not in c for c in (a, b))
+        assert got.tolist() == [float(np.float32(float(a))), float(np.float32(float(b)))]
+
+
+@FAST
+@given(st.text(max_size=30))
+def test_any_file_name_reads_or_is_refused_in_one_line(name):
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "sub").mkdir()
+        for path in (str(Path(d) / name), str(Path(d) / "sub"), str(Path(d) / "sub") + "/" + name):
+            code, out, err = _cli("evaluate", "--samples", path)
+            assert code == 2 and one_line(err.strip()) and err.startswith("gan-viz: error:") and not out
+            if "no such file" in err:
+                assert "\0" not in path and not Path(path).exists()
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_info, redirect_stdout(out), redirect_stderr(err):
+        cli.main(list(argv))
+        raise SystemExit(0)
+    return exit_info.value.code, out.getvalue(), err.getvalue()
+
+
+# -- a link too large for Streamlit -------------------------------------------------------------
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 2500), st.integers(0, 600_000))
+def test_a_link_streamlit_drops_for_its_size_is_said_in_one_warning(fields, pad):
+    from streamlit.runtime.state import query_params
+
+    qs = "&".join(["seed=3"] * (fields - 1) + ["train.k_d=" + "1" * pad])
+    parsed = parse_qs(query_params.sanitize_query_string(qs), keep_blank_values=True)
+    _, cfg, _, warnings = urlstate.config_from_query(parsed)
+    config.validate(cfg)
+    dropped = fields > 1000 or len(qs) > 512 * 1024
+    said = [w for w in warnings if "was ignored" in w]
+    assert len(said) == int(dropped) and all(one_line(w) for w in warnings)
+    if dropped:
+        assert f"has {fields:,} parameters ({len(qs):,} characters)" in said[0] and warnings == said
+        assert cfg == urlstate.presets.get(urlstate.presets.DEFAULT)

@@ -71,3 +71,40 @@ def test_uploaded_samples_never_go_into_a_link_and_a_link_without_them_says_so()
     _, opened, _, warnings = urlstate.config_from_query(q)
     assert opened.data.layout == base.data.layout  # the preset's data instead
     assert len(warnings) == 1 and "data.layout" in warnings[0] and "upload a file" in warnings[0]
+
+
+def test_a_link_too_large_for_streamlit_is_said_to_be_ignored_and_a_large_one_is_read():
+    from urllib.parse import parse_qs
+
+    from streamlit.runtime.state import query_params
+
+    def opened(qs: str):
+        return urlstate.config_from_query(parse_qs(query_params.sanitize_query_string(qs), keep_blank_values=True))
+
+    # 1,000 parameters: Streamlit's limit, still read (the repeated seed said once, its last value used)
+    _, cfg, _, warnings = opened("&".join(["seed=1"] * 999 + ["seed=7"]))
+    assert cfg.seed == 7 and len(warnings) == 1 and "given 1000 times" in warnings[0]
+    # 1,001: Streamlit drops the whole link; the page says so, with the link's size
+    name, cfg, _, warnings = opened("&".join(["seed=1"] * 1000 + ["seed=7"]))
+    assert name == presets.DEFAULT and cfg == presets.get(presets.DEFAULT)
+    assert warnings == [f"This link has 1,001 parameters (7,006 characters) and was ignored: Streamlit reads links "
+                        f"of at most 1,000 parameters and 512 KiB, so the page opened {presets.DEFAULT!r} instead."]
+    # one parameter longer than 512 KiB: dropped too
+    _, _, _, warnings = opened("train.lr_d=" + "1" * 524_288)
+    assert len(warnings) == 1 and "has 1 parameters (524,299 characters) and was ignored" in warnings[0]
+
+
+def test_the_page_says_a_link_with_more_than_1000_parameters_was_ignored():
+    from streamlit.testing.v1 import AppTest
+
+    from gan_viz.cli.launch import app_path
+
+    at = AppTest.from_file(str(app_path()), default_timeout=120)
+    for i in range(1200):
+        at.query_params[f"train.k_d{i}"] = "3"
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(w.value for w in at.warning).replace("\\", "")  # shown with Markdown escaped
+    assert "This link has 1,200 parameters" in shown and "was ignored" in shown and "1,000 parameters" in shown
+    assert at.session_state.preset == presets.DEFAULT and at.session_state.base_config == presets.get(presets.DEFAULT)
+    assert "link_ignored" not in at.query_params  # the address bar gets the scene's own link back

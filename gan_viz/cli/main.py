@@ -204,10 +204,13 @@ def cmd_bench(args) -> None:
 
 
 def cmd_sweep(args) -> None:
+    from gan_viz.core import bounds
     from gan_viz.lab import sweep
 
     cfg = _config_from(args)
     try:
+        bounds.check_seeds(cfg.seed if args.first_seed is None else args.first_seed, args.seeds,
+                           "--first-seed" if args.first_seed is not None else "seed")
         x = sweep.parse_axis(args.x)
         y = sweep.parse_axis(args.y) if args.y else None
         result = sweep.sweep(cfg, x, y, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps,
@@ -234,14 +237,16 @@ def _sweep_text(report: dict) -> str:
 
 
 def cmd_reproduce(args) -> None:
+    from gan_viz.core import bounds
     from gan_viz.lab import reproduce
 
-    only = [m.strip() for m in args.methods.split(",") if m.strip()] if args.methods else None
+    only = None if args.methods is None else [m.strip() for m in args.methods.split(",") if m.strip()]
     if not 1 <= args.seeds <= 256:
         raise CliError(f"--seeds must be 1-256 (got {args.seeds})")
     if args.steps is not None and args.steps < 2:
         raise CliError(f"--steps must be >= 2 (got {args.steps})")
     try:
+        bounds.check_seeds(args.first_seed, args.seeds, "--first-seed")
         report = reproduce.reproduce(args.dataset, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps,
                                      only=only, progress=_Progress(f"training {args.dataset}", not args.json))
     except ValueError as e:
@@ -250,10 +255,12 @@ def cmd_reproduce(args) -> None:
 
 
 def cmd_counterexample(args) -> None:
+    from gan_viz.core import bounds
     from gan_viz.lab import counterexample
 
     out = _html_target(args.html) if args.html else None
     try:
+        bounds.check_seeds(args.seed, 1, "--seed")
         report = counterexample.run_storyboard(seed=args.seed, rounds=args.rounds)
     except ValueError as e:
         raise CliError(str(e)) from None
@@ -478,7 +485,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    from gan_viz.core import compilation_cache
+    from gan_viz.core import _xla, compilation_cache
+
+    problem = _xla.backend_problem()
+    if problem:
+        _fail(problem)
 
     cache = compilation_cache.enable()  # as the app does: a second `gan-viz sweep` or `train` compiles less
     if cache.problem:
@@ -493,5 +504,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    print(f"gan-viz: error: {message}", file=sys.stderr)
+    one_line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)  # a file name may hold a newline
+    print(f"gan-viz: error: {one_line}", file=sys.stderr)
     sys.exit(2)

@@ -11,9 +11,15 @@ cores busy); two devices on a 2-core CPU give 25,500 steps/s. A single run stays
 device and is as fast as before (measured with ``gan-viz bench``).
 
 A flag the user already set in ``XLA_FLAGS`` wins; ``GAN_VIZ_XLA_DEFAULTS=0`` turns this off.
+``backend_problem`` starts the backend for the command line, turning a bad ``XLA_FLAGS`` or
+``JAX_PLATFORMS`` into one line instead of a traceback or an abort.
 """
 
+import functools
 import os
+import re
+import subprocess
+import sys
 
 _FLAGS = {
     "--xla_backend_optimization_level": "1",
@@ -21,9 +27,42 @@ _FLAGS = {
 }
 
 ENABLED = os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") != "0"  # also read by ``prng``
+USER_FLAGS = os.environ.get("XLA_FLAGS", "")  # as the user set them, before ours are added
 
 if ENABLED:
     current = os.environ.get("XLA_FLAGS", "")
     extra = [f"{k}={v}" for k, v in _FLAGS.items() if k not in current]
     if extra:
         os.environ["XLA_FLAGS"] = " ".join([current, *extra]).strip()
+
+
+@functools.cache  # once a process: the backend starts once
+def backend_problem() -> str | None:
+    """Starts JAX's backend; returns ``None``, or one line saying why it cannot start and which
+    environment variable to fix (``XLA_FLAGS`` or ``JAX_PLATFORMS``).
+
+    XLA kills the whole process on a flag it cannot parse, so flags the user set are tried first in
+    a child process (about a second, only when ``XLA_FLAGS`` was set before gan_viz added its own).
+    """
+    if USER_FLAGS.strip():
+        probe = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=600)
+        if probe.returncode not in (0, 3):  # 3: a Python error (JAX_PLATFORMS...), said below
+            logged = [m.group(1) for m in map(_GLOG.match, probe.stderr.splitlines()) if m]
+            reason = logged[0] if logged else f"XLA stopped with exit status {probe.returncode}"
+            return f"XLA_FLAGS={USER_FLAGS.strip()[:80]!r} is not valid: {reason[:200]} (fix or unset XLA_FLAGS)"
+    import jax
+
+    try:
+        jax.devices()
+    except RuntimeError as e:
+        reason = str(e).splitlines()[0].split(" (set JAX_PLATFORMS")[0][:200]
+        platforms = os.environ.get("JAX_PLATFORMS", "")
+        fix = f"JAX_PLATFORMS={platforms!r} asks for it: unset JAX_PLATFORMS or set it to cpu" if platforms \
+            else "check JAX_PLATFORMS and the jax installation"
+        return f"JAX cannot start: {reason} ({fix})"
+    return None
+
+
+_PROBE = "import jax\ntry:\n    jax.devices()\nexcept Exception:\n    raise SystemExit(3)"
+# an XLA error line: "E1204 17:05:38.663639   10005 file.cc:63] message"
+_GLOG = re.compile(r"^[EF]\d{4} [\d:.]+\s+\d+ \S+\] (.+)$")

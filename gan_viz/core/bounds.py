@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import NamedTuple
 
 PACE_MAX = 1_000_000.0  # the pace control's "max" (training steps/s): as fast as the machine goes
@@ -85,7 +86,38 @@ def within(key: str, value: float) -> bool:
 def check(key: str, value: float) -> None:
     """Raises ``ValueError`` (one line) unless ``value`` is finite and in ``key``'s range."""
     if not within(key, value):
-        raise ValueError(f"{key} must be in {describe(key)}, got {_fmt(value) if _is_num(value) else value!r}")
+        raise ValueError(f"{key} must be in {describe(key)}, got {_fmt(value) if _is_num(value) else repr(value)}")
+
+
+def check_seeds(first: int, count: int = 1, what: str = "seed") -> None:
+    """Raises ``ValueError`` (one line) unless every seed ``first``, ..., ``first + count - 1`` is an
+    integer in the seed range: what a sweep's or a table's seeds, and any single seed, must meet.
+
+    ``what`` names the first seed in the message (a flag such as ``--first-seed``).
+    """
+    if not isinstance(first, numbers.Integral) or isinstance(first, bool):
+        raise ValueError(f"{what} must be an integer in {describe('seed')}, got {first!r}")
+    last = int(first) + int(count) - 1
+    if count > 1 and within("seed", first) and not within("seed", last):
+        raise ValueError(f"{what} {int(first)} with {count} seeds reaches seed {last}; "
+                         f"every seed must be in {describe('seed')}")
+    if not within("seed", first):
+        raise ValueError(f"{what} must be in {describe('seed')}, got {_fmt(first)}")
+
+
+# A number as text: ASCII digits, an optional point and exponent, or inf/nan (refused by the
+# ranges, with their own message). Python's float() also reads "1_000", Arabic-Indic and
+# fullwidth digits: those are refused here, so every text input reads numbers the same way.
+_NUMBER = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE)
+
+
+def parse_number(text: str) -> float:
+    """``text`` (surrounding spaces allowed) as a float; raises ``ValueError`` unless it is a plain
+    decimal or scientific number in ASCII (``3``, ``-0.5``, ``1e-4``), ``inf`` or ``nan``."""
+    s = text.strip(" \t")
+    if not _NUMBER.fullmatch(s):
+        raise ValueError(f"not a number: {text!r}")
+    return float(s)
 
 
 def clamp(key: str, value: float) -> float:

@@ -333,14 +333,14 @@ def _coerce(current: Any, value: Any, key: str) -> Any:
         if isinstance(current, int):
             if isinstance(value, bool):
                 raise ValueError
-            f = float(value)
+            f = _number(value)
             if not f.is_integer():
                 raise ValueError
             return int(f)
         if isinstance(current, float):
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)
+            return _number(value)
         if isinstance(current, str):
             return str(value)
         if isinstance(current, tuple):
@@ -355,6 +355,11 @@ def _coerce(current: Any, value: Any, key: str) -> Any:
     except (TypeError, ValueError, OverflowError, RecursionError):  # JSONDecodeError is a ValueError
         pass
     raise ValueError(f"bad value for {key}: {short(value)} (expected {_expected(current, key)})")
+
+
+def _number(value: Any) -> float:
+    """A number given as a number, or as text in ``bounds.parse_number``'s plain ASCII syntax."""
+    return bounds.parse_number(value) if isinstance(value, str) else float(value)
 
 
 def _real(a: Any) -> float:

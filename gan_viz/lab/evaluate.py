@@ -13,8 +13,8 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from gan_viz.core import bounds, metrics
 from gan_viz.core import data as data_lib
-from gan_viz.core import metrics
 from gan_viz.core.data import Mixture
 
 
@@ -52,15 +52,22 @@ def read_samples(path: str | Path) -> np.ndarray:
             finite points within float32 range.
     """
     p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"no such file: {path}")
-    if p.stat().st_size > MAX_CSV_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are read")
+    if "\0" in str(path):
+        raise ValueError(f"{str(path)!r} is not a file name: it holds a NUL character")
     try:
-        return parse_samples(p.read_bytes(), str(path))
-    except OSError as e:
-        raise ValueError(f"cannot read samples from {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") \
-            from None
+        if p.is_dir():
+            raise ValueError(f"{path} is a directory; give a CSV or .npy file")
+        if not p.exists():
+            raise ValueError(f"no such file: {path}")
+        if not p.is_file():
+            raise ValueError(f"{path} is not a regular file; give a CSV or .npy file")
+        if p.stat().st_size > MAX_CSV_BYTES:
+            raise ValueError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MB; "
+                             f"at most {MAX_SAMPLES:,} samples are read")
+        content = p.read_bytes()
+    except OSError as e:  # permission denied, a name too long, ...
+        raise ValueError(f"cannot read samples from {path}: {(e.strerror or type(e).__name__).lower()}") from None
+    return parse_samples(content, str(path))
 
 
 def parse_samples(content: bytes, name: str) -> np.ndarray:
@@ -68,6 +75,8 @@ def parse_samples(content: bytes, name: str) -> np.ndarray:
 
     ``name`` says which format (``.npy``, anything else is CSV) and names the file in messages.
     """
+    if not content:
+        raise ValueError(f"{name} is empty; it holds no samples")
     if len(content) > MAX_CSV_BYTES:
         raise ValueError(f"{name} is larger than {MAX_CSV_BYTES // 2**20} MB; at most {MAX_SAMPLES:,} samples are read")
     try:
@@ -114,9 +123,14 @@ def _parse_npy(content: bytes, name: str) -> np.ndarray:
 
 
 def _parse_csv(content: bytes, name: str) -> np.ndarray:
+    """Comma-separated ``x,y`` lines, numbers as ``bounds.parse_number`` reads them (plain ASCII:
+    no ``1_000``, no non-ASCII digits); the first line may be a header, ``#`` lines are comments.
+    A file separated by semicolons, tabs or spaces is refused by name."""
     lines = [(i, r) for i, r in enumerate(content.decode("utf-8-sig").splitlines(), 1)
              if r.strip() and not r.lstrip().startswith("#")]
-    if lines and not _is_number(lines[0][1].split(",")[0]):
+    if lines and len(lines[0][1].split(",")) != 2:
+        _check_separator(name, *lines[0])
+    if lines and not _looks_numeric(lines[0][1].split(",")[0]):
         lines = lines[1:]  # a header line
     if len(lines) > MAX_SAMPLES:
         raise ValueError(f"{name} holds {len(lines):,} samples; at most {MAX_SAMPLES:,} are read")
@@ -124,14 +138,35 @@ def _parse_csv(content: bytes, name: str) -> np.ndarray:
     for i, r in lines:
         cells = r.split(",")
         if len(cells) != 2 or not all(_is_number(c) for c in cells):
-            raise ValueError(f"{name}, line {i}: expected two numbers x,y, got {r.strip()[:40]!r}")
-        rows.append([float(c) for c in cells])
+            _check_separator(name, i, r)
+            odd = [c.strip() for c in cells if _looks_numeric(c) and not _is_number(c)]
+            why = f" ({odd[0][:20]!r} is not a plain ASCII number: digits 0-9, '.', 'e')" if odd else ""
+            raise ValueError(f"{name}, line {i}: expected two numbers x,y, got {r.strip()[:40]!r}{why}")
+        rows.append([bounds.parse_number(c) for c in cells])
     return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _check_separator(name: str, line: int, row: str) -> None:
+    """Refuses a line that is not two comma-separated values because something else separates them."""
+    what = "semicolons" if ";" in row else "tabs" if "\t" in row else "spaces"
+    if what == "spaces" and ("," in row or len(row.split()) < 2 or not all(_looks_numeric(c) for c in row.split())):
+        return  # a header such as "my points"
+    raise ValueError(f"{name}, line {line}: values separated by {what}; a CSV here separates x and y "
+                     f"with a comma (x,y per line), got {row.strip()[:40]!r}")
+
+
+def _looks_numeric(s: str) -> bool:
+    """Whether Python's lenient ``float`` reads ``s`` (a header cell never does)."""
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
 
 
 def _is_number(s: str) -> bool:
     try:
-        float(s)
+        bounds.parse_number(s)
         return True
     except ValueError:
         return False

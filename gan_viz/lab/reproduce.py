@@ -167,6 +167,8 @@ def reproduce_iter(dataset: str, *, seeds: int = DEFAULT_SEEDS, first_seed: int 
     every evaluation of every method, the last time with every row."""
     chosen = methods(dataset)
     if only is not None:
+        if not only:
+            raise ValueError(f"no method chosen; choose one or more of {', '.join(m.name for m in chosen)}")
         unknown = sorted(set(only) - {m.name for m in chosen})
         if unknown:
             raise ValueError(f"unknown method {unknown[0]!r}; choose from {', '.join(m.name for m in chosen)}")

@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.core import metrics, parallel
+from gan_viz.core import bounds, metrics, parallel
 from gan_viz.core.config import Config, Hyper, hyper_from, override, steps_per_round, validate
 from gan_viz.core.train import make_gan
 
@@ -50,13 +50,23 @@ class Axis:
         return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
+RANGE_FORM = "LO:HI:N followed by log or lin, e.g. 1e-4:1e-1:7log"
+LIST_FORM = "KEY=V1,V2,... or KEY=LO:HI:Nlog (or Nlin), e.g. lr_d=1e-4,1e-3 or lr_d=1e-4:1e-1:7log"
+
+
 def _range(spec: str) -> list[float]:
-    lo_s, hi_s, n_s = spec.split(":")
-    kind = "log" if n_s.endswith("log") else "lin" if n_s.endswith("lin") else ""
-    if not kind:
-        raise ValueError(f"a range ends in 'log' or 'lin' after its count, e.g. 1e-4:1e-1:7log (got {spec!r})")
-    n = int(n_s[:-3])
-    lo, hi = float(lo_s), float(hi_s)
+    parts = spec.split(":")
+    kind = parts[-1].strip()[-3:] if len(parts) == 3 else ""
+    if len(parts) != 3 or kind not in ("log", "lin"):
+        raise ValueError(f"a range is {RANGE_FORM} (got {spec!r})")
+    count = parts[2].strip()[:-3]
+    if not count.isascii() or not count.isdigit():
+        raise ValueError(f"a range's count is a whole number before '{kind}', as in {RANGE_FORM} (got {spec!r})")
+    try:
+        lo, hi = bounds.parse_number(parts[0]), bounds.parse_number(parts[1])
+    except ValueError:
+        raise ValueError(f"a range's ends are numbers, as in {RANGE_FORM} (got {spec!r})") from None
+    n = int(count)
     if not 2 <= n <= MAX_AXIS_VALUES:
         raise ValueError(f"a range has 2 to {MAX_AXIS_VALUES} values (got {n})")
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -75,7 +85,7 @@ def parse_axis(text: str) -> Axis:
     key, sep, spec = text.partition("=")
     key = key.strip().removeprefix("train.")
     if not sep or not spec.strip():
-        raise ValueError(f"an axis is KEY=V1,V2,... or KEY=LO:HI:Nlog (got {text!r})")
+        raise ValueError(f"an axis is {LIST_FORM} (got {text!r})")
     if key not in KEYS:
         raise ValueError(f"a map varies a run-time setting, one of {', '.join(KEYS)} (got {key!r})")
     spec = spec.strip()
@@ -83,7 +93,9 @@ def parse_axis(text: str) -> Axis:
         values = _range(spec) if ":" in spec else [v.strip() for v in spec.split(",") if v.strip()]
     except ValueError as e:
         raise ValueError(f"{key}: {e}") from None
-    if not values or len(values) > MAX_AXIS_VALUES:
+    if not values:
+        raise ValueError(f"{key}: no values; an axis is {LIST_FORM} (got {text!r})")
+    if len(values) > MAX_AXIS_VALUES:
         raise ValueError(f"{key}: 1 to {MAX_AXIS_VALUES} values (got {len(values)})")
     return Axis(key, tuple(values))
 
@@ -235,7 +247,9 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
     total_steps = config.train.steps if steps is None else int(steps)
     if total_steps < 1:
         raise ValueError(f"steps must be >= 1 (got {total_steps})")
-    first = config.seed if first_seed is None else int(first_seed)
+    first = config.seed if first_seed is None else first_seed
+    bounds.check_seeds(first, seeds, "first seed")
+    first = int(first)
     seed_list = [first + s for s in range(seeds)]
     runs = len(cells) * seeds
     if runs > MAX_RUNS:

@@ -4,6 +4,11 @@ A shared link reads ``?preset=ring8-hopping&train.lr_d=0.0003&seed=4``: the pres
 base configuration and every other parameter is a dotted config key that overrides it.
 Parameters that are unknown, malformed or out of range are reported and ignored one by one,
 so a half-broken link still opens the closest scene it describes.
+
+Streamlit drops a whole query string of more than 1,000 parameters or 512 KiB before the app
+sees it; ``note_dropped_links`` (run on import) has it leave a note instead, so the page can
+say that the link was ignored and why. The first page a fresh server serves is read before
+this module is imported, so only that one page opens such a link without the note.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from streamlit.runtime.state import query_params as _streamlit_query
+
 from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import presets
 
 PRESET_KEY = "preset"
+DROPPED_KEY = "link_ignored"  # the note left for a link Streamlit dropped: "<parameters>-<characters>"
 # Uploaded samples stay in the server's memory: a link never carries them (it says layout=samples,
 # which a page opened from it reports as missing its samples).
 PRIVATE_KEYS = ("data.samples",)
@@ -48,6 +56,8 @@ def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, C
             if len(values) > 1:
                 warnings.append(f"URL parameter {_q(key)} is given {len(values)} times "
                                 f"({', '.join(_q(v) for v in values[:5])}); using the last, {_q(values[-1])}.")
+    if DROPPED_KEY in flat:
+        warnings.append(_dropped_warning(flat.pop(DROPPED_KEY)))
     name = flat.get(PRESET_KEY, presets.DEFAULT)
     if name not in presets.PRESETS:
         warnings.append(f"Unknown preset {_q(name)} in the URL; using {presets.DEFAULT!r}.")
@@ -74,6 +84,34 @@ def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, C
     return name, cfg, view, warnings
 
 
+def _dropped_warning(note: str) -> str:
+    m = re.fullmatch(r"(\d{1,12})-(\d{1,12})", note)
+    size = f" has {int(m.group(1)):,} parameters ({int(m.group(2)):,} characters) and" if m else ""
+    return (f"This link{size} was ignored: Streamlit reads links of at most {_MAX_FIELDS:,} parameters and "
+            f"{_MAX_CHARS // 1024} KiB, so the page opened {presets.DEFAULT!r} instead.")
+
+
+def note_dropped_links() -> None:
+    """Makes Streamlit replace a query string it drops for its size by ``DROPPED_KEY=<parameters>-<characters>``
+    (its own check is kept: the link itself is still ignored). Idempotent."""
+    from streamlit.runtime import app_session
+    from streamlit.runtime.state import query_params
+
+    original = query_params.sanitize_query_string
+    if getattr(original, "notes_dropped_links", False):
+        return
+
+    def sanitize(query_string: str) -> str:
+        kept = original(query_string)
+        if query_string and not kept:
+            return f"{DROPPED_KEY}={query_string.count('&') + 1}-{len(query_string)}"
+        return kept
+
+    sanitize.notes_dropped_links = True  # type: ignore[attr-defined]
+    query_params.sanitize_query_string = sanitize  # used by QueryParams (and AppTest)
+    app_session.sanitize_query_string = sanitize  # used on each rerun request from a browser
+
+
 def _clamped(cfg: Config, key: str, value: str) -> tuple[Config, str] | None:
     """``cfg`` with ``value`` clamped into ``key``'s range, when that is what was wrong."""
     if key not in bounds.BOUNDS or key in ("data.centres", "data.weights"):
@@ -95,6 +133,9 @@ def _q(text: str, limit: int = 60) -> str:
     """``text`` quoted and cut to ``limit`` characters, for a warning."""
     return config_lib.short(str(text), limit)
 
+
+_MAX_FIELDS = getattr(_streamlit_query, "CLIENT_STATE_QUERY_STRING_MAX_FIELDS", 1000)
+_MAX_CHARS = getattr(_streamlit_query, "CLIENT_STATE_QUERY_STRING_MAX_LENGTH", 512 * 1024)
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\\[-`{-~])")  # every ASCII punctuation character
 # GitHub-flavoured Markdown also links bare URLs, www. names and e-mail addresses after
@@ -133,3 +174,6 @@ def query_from_config(preset: str, cfg: Config, view: Mapping[str, object] | Non
     for key, value in (view or {}).items():
         query[key] = _encode(value)
     return query
+
+
+note_dropped_links()

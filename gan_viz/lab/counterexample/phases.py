@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.core import losses, metrics, models
+from gan_viz.core import bounds, losses, metrics, models
 from gan_viz.core.config import Config, Hyper, hyper_from, validate
 from gan_viz.core.train import GAN, State, make_gan
 from gan_viz.lab import presets
@@ -66,8 +66,7 @@ def start(seed: int = 0, config: Config | None = None, setup: Setup = SETUP) -> 
             must be the affine one (``model.g_depth = 0``, ``model.latent_dim = 2``).
         setup: the schedule.
     """
-    if not isinstance(seed, int) or not 0 <= seed < 2**31:
-        raise ValueError(f"seed must be an integer in [0, 2^31), got {seed!r}")
+    bounds.check_seeds(seed)
     config = validate(config if config is not None else default_config(seed))
     m = config.model
     if m.g_depth != 0 or m.latent_dim != 2:
