@@ -203,3 +203,122 @@ def test_the_status_line_says_how_many_generated_samples_are_beyond_the_view():
     fake[: len(fake) // 4] += 100.0  # a quarter of the samples far off
     run.frame = run.frame._replace(fake=fake)
     assert "25 % of generated samples beyond the view" in live.status_html(run, 0, 0.0, 0.0, False)
+
+
+# -- RunStarter: new shapes compile in the background ------------------------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+from gan_viz.ui.session import RunStarter, shape_change  # noqa: E402
+
+
+def gated_starter():
+    """A RunStarter whose builds wait at ``gate`` once their run exists; ``built`` lists their seeds."""
+    gate, built = threading.Event(), []
+
+    def prepare(run):
+        built.append(run.config.seed)
+        assert gate.wait(120)
+
+    return RunStarter(16, prepare), gate, built
+
+
+def test_a_new_run_builds_in_the_background_and_the_newest_request_wins():
+    starter, gate, built = gated_starter()
+    a, b, c = (replace(SMALL, seed=s) for s in (1, 2, 3))
+    starter.request(a, what="seed 1")
+    assert starter.building and not starter.ready and starter.take() is None  # returned at once
+    starter.request(b)
+    starter.request(c)  # b waited; c replaces it
+    starter.request(replace(c, train=replace(c.train, lr_d=1e-4)))  # a live setting: still c's run
+    assert starter.wanted is c
+    gate.set()
+    assert starter.wait(120)
+    run = starter.take()
+    assert run is not None and run.config == c and built == [1, 3]  # a built and dropped, b never
+    assert starter.take() is None and not starter.building
+    assert run.advance(1) == run.round_steps  # the run it hands over trains
+
+
+def test_a_build_that_fails_reports_one_line_and_is_not_retried():
+    calls = []
+
+    def prepare(run):
+        calls.append(run.config.seed)
+        raise RuntimeError("RESOURCE_EXHAUSTED: out of memory while compiling\n<XLA's long trace>")
+
+    starter = RunStarter(16, prepare)
+    starter.request(SMALL)
+    assert starter.wait(120)
+    assert starter.take() is None and not starter.building
+    assert starter.failed == (SMALL, "RESOURCE_EXHAUSTED: out of memory while compiling")
+    starter.request(SMALL)  # the same settings again: not rebuilt
+    assert starter.wait(120) and calls == [SMALL.seed]
+    starter.request(replace(SMALL, seed=9))  # others are tried
+    assert starter.wait(120) and calls == [SMALL.seed, 9]
+
+
+def test_a_cancelled_build_ends_unseen():
+    starter, gate, built = gated_starter()
+    starter.request(replace(SMALL, seed=4))
+    starter.cancel()
+    assert not starter.building
+    gate.set()
+    assert starter.wait(120) and starter.take() is None
+
+
+@settings(max_examples=8, deadline=None)
+@given(hs.lists(hs.integers(0, 2), min_size=1, max_size=5))
+def test_any_sequence_of_requests_builds_at_most_the_first_and_the_last(seeds):
+    # while the first build runs, requests only replace the one waiting: at most two builds,
+    # and the run handed over is the last one asked for
+    starter, gate, built = gated_starter()
+    for s in seeds:
+        starter.request(replace(SMALL, seed=s))
+    gate.set()
+    assert starter.wait(120)
+    run = starter.take()
+    assert run.config.seed == seeds[-1]
+    assert built == ([seeds[0]] if seeds[-1] == seeds[0] else [seeds[0], seeds[-1]])
+
+
+def test_shape_change_names_the_compiled_keys_that_changed():
+    base = presets.get("ring8-hopping")
+    deep = replace(base, model=replace(base.model, g_depth=8), train=replace(base.train, unroll=19, lr_d=0.1))
+    assert shape_change(base, deep) == "model.g_depth = 8, train.unroll = 19"  # lr_d is live: not named
+    assert shape_change(base, replace(base, data=replace(base.data, modes=5))) == "the new data's shapes"
+
+
+EXIT_MID_COMPILE = """
+import sys, threading, time
+from dataclasses import replace
+from gan_viz.core.config import Config, ModelConfig, TrainConfig
+from gan_viz.ui.session import RunStarter
+inside = threading.Event()
+def prepare(run):
+    inside.set()
+    run.warm_up()  # several seconds of XLA compilation, in the background thread
+cfg = Config(model=ModelConfig(g_depth=8, d_depth=8, g_width=%d), train=TrainConfig(unroll=20, batch_size=8))
+starter = RunStarter(16, prepare)
+starter.request(cfg)
+assert inside.wait(300)
+time.sleep(0.5)  # well inside the compilation: the main thread now ends, as a stopped server's does
+print("main thread done", flush=True)
+"""
+
+
+def test_the_process_exits_cleanly_and_promptly_while_a_background_compilation_runs():
+    # Killing a thread that is inside XLA at interpreter shutdown aborted the server ("terminate
+    # called ... FATAL: exception not rethrown"); exiting now waits SHUTDOWN_WAIT, then leaves.
+    # A width no other test compiles, so the persistent cache has nothing to give.
+    width = 8 + int.from_bytes(__import__("os").urandom(2), "little") % 500
+    proc = subprocess.run([sys.executable, "-c", EXIT_MID_COMPILE % width], capture_output=True, text=True,
+                          timeout=300, env={**__import__("os").environ, "JAX_PLATFORMS": "cpu"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "main thread done" in proc.stdout
+    assert "terminate called" not in proc.stderr and "FATAL" not in proc.stderr

@@ -324,3 +324,34 @@ def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
     np.testing.assert_allclose(np.asarray(surface_of(scores + 100.0, jnp.int32(losses.WASSERSTEIN))), np.asarray(pic),
                                atol=1e-6)
     np.testing.assert_array_equal(np.asarray(surface_of(scores, jnp.int32(1))), np.asarray(jax.nn.sigmoid(scores)))
+
+
+def test_the_rolled_unrolled_look_ahead_is_the_python_unrolled_one(mix):
+    # GAN.unrolled_g_objective runs its D steps as one rolled loop (compile time then stays flat
+    # in unroll); written out step by step in Python, as it was, it gives the same loss and
+    # gradient. One short computation, not a trajectory: equal to float32 rounding (XLA fuses
+    # the two graphs differently), with R1 on so the penalty's second derivative is inside.
+    from gan_viz.core import optim
+
+    g = _unrolled(4)
+    s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
+    h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), r1_weight=jnp.float32(0.5))
+    z = g.noise(jax.random.PRNGKey(3), g.draws)
+    key = jax.random.PRNGKey(4)
+
+    def by_hand(gp):
+        d, opt = s.d_params, s.d_opt
+        for j in range(4):
+            key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
+            real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
+            grads = jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp)
+            d, opt = optim.apply(g.d_tx_unrolled, grads, opt, d, h.lr_d)
+        return g.g_objective(gp, d, z, h)
+
+    rolled = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
+    (loss, grads), (loss_ref, grads_ref) = rolled(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)
+    assert float(loss) == pytest.approx(float(loss_ref), rel=1e-5)
+    for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(grads_ref)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-6)
+    plain = jax.grad(lambda gp: g.g_objective(gp, s.d_params, z, h))(s.g_params)
+    assert not leaves_equal(grads, plain)  # the look-ahead is there: not the plain gradient

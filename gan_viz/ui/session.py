@@ -8,12 +8,17 @@ cache; each browser session owns one ``LiveRun``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
+import logging
 import math
+import os
+import sys
 import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -31,15 +36,26 @@ from gan_viz.lab.history import History, mean_losses
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
 
 
-# Compilations warm_up left running. The interpreter must not exit under one (XLA aborts the
-# process: "terminate called after throwing"), so exiting waits for them.
+# Compilations running in background threads (RunStarter, compile_pictures). The interpreter must
+# not finalize under one: killing a thread inside XLA aborts the process ("terminate called ...
+# FATAL: exception not rethrown"). Exiting waits SHUTDOWN_WAIT seconds for them, then leaves at
+# once with os._exit (no finalization, so nothing is unwound inside XLA): a server stopped
+# mid-compilation exits cleanly, status 0, and promptly.
 _COMPILING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+SHUTDOWN_WAIT = 2.0
 
 
 @atexit.register
-def _join_compilations() -> None:
+def _exit_past_compilations() -> None:
+    deadline = time.monotonic() + SHUTDOWN_WAIT
     for t in list(_COMPILING):
-        t.join(timeout=120)
+        t.join(timeout=max(deadline - time.monotonic(), 0.0))
+    if any(t.is_alive() for t in list(_COMPILING)):
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
 
 
 class RateMeter:
@@ -147,7 +163,8 @@ class LiveRun:
             return
         # trains one round of the current state only to compile it; the result is dropped
         args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
-        self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True)
+        self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True,
+                                           name="gan_viz-compile-pictures")
         self._compiling.start()
         _COMPILING.add(self._compiling)
 
@@ -298,6 +315,113 @@ class LiveRun:
         again: every round so far ran with the configuration's current run-time settings (no live
         change, Freeze D, Step D or Step G on the way)."""
         return self._trained_with <= {_settings(hyper_from(self.config.train))}
+
+
+class RunStarter:
+    """Builds the ``LiveRun`` of a new configuration in a background thread, so the page stays
+    responsive (Pause, presets, settings) while new shapes compile; one per browser session.
+
+    At most one build runs at a time and at most one waits: a newer ``request`` replaces the
+    waiting one, and a build whose configuration was superseded is dropped when it ends (a
+    compilation cannot be interrupted), after which the newest request starts. ``take`` hands
+    over the finished run once; a build that raised leaves its one-line reason in ``failed`` and
+    is not retried for that configuration.
+    """
+
+    def __init__(self, grid_res: int = metrics.GRID_RES,
+                 prepare: Callable[[LiveRun], None] = lambda run: run.warm_up()):
+        self._grid_res, self._prepare = grid_res, prepare
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._ready: LiveRun | None = None
+        self.wanted: Config | None = None  # the configuration asked for last, until taken or cancelled
+        self.what = ""  # what differs in it, as the status line says (``shape_change``)
+        self.since = 0.0  # time.monotonic() when it was asked for
+        self.failed: tuple[Config, str] | None = None
+
+    def request(self, config: Config, what: str = "") -> None:
+        """Asks for a run of ``config`` (``what``: how the status names it); one differing from the
+        wanted one only in live settings (``needs_reset``) changes nothing, nor does asking again
+        for one that failed."""
+        with self._lock:
+            for asked in (self.wanted, self.failed and self.failed[0]):
+                if asked and not needs_reset(asked, config):
+                    return
+            self.wanted, self.since, self._ready, self.failed = config, time.monotonic(), None, None
+            self.what = what or "the new run"
+            if self._thread is None:
+                self._start(config)
+
+    def _start(self, config: Config) -> None:  # with the lock held
+        self._thread = threading.Thread(target=self._build, args=(config,), daemon=True, name="gan_viz-compile")
+        _COMPILING.add(self._thread)
+        self._thread.start()
+
+    def _build(self, config: Config) -> None:
+        run, error = None, ""
+        try:
+            run = LiveRun(config, self._grid_res)
+            self._prepare(run)
+        except Exception as e:  # noqa: BLE001  (shown on the page; the previous run goes on)
+            error = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        with self._lock:
+            self._thread = None
+            if self.wanted is not None and not needs_reset(self.wanted, config):
+                if error:
+                    self.wanted, self.failed = None, (config, error)
+                else:
+                    self._ready = run
+            elif self.wanted is not None:  # superseded while it compiled: build the newest now
+                self._start(self.wanted)
+
+    @property
+    def building(self) -> bool:
+        """Whether a run was asked for and not yet taken (it may be ready)."""
+        return self.wanted is not None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the wanted run is built (``take`` hands it over)."""
+        return self._ready is not None
+
+    def seconds(self) -> float:
+        """Seconds since the wanted run was asked for."""
+        return time.monotonic() - self.since if self.wanted is not None else 0.0
+
+    def take(self) -> LiveRun | None:
+        """The finished run of the wanted configuration, once; ``None`` while it builds."""
+        with self._lock:
+            run, self._ready = self._ready, None
+            if run is not None:
+                self.wanted = None
+            return run
+
+    def cancel(self) -> None:
+        """Forgets the wanted run (a build under way ends unseen)."""
+        with self._lock:
+            self.wanted, self._ready, self.failed = None, None, None
+
+    def wait(self, timeout: float) -> bool:
+        """Waits up to ``timeout`` seconds until no build runs; whether none does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                t = self._thread
+            if t is None:
+                return True
+            t.join(max(deadline - time.monotonic(), 0.0))
+            if time.monotonic() >= deadline:
+                with self._lock:
+                    return self._thread is None
+
+
+def shape_change(old: Config, new: Config) -> str:
+    """What ``new`` compiles differently from ``old``, as the status names it: the changed network
+    and compiled training keys (``model.g_depth = 8, train.unroll = 19``), else the data."""
+    a, b = config_lib.flat(old), config_lib.flat(new)
+    compiled = {f"train.{k}" for k in config_lib.COMPILED_TRAIN_KEYS}
+    changed = [f"{k} = {b[k]}" for k in b if (k.startswith("model.") or k in compiled) and a[k] != b[k]]
+    return ", ".join(changed) or "the new data's shapes"
 
 
 def _settings(hyper: Hyper) -> tuple[float, ...]:
