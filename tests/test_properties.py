@@ -4,6 +4,7 @@ refusing it; never a traceback."""
 
 import io
 import json
+import re
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -318,3 +319,14 @@ def test_a_link_streamlit_drops_for_its_size_is_said_in_one_warning(fields, pad)
     if dropped:
         assert f"has {fields:,} parameters ({len(qs):,} characters)" in said[0] and warnings == said
         assert cfg == urlstate.presets.get(urlstate.presets.DEFAULT)
+
+
+@FAST
+@given(st.one_of(number_texts, st.integers(-2**33, 2**33).map(str)))
+def test_a_seed_flag_is_an_ascii_integer_in_range_or_refused_in_one_line(text):
+    code, out, err = _cli("config", "--preset", "grid25", "--seed", text, "--json")
+    s = text.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", s) and 0 <= int(s) <= 2**31 - 1:
+        assert code == 0 and json.loads(out)["seed"] == int(s)
+    else:
+        assert code == 2 and one_line(err.strip()) and err.startswith("gan-viz: error:") and not out

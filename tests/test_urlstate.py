@@ -108,3 +108,10 @@ def test_the_page_says_a_link_with_more_than_1000_parameters_was_ignored():
     assert "This link has 1,200 parameters" in shown and "was ignored" in shown and "1,000 parameters" in shown
     assert at.session_state.preset == presets.DEFAULT and at.session_state.base_config == presets.get(presets.DEFAULT)
     assert "link_ignored" not in at.query_params  # the address bar gets the scene's own link back
+
+
+def test_a_link_reads_numbers_only_in_plain_ascii():
+    # float() reads "1_000" and fullwidth digits; a link that says them is refused, not clamped from 1000
+    _, cfg, _, warnings = urlstate.config_from_query({"data.modes": "1_000", "seed": "\uff17", "train.k_d": "\u0663"})
+    assert cfg == presets.get(presets.DEFAULT) and len(warnings) == 3
+    assert all(w.startswith("Ignored URL parameter") and "bad value" in w for w in warnings)

@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,23 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         _fail(f"{message} (see `gan-viz --help`)")
+
+
+def _int(text: str) -> int:
+    """An integer flag in plain ASCII digits (``int()`` also reads ``1_000`` and non-ASCII digits)."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+        raise ValueError(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    """A number flag as ``bounds.parse_number`` reads it (plain ASCII)."""
+    from gan_viz.core import bounds
+
+    return bounds.parse_number(text)
+
+
+_int.__name__, _float.__name__ = "int", "float"  # argparse says "invalid int value: '...'"
 
 
 def _emit(obj: Any, as_json: bool, human: Callable[[Any], str]) -> None:
@@ -318,7 +336,7 @@ def _scene(args, default_pace: str | None) -> float | None:
 
     text = args.pace if args.pace is not None else default_pace
     try:
-        pace = None if text is None else bounds.PACE_MAX if text == "max" else float(text)
+        pace = None if text is None else bounds.PACE_MAX if text == "max" else bounds.parse_number(text)
     except ValueError:
         raise CliError(f"--pace must be a number of training steps/s or max, got {text!r}") from None
     try:
@@ -389,9 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="train on your own 2-D points (CSV x,y per line, or (n, 2) .npy) instead of the "
                                 "preset's data; modes fitted by k-means, K by BIC (--set data.modes=K to choose)")
         if seed:
-            p.add_argument("--seed", type=int, help="overrides the preset's seed")
+            p.add_argument("--seed", type=_int, help="overrides the preset's seed")
         if steps:
-            p.add_argument("--steps", type=int,
+            p.add_argument("--steps", type=_int,
                            help="training steps, rounded up to whole rounds (overrides train.steps)")
         if overrides:
             p.add_argument("--set", action="append", metavar="KEY=VALUE",
@@ -420,16 +438,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--x", required=True, metavar="KEY=VALUES",
                    help="a run-time setting and its values: lr_d=1e-4,1e-3 or lr_d=1e-4:1e-1:7log (or 5lin)")
     p.add_argument("--y", metavar="KEY=VALUES", help="a second setting (the map's rows)")
-    p.add_argument("--seeds", type=int, default=4, help="runs per cell, seeds first-seed, first-seed+1, ...")
-    p.add_argument("--first-seed", type=int, default=None, help="the first seed (default: the preset's)")
+    p.add_argument("--seeds", type=_int, default=4, help="runs per cell, seeds first-seed, first-seed+1, ...")
+    p.add_argument("--first-seed", type=_int, default=None, help="the first seed (default: the preset's)")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("reproduce", help="the literature's mode-collapse table (VEEGAN, PacGAN): every method "
                        "trained on ring8 or grid25, beside the published figures")
     p.add_argument("--dataset", required=True, choices=("ring8", "grid25"))
-    p.add_argument("--seeds", type=int, default=10, help="runs per method (default 10, as PacGAN)")
-    p.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, first-seed+1, ... (default 0)")
-    p.add_argument("--steps", type=int, help="training steps per run (default 20,000; a step is one D or one G update)")
+    p.add_argument("--seeds", type=_int, default=10, help="runs per method (default 10, as PacGAN)")
+    p.add_argument("--first-seed", type=_int, default=0, help="seeds first-seed, first-seed+1, ... (default 0)")
+    p.add_argument("--steps", type=_int,
+                   help="training steps per run (default 20,000; a step is one D or one G update)")
     p.add_argument("--methods", metavar="A,B",
                    help="train only these (gan, unrolled, pacgan, wgan-gp, r1, ema, r1-ema)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -441,8 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("counterexample", help="the lecture's frozen-classifier storyboard, per round")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--rounds", type=int, default=3,
+    p.add_argument("--seed", type=_int, default=0)
+    p.add_argument("--rounds", type=_int, default=3,
                    help="storyboard rounds: each trains a classifier, then moves G against it")
     p.add_argument("--json", action="store_true")
     p.add_argument("--html", metavar="FILE", help="also write the storyboard as a standalone HTML file: "
@@ -451,18 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="a standalone HTML replay of a run: Play, a step slider, plays offline")
     p.add_argument("--preset", default="ring8-hopping", help="a name from `gan-viz presets`")
-    p.add_argument("--seed", type=int, help="overrides the preset's seed")
-    p.add_argument("--steps", type=int, help="training steps, rounded up to whole rounds (overrides train.steps)")
+    p.add_argument("--seed", type=_int, help="overrides the preset's seed")
+    p.add_argument("--steps", type=_int, help="training steps, rounded up to whole rounds (overrides train.steps)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="override a config key, e.g. train.lr_d=3e-4 (repeatable)")
-    p.add_argument("--frames", type=int, default=200,
+    p.add_argument("--frames", type=_int, default=200,
                    help="frames kept, evenly spaced from step 0 to the end (default 200; at most one per round)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="the file to write")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench-ui", help="frames/s, steps/s and memory of the live app in headless Chromium")
-    p.add_argument("--seconds", type=float, default=10.0, help="how long to animate")
-    p.add_argument("--sessions", type=int, default=4, help="sessions that all play at once (>= 3)")
+    p.add_argument("--seconds", type=_float, default=10.0, help="how long to animate")
+    p.add_argument("--sessions", type=_int, default=4, help="sessions that all play at once (>= 3)")
     p.add_argument("--compare", metavar="REMEDY", nargs="?", const="unrolled GAN (5 look-ahead D steps)",
                    help="measure Compare mode instead: the preset beside it with REMEDY (default: the unrolled GAN)")
     scene_args(p, pace_help="the preset's own")
@@ -470,14 +489,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench_ui)
 
     p = sub.add_parser("soak", help="one live session for many steps: server memory and history size over time")
-    p.add_argument("--steps", type=int, default=1_000_000, help="steps to play (default 1,000,000)")
-    p.add_argument("--interval", type=float, default=30.0, help="seconds between memory samples")
+    p.add_argument("--steps", type=_int, default=1_000_000, help="steps to play (default 1,000,000)")
+    p.add_argument("--interval", type=_float, default=30.0, help="seconds between memory samples")
     scene_args(p, pace_help="max (as fast as it goes)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_soak)
 
     p = sub.add_parser("app", help="start the Streamlit app")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_int, default=8501)
     p.add_argument("streamlit_args", nargs="*", help="passed on to `streamlit run`")
     p.set_defaults(func=cmd_app)
     return parser

@@ -117,7 +117,7 @@ def _clamped(cfg: Config, key: str, value: str) -> tuple[Config, str] | None:
     if key not in bounds.BOUNDS or key in ("data.centres", "data.weights"):
         return None
     try:
-        v = float(value)
+        v = bounds.parse_number(value)
         if not math.isfinite(v):
             return None
         b = bounds.BOUNDS[key]
