@@ -441,3 +441,10 @@ def test_a_bad_jax_environment_is_one_line_naming_the_variable(env, fragment):
 def test_a_valid_xla_flag_of_ones_own_still_runs():
     r = _cli_in({"XLA_FLAGS": "--xla_backend_optimization_level=2", "JAX_PLATFORMS": "cpu"}, "presets")
     assert r.returncode == 0 and "ring8-hopping" in r.stdout and r.stderr == ""
+
+
+def test_an_output_file_name_too_long_is_one_line_before_training(tmp_path, capsys):
+    name = str(tmp_path / ("n" * 300)) + ".html"
+    for argv in (["export", "--out", name], ["counterexample", "--html", name]):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2 and "file name too long" in err and len(err.strip().splitlines()) == 1 and not out

@@ -294,12 +294,15 @@ def _html_target(path: str) -> Path:
     """``path`` checked before any training: a file in an existing, writable directory."""
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
-        raise CliError(f"--out {path!r} is a directory; give a file name such as replay.html")
-    if not parent.is_dir():
-        raise CliError(f"cannot write {path!r}: no such directory {str(parent)!r}")
-    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise CliError(f"cannot write {path!r}: permission denied")
+    try:
+        if p.is_dir():
+            raise CliError(f"--out {path!r} is a directory; give a file name such as replay.html")
+        if not parent.is_dir():
+            raise CliError(f"cannot write {path!r}: no such directory {str(parent)!r}")
+        if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+            raise CliError(f"cannot write {path!r}: permission denied")
+    except OSError as e:  # a name too long, ...
+        raise CliError(f"cannot write {path[:80]!r}: {(e.strerror or type(e).__name__).lower()}") from None
     return p
 
 
