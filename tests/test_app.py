@@ -321,7 +321,7 @@ def test_reproduce_computes_the_table_keeps_it_and_refuses_no_methods(monkeypatc
     at.multiselect(key="rep_methods").set_value(["gan", "pacgan"])
     at.number_input(key="rep_seeds").set_value(2)
     at.number_input(key="rep_steps").set_value(100)
-    button(at, "rep_compute").click().run()
+    settle(button(at, "rep_compute").click().run())
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert list(table["Method"]) == ["GAN", "PacGAN4 (D judges 4 samples at once)"]
@@ -640,6 +640,9 @@ def test_a_map_keeps_computing_on_another_tab_and_stop_says_what_to_press():
     open_tab(at, "Live training")  # switching tabs dropped the map before; it goes on now
     open_tab(settle(at), "Collapse map")
     assert any("2 runs (1 seeds x 2 cells)" in c.value for c in at.caption) and not at.get("progress")
+    # and the boxes show what was typed (Streamlit forgets the widgets a closed tab does not draw)
+    assert (at.selectbox(key="map_x").value, at.text_input(key="map_xv").value) == ("k_g", "5,6")
+    assert (at.number_input(key="map_seeds").value, at.number_input(key="map_steps").value) == (1, 20)
     # a long map, stopped: it says so and what to press, and Compute map starts it again
     at = compute_map(at, "k_g", "5,7", "lr_g", "1e-3", steps=100_000)
     button(at, "map_stop").click().run()
@@ -669,7 +672,7 @@ def test_compare_start_finishes_while_another_tab_is_open():
     open_tab(at, "Live training")
     open_tab(settle(at), "Compare")
     c = at.session_state["compare"]
-    assert c.remedy == "R1 penalty (gamma 1)" and c.runs[0].step == 0
+    assert c.remedy == "R1 penalty (gamma 1)" == at.selectbox(key="compare_remedy").value and c.runs[0].step == 0
     assert button(at, "compare_play").label == "Play" and not at.button(key="compare_start").disabled
 
 
@@ -705,3 +708,16 @@ def test_any_typed_map_axes_are_refused_in_one_line_or_labelled_in_text():
         assert len(cells) == len(ax.values) * (len(ay.values) if ay is not None else 1)
 
     check()
+
+
+def test_a_reproduce_table_keeps_computing_on_another_tab_with_its_choices_shown():
+    at = open_tab(start(), "Reproduce")
+    at.multiselect(key="rep_methods").set_value(["gan"])
+    at.number_input(key="rep_seeds").set_value(1)
+    at.number_input(key="rep_steps").set_value(100)
+    button(at, "rep_compute").click().run()
+    assert at.get("progress") and at.button(key="rep_compute").disabled
+    open_tab(at, "Live training")
+    open_tab(settle(at), "Reproduce")
+    assert list(at.dataframe[0].value["Method"]) == ["GAN"]
+    assert (at.multiselect(key="rep_methods").value, at.number_input(key="rep_steps").value) == (["gan"], 100)

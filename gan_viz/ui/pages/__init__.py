@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import Any
+
+import streamlit as st
 
 
 @functools.cache
@@ -25,3 +28,16 @@ def prose(page: str) -> dict[str, str]:
     if name is not None:
         sections[name] = "\n".join(lines).strip()
     return sections
+
+
+def keep_inputs(defaults: dict[str, Any]) -> None:
+    """Called first in a page's ``render``: its input widgets (keys and first values in ``defaults``)
+    show what was typed last, also after the page's tab was closed. Streamlit forgets the state of
+    every widget a run does not draw, and a closed (lazy) tab draws none."""
+    ss = st.session_state
+    kept = ss.setdefault("_kept_inputs", {})
+    for key, default in defaults.items():
+        if key in ss:
+            kept[key] = ss[key]
+        else:
+            ss[key] = kept.get(key, default)

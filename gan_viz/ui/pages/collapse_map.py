@@ -15,7 +15,7 @@ from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import sweep
 from gan_viz.ui import charts, controls, jobs, rerun
-from gan_viz.ui.pages import prose
+from gan_viz.ui.pages import keep_inputs, prose
 
 # what the map can be coloured by: label -> (cell key, fixed colour range or None)
 METRICS = {
@@ -148,7 +148,7 @@ def _progress(job: jobs.Job, cfg: Config) -> None:
                          f"{partial.wall_seconds:.0f} s (the map keeps computing if you switch tabs)")
     st.button("Stop", key="map_stop", on_click=_stop, disabled=job.stop.is_set())
     if partial is not None:
-        st.plotly_chart(_figure(partial, st.session_state.get("map_metric", "Modes captured"), cfg),
+        st.plotly_chart(_figure(partial, st.session_state.get("map_metric", next(iter(METRICS))), cfg),
                         key="map_partial")
 
 
@@ -177,9 +177,7 @@ def render(cfg: Config) -> None:
     ss = st.session_state
     text = prose("collapse_map")
     st.markdown(text["intro"])
-    for k, v in DEFAULTS.items():
-        ss.setdefault(k, v)
-    ss.setdefault("map_steps", int(cfg.train.steps))
+    keep_inputs({**DEFAULTS, "map_steps": int(cfg.train.steps), "map_metric": next(iter(METRICS))})
     c = st.columns([1, 1.6, 1, 1.6, 0.8, 1, 1.2])
     c[0].selectbox("x setting", sweep.KEYS, key="map_x", on_change=rerun.request)
     c[1].text_input("x values", key="map_xv", on_change=rerun.request)

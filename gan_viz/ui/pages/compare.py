@@ -17,7 +17,7 @@ from gan_viz.lab import presets
 from gan_viz.ui import jobs, rerun
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import Pacer, Plan
-from gan_viz.ui.pages import live
+from gan_viz.ui.pages import keep_inputs, live
 from gan_viz.ui.session import LiveRun, RateMeter
 
 KEY = "compare"  # session state: the two runs and what drives them
@@ -231,6 +231,7 @@ def _view(view: dict) -> None:
 
 def render(view: dict) -> None:
     ss = st.session_state
+    keep_inputs({"compare_remedy": next(iter(presets.REMEDIES))})
     st.markdown("Two runs from the same seed and the same initial weights, trained in lockstep (both "
                 "advance together, each within one round of the other): on the left the run in the sidebar, on the "
                 "right the same run with one remedy for mode collapse added.")

@@ -1,5 +1,7 @@
 """The Reproduce page: the literature's mode-collapse table (``gan_viz.lab.reproduce``), computed
-with a progress bar, rows appearing as each method finishes, and kept per process."""
+with a progress bar, rows appearing as each method finishes, and kept per process.
+
+A table computes in a background thread (``gan_viz.ui.jobs``), so switching tabs never drops it."""
 
 from __future__ import annotations
 
@@ -9,16 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from gan_viz.lab import reproduce
-from gan_viz.ui import rerun
-from gan_viz.ui.pages import prose
+from gan_viz.ui import jobs, rerun
+from gan_viz.ui.pages import keep_inputs, prose
 
 DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS, "rep_steps": 20_000}
 MAX_SEEDS = 16
+POLL_SECONDS = 1.0  # a computing table's progress redraws this often
 
 
 @st.cache_resource(show_spinner=False)
-def _tables() -> dict:
-    """Process-wide: finished tables by request, so a table computed once is there for every session."""
+def _tables() -> dict[str, jobs.Job]:
+    """Process-wide: tables by request, computing or done, so a table computed once is there for
+    every session."""
     return {}
 
 
@@ -30,6 +34,11 @@ def _request() -> str:
 @rerun.action
 def _compute() -> None:
     st.session_state.rep_pending = True
+
+
+@rerun.action
+def _stop() -> None:
+    _tables()[st.session_state.rep_request].stop.set()
 
 
 @rerun.action
@@ -68,58 +77,90 @@ def _show(where, rows: list[dict]) -> None:
     where.dataframe(frame(rows), hide_index=True, use_container_width=True, column_config=_COLUMNS)
 
 
-def _compute_table() -> dict:
-    """Trains the table the widgets ask for, showing a progress bar and each method's row as it
-    finishes."""
-    ss = st.session_state
-    bar = st.progress(0.0, text="Compiling ...")
-    slot = st.empty()
-    rows: list[dict] = []
-    for p in reproduce.reproduce_iter(ss.rep_dataset, seeds=int(ss.rep_seeds), steps=int(ss.rep_steps),
-                                      only=list(ss.rep_methods)):
+def _work(dataset: str, seeds: int, steps: int, methods: list[str]):
+    """The background job's work: the table, its progress (with the rows done) as it goes."""
+    def work(job: jobs.Job) -> dict | None:
+        rows: list[dict] = []
+        for p in reproduce.reproduce_iter(dataset, seeds=seeds, steps=steps, only=methods):
+            job.progress, rows = p, p.rows
+            if job.stop.is_set() and p.done < p.total:
+                return None
+        return reproduce.table(dataset, rows, 0, steps)
+    return work
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _progress(job: jobs.Job) -> None:
+    """A computing table: how far it got and the rows done, redrawn until it is done."""
+    rerun.follow_up()
+    if not job.running:
+        st.rerun(scope="app")  # done: the whole page, with the table
+    p = job.progress
+    note = " (it keeps computing if you switch tabs)"
+    if p is None:
+        st.progress(0.0, text="Compiling ..." + note)
+    else:
         label = f"Training {p.method}: " if p.method else ""
-        bar.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations")
-        if len(p.rows) != len(rows):
-            rows = p.rows
-            _show(slot, rows)
-    bar.empty()
-    slot.empty()
-    return reproduce.table(ss.rep_dataset, rows, 0, int(ss.rep_steps))
+        st.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations{note}")
+    st.button("Stop", key="rep_stop", on_click=_stop, disabled=job.stop.is_set())
+    if p is not None and p.rows:
+        _show(st, p.rows)
+
+
+def _start(store: dict) -> str | None:
+    """Starts the table the widgets ask for in the background (unless it is there or computing, or
+    this session's table computes: Compute is disabled then); why not, if the choice is wrong."""
+    ss = st.session_state
+    if ss.get("rep_request") in store and store[ss.rep_request].running:
+        return None
+    if not ss.rep_methods:
+        return "choose at least one method."
+    request = _request()
+    if request not in store or store[request].result is None and not store[request].running:
+        # new, or stopped or failed before: (again)
+        store[request] = jobs.Job(_work(ss.rep_dataset, int(ss.rep_seeds), int(ss.rep_steps), list(ss.rep_methods)),
+                                  name="reproduce")
+    ss.rep_request = request
+    ss.playing = False  # training every seed at once uses every core; Live waits
+    return None
 
 
 def render() -> None:
     ss = st.session_state
     text = prose("reproduce")
     st.markdown(text["intro"])
-    for k, v in DEFAULTS.items():
-        ss.setdefault(k, v)
-    ss.setdefault("rep_methods", [m.name for m in reproduce.methods(ss.rep_dataset)])
+    keep_inputs(DEFAULTS)
+    keep_inputs({"rep_methods": [m.name for m in reproduce.methods(ss.rep_dataset)]})
     c = st.columns([1, 3.2, 0.8, 1, 1.2])
     c[0].selectbox("Dataset", reproduce.DATASETS, key="rep_dataset", on_change=_dataset_changed)
     c[1].multiselect("Methods", [m.name for m in reproduce.methods(ss.rep_dataset)], key="rep_methods",
                      on_change=rerun.request)
     c[2].number_input("Seeds", 1, MAX_SEEDS, key="rep_seeds", on_change=rerun.request)
     c[3].number_input("Steps", 100, 200_000, step=1000, key="rep_steps", on_change=rerun.request)
-    c[4].button("Compute table", type="primary", key="rep_compute", on_click=_compute, use_container_width=True)
-    st.caption(f"{text['setup']} Setup: {reproduce.setup_text(ss.rep_dataset, int(ss.rep_steps))}.")
-
     store = _tables()
-    if ss.pop("rep_pending", False):
-        if not ss.rep_methods:
-            st.error("Table not computed: choose at least one method.")
-        else:
-            ss.playing = False  # training every seed at once uses every core; Live waits
-            request = _request()
-            try:
-                if request not in store:
-                    store[request] = _compute_table()
-                ss.rep_request = request
-            except ValueError as e:
-                st.error(f"Table not computed: {e}")
+    refused = _start(store) if ss.pop("rep_pending", False) else None
+    computing = store[ss.rep_request].running if ss.get("rep_request") in store else False
+    c[4].button("Compute table", type="primary", key="rep_compute", on_click=_compute, use_container_width=True,
+                disabled=computing, help="Stop the table that computes to compute another" if computing else None)
+    st.caption(f"{text['setup']} Setup: {reproduce.setup_text(ss.rep_dataset, int(ss.rep_steps))}.")
+    if refused:
+        st.error(f"Table not computed: {refused}")
     if ss.get("rep_request") not in store:
         st.info(text["empty"])
         return
-    report = store[ss.rep_request]
+    job = store[ss.rep_request]
+    if job.running:
+        _progress(job)
+        return
+    if job.result is None:
+        p = job.progress
+        if job.error is not None:
+            st.error(f"Table not computed: {job.error}")
+        else:
+            done = f" after {p.done} of {p.total} evaluations" if p is not None else ""
+            st.warning(f"Table stopped{done}. Press **Compute table** to compute it again.")
+        return
+    report = job.result
     rows = report["rows"]
     seconds = sum(r["wall_seconds"] for r in rows)
     seeds = rows[0]["seeds"]
