@@ -69,14 +69,14 @@ def test_learning_rate_slider_applies_live_without_reset_or_recompile():
 def test_changing_network_shape_resets_the_run():
     at = start()
     button(at, "step").click().run()
-    at.select_slider(key=controls.widget_key("model.g_width")).set_value(64).run()
+    built(at.select_slider(key=controls.widget_key("model.g_width")).set_value(64).run())
     assert at.session_state["run"].step == 0
     assert at.session_state["run"].config.model.g_width == 64
 
 
 def test_preset_picker_loads_a_preset():
     at = start()
-    at.selectbox(key="preset_select").set_value("grid25").run()
+    built(at.selectbox(key="preset_select").set_value("grid25").run())
     run = at.session_state["run"]
     assert run.config.data.layout == "grid" and run.mixture.num_modes == 25
     assert at.query_params["preset"] == "grid25"
@@ -443,11 +443,11 @@ def test_remedies_from_the_sidebar_wgan_gp_live_pacgan_and_unrolled_reset():
     assert at.session_state["run"] is run  # live: no reset
     assert int(run.hyper.loss) == 3 and float(run.hyper.gp_weight) == 10.0
     assert any("critic" in m.value for m in at.markdown)  # the legend says what the colours mean now
-    at.slider(key=controls.widget_key("model.pack")).set_value(2).run()
+    built(at.slider(key=controls.widget_key("model.pack")).set_value(2).run())
     assert not at.exception
     packed = at.session_state["run"]
     assert packed is not run and packed.gan.pack == 2 and at.query_params["model.pack"] == "2"
-    at.number_input(key=controls.widget_key("train.unroll")).set_value(3).run()
+    built(at.number_input(key=controls.widget_key("train.unroll")).set_value(3).run())
     button(at, "step").click().run()
     assert not at.exception
     unrolled = at.session_state["run"]
@@ -708,6 +708,101 @@ def test_any_typed_map_axes_are_refused_in_one_line_or_labelled_in_text():
         assert len(cells) == len(ax.values) * (len(ay.values) if ay is not None else 1)
 
     check()
+
+
+# -- New shapes compile in the background: the page stays live --------------------------------
+
+import threading  # noqa: E402
+
+
+def built(at: AppTest) -> AppTest:
+    """Waits (for a condition, not a time) until the run a shape change asked for is built, then
+    redraws the page with it: a shape this process has not compiled builds in the background."""
+    if "starter" in at.session_state and at.session_state["starter"].building:
+        assert at.session_state["starter"].wait(300)
+        at.run()
+    return at
+
+
+@pytest.fixture
+def held_compiles(monkeypatch):
+    """New runs with the unrolled GAN (or G depth 7) wait at a gate before compiling, so a test
+    sees the page while a compilation is under way; opened at the end."""
+    from gan_viz.ui import app as app_module
+
+    gate, real = threading.Event(), app_module._prepare
+
+    def held(run):
+        if run.config.train.unroll or run.config.model.g_depth == 7:
+            assert gate.wait(300)
+        real(run)
+
+    monkeypatch.setattr(app_module, "_prepare", held)
+    yield gate
+    gate.set()
+
+
+def info_lines(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def test_a_shape_change_while_playing_compiles_in_the_background_and_the_newest_wins(held_compiles):
+    at = start()
+    old = at.session_state["run"]
+    button(at, "play").click().run()
+    at.number_input(key=controls.widget_key("train.unroll")).set_value(13).run()
+    assert not at.exception and at.session_state["run"] is old  # the previous run stays, playing
+    assert any("Compiling train.unroll = 13:" in m and "s so far" in m for m in info_lines(at)), info_lines(at)
+    step = old.step
+    at.slider(key=controls.widget_key("model.g_depth")).set_value(7).run()  # a newer change replaces it
+    assert any("Compiling model.g_depth = 7, train.unroll = 13:" in m for m in info_lines(at)), info_lines(at)
+    assert at.session_state["run"] is old and old.step > step  # it went on training meanwhile
+    button(at, "play").click().run()  # Pause acts at once
+    assert not at.session_state["playing"] and at.session_state["starter"].building
+    assert button(at, "play").label == "Play"
+    held_compiles.set()
+    built(at)
+    run = at.session_state["run"]
+    assert run is not old and run.gan.unroll == 13 and run.config.model.g_depth == 7 and run.step == 0
+    assert not any("Compiling" in m for m in info_lines(at))
+    button(at, "step").click().run()
+    assert at.session_state["run"].step == run.round_steps
+
+
+def test_settings_act_while_a_shape_compiles_and_going_back_cancels_it(held_compiles):
+    at = start()
+    old = at.session_state["run"]
+    at.slider(key=controls.widget_key("model.g_depth")).set_value(7).run()
+    assert at.session_state["starter"].building
+    at.select_slider(key=controls.widget_key("train.lr_d")).set_value(1e-4).run()  # a live setting: at once
+    assert at.session_state["run"] is old and float(old.hyper.lr_d) == pytest.approx(1e-4)
+    button(at, "step").click().run()
+    assert old.step == old.round_steps
+    at.slider(key=controls.widget_key("model.g_depth")).set_value(old.config.model.g_depth).run()
+    assert not at.session_state["starter"].building and at.session_state["run"] is old  # nothing left to wait for
+    assert not any("Compiling" in m for m in info_lines(at))
+
+
+def test_a_shape_that_fails_to_build_is_one_line_and_the_run_goes_on(monkeypatch):
+    from gan_viz.ui import app as app_module
+
+    real = app_module._prepare
+
+    def failing(run):
+        if run.config.model.g_depth == 7:
+            raise RuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 12 GB\nXLA's stack trace")
+        real(run)
+
+    monkeypatch.setattr(app_module, "_prepare", failing)
+    at = start()
+    old = at.session_state["run"]
+    at.slider(key=controls.widget_key("model.g_depth")).set_value(7).run()
+    built(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "\n" not in errors[0] and "RESOURCE_EXHAUSTED: Out of memory" in errors[0]
+    assert at.session_state["run"] is old and not at.session_state["starter"].building
+    button(at, "step").click().run()  # the previous run goes on, and the same settings are not retried
+    assert old.step == old.round_steps and not at.session_state["starter"].building
 
 
 def test_a_reproduce_table_keeps_computing_on_another_tab_with_its_choices_shown():

@@ -7,10 +7,13 @@ Streamlit runs this file as ``__main__`` on every interaction; ``main`` draws th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas  # noqa: F401  (imported up front: plotly imports it lazily, racing the fragment thread)
 import streamlit as st
 
 from gan_viz.core import compilation_cache
+from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.ui import controls, rerun, sidebar, urlstate
 from gan_viz.ui.pacing import Pacer
@@ -20,9 +23,10 @@ from gan_viz.ui.pages import counterexample as counterexample_page
 from gan_viz.ui.pages import live as live_page
 from gan_viz.ui.pages import reproduce as reproduce_page
 from gan_viz.ui.pages import theory as theory_page
-from gan_viz.ui.session import LiveRun, RateMeter, needs_reset
+from gan_viz.ui.session import LiveRun, RateMeter, RunStarter, estimate_label, needs_reset, shape_change
 
 LIVE_GRID = 64  # decision-surface cells per axis in the live view
+COMPILE_STATUS_SECONDS = 1.0  # the compiling status counts its seconds at this interval
 TABS = ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare", "Reproduce"]
 
 # Compact page chrome, so the main plot and the mode chart fit a 1280 x 800 projector with the
@@ -66,27 +70,71 @@ def _first_visit() -> None:
         ss[k] = view.get(k, "false") == "true"
 
 
+def _prepare(run: LiveRun) -> None:
+    """Compiles a new run's calls before its first frame; a pace slower than a round a frame plays
+    rounds split into pictures, whose round then compiles in the background too."""
+    run.warm_up(pictures=Pacer().every(run.config.view.pace, run.round_steps) > 0)
+
+
+def _starter() -> RunStarter:
+    ss = st.session_state
+    if "starter" not in ss:
+        ss.starter = RunStarter(LIVE_GRID, prepare=_prepare)
+    return ss.starter
+
+
 def _current_run(values: sidebar.SidebarValues) -> LiveRun:
-    """The session's run, reset only when shapes, data or seed changed; live settings applied."""
+    """The session's run, reset only when shapes, data or seed changed; live settings applied.
+
+    A run of shapes this server has not compiled yet is built in the background (``RunStarter``):
+    the previous run stays on the page, playable, with a status saying what compiles and for how
+    long, until the new one is ready (``_compile_status`` then redraws the page)."""
     ss = st.session_state
     try:
         cfg: Config = controls.config_from_widgets(ss.base_config, values.widgets, values.custom_rows)
     except ValueError as e:
         st.warning(urlstate.inert(f"Setting ignored: {e}"))
         cfg = ss.run.config if "run" in ss else ss.base_config
-    if "run" not in ss or needs_reset(ss.run.config, cfg):
-        shapes = cfg.static_key()
-        note = _shared_compilation_note()
-        msg = ("Compiling the training step for these shapes (a few seconds, once per shape)..."
-               if shapes not in note["compiled"] else "Starting a new run...")
-        with st.spinner(msg):
+    note, starter = _shared_compilation_note(), _starter()
+    if "run" not in ss:  # a new session: nothing to show meanwhile, so it waits
+        compiled = cfg.static_key() in note["compiled"]
+        with st.spinner("Starting a new run..." if compiled else
+                        f"Compiling the training step for these shapes ({estimate_label(cfg)}, once per shape)..."):
             ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
-            # a pace slower than a round a frame plays rounds split into pictures: compile that too
-            ss.run.warm_up(pictures=Pacer().every(cfg.view.pace, ss.run.round_steps) > 0)
-        note["compiled"].add(shapes)
+            _prepare(ss.run)
+        note["compiled"].add(cfg.static_key())
+    elif needs_reset(ss.run.config, cfg):
+        if cfg.static_key() in note["compiled"]:  # nothing to compile: start it now
+            starter.cancel()
+            ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
+            _prepare(ss.run)
+        else:
+            starter.request(cfg, what=shape_change(ss.run.config, cfg))
+            ready = starter.take()
+            if ready is not None:
+                ss.run = ready
+                note["compiled"].add(ready.config.static_key())
+            elif starter.failed is not None:
+                st.error(f"These settings could not start a run ({starter.failed[1]}); the previous run goes on: "
+                         "change them back or try others.", icon="⚠️")
     else:
-        ss.run.set_live(cfg.train, freeze_d=ss.get("freeze_d", False), view=cfg.view)
+        starter.cancel()  # back to the run's own shapes: a build under way is no longer wanted
+    # the live settings act at once, also on the previous run while a new one compiles
+    live = {k: getattr(cfg.train, k) for k in config_lib.LIVE_TRAIN_KEYS + config_lib.BUDGET_TRAIN_KEYS}
+    ss.run.set_live(replace(ss.run.config.train, **live), freeze_d=ss.get("freeze_d", False), view=cfg.view)
     return ss.run
+
+
+def _compile_status() -> None:
+    """While a new run compiles: what, for how long so far and about how long in all; once it is
+    ready (or failed), the whole page is redrawn with it. A timed fragment: the page stays live."""
+    rerun.follow_up()
+    starter = _starter()
+    if starter.ready or not starter.building:
+        st.rerun(scope="app")
+    st.info(f"Compiling {starter.what}: {starter.seconds():.0f} s so far ({estimate_label(starter.wanted)}). "
+            "The previous run stays here until then; Pause, presets and settings act at once, and a newer "
+            "change of shapes replaces this one.", icon="⏳")
 
 
 @rerun.action
@@ -142,6 +190,8 @@ def main() -> None:
     for w in ss.pop("url_warnings", []):
         st.warning(urlstate.inert(w))  # a link's text, shown as typed: never a live link or image
     run = _current_run(values)
+    if _starter().building:
+        st.fragment(_compile_status, run_every=COMPILE_STATUS_SECONDS)()
     st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
 
     st.markdown(PAGE_CSS + (PROJECTOR_CSS if values.view.get("view.projector") else ""), unsafe_allow_html=True)

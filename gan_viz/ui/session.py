@@ -415,6 +415,30 @@ class RunStarter:
                     return self._thread is None
 
 
+# What compiling a new shape costs, measured with one fresh process per shape (training call,
+# ring8-hopping's data): 6-7 CPU s for networks of depth 2 to 8 without unrolling, 12-19 CPU s
+# with unroll 1 to 20 (the look-ahead is a rolled loop: 20 steps cost what 1 does), peak memory
+# at most 1.0 GB (unroll 20, G and D depth 8: every in-range shape). Python-unrolled, unroll 10
+# took 193 s and 1.4 GB at depth 2, and unroll 19 with G depth 8 289 s and 10 GB.
+COMPILE_SECONDS = 6.0  # the plain GAN of depth 2 + 2, on one idle core
+UNROLL_COMPILE_FACTOR = 2.3  # the look-ahead's rolled loop and its derivative
+LAYER_COMPILE_SHARE = 0.06  # each layer beyond 2 + 2
+
+
+def compile_estimate(config: Config) -> float:
+    """Seconds that compiling ``config``'s shapes usually takes on one idle core (see above)."""
+    layers = config.model.g_depth + config.model.d_depth
+    unroll = UNROLL_COMPILE_FACTOR if config.train.unroll else 1.0
+    return COMPILE_SECONDS * unroll * (1.0 + LAYER_COMPILE_SHARE * max(layers - 4, 0))
+
+
+def estimate_label(config: Config | None) -> str:
+    """How long the status says a compilation may take."""
+    if config is None:
+        return "usually a few seconds"
+    return f"usually about {compile_estimate(config):.0f} s, longer while the machine is busy"
+
+
 def shape_change(old: Config, new: Config) -> str:
     """What ``new`` compiles differently from ``old``, as the status names it: the changed network
     and compiled training keys (``model.g_depth = 8, train.unroll = 19``), else the data."""

@@ -31,8 +31,7 @@ def load_preset() -> None:
     cfg = presets.get(ss.preset_select)
     ss.preset = ss.preset_select
     ss.base_config = cfg
-    ss.update(controls.widget_values(cfg))
-    ss.pop("run", None)
+    ss.update(controls.widget_values(cfg))  # the next run of the page starts the preset's run
     ss.playing = False
     ss.frames = 0
     rerun.request()
