@@ -175,7 +175,7 @@ def test_counterexample_tab_goes_one_phase_at_a_time():
 
 def test_custom_centres_layout_builds_a_mixture_from_the_table():
     at = start()
-    at.selectbox(key=controls.widget_key("data.layout")).set_value("custom").run()
+    built(at.selectbox(key=controls.widget_key("data.layout")).set_value("custom").run())
     assert not at.exception
     run = at.session_state["run"]
     assert run.config.data.layout == "custom" and run.mixture.num_modes == 2

@@ -42,3 +42,28 @@ def test_the_server_refuses_uploads_larger_than_the_sample_reader_reads():
 
     assert option(launch.streamlit_command(8765), "--server.maxUploadSize") == str(launch.MAX_UPLOAD_MB)
     assert launch.MAX_UPLOAD_MB * 2**20 == evaluate.MAX_CSV_BYTES
+
+
+def test_ctrl_c_stops_gan_viz_app_cleanly():
+    # Ctrl+C in a terminal signals the whole foreground group: `gan-viz app` and its server. The
+    # command waits for the server to stop by itself and exits with its status, no traceback.
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from gan_viz.cli import launch
+
+    port = launch.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "gan_viz", "app", "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    try:
+        launch.wait_healthy(proc, f"http://localhost:{port}", timeout=120)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err and "terminate called" not in err

@@ -58,9 +58,17 @@ def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
 
 
 def run_app(port: int = 8501, extra: list[str] | None = None) -> int:
-    """Runs the app in the foreground (Ctrl+C stops it) and returns Streamlit's exit status."""
+    """Runs the app in the foreground (Ctrl+C stops it) and returns Streamlit's exit status.
+
+    Ctrl+C reaches the server too (same terminal): this waits for it to stop by itself (within
+    a couple of seconds, even mid-compilation: ``gan_viz.ui.session``) rather than killing it."""
     print(f"gan_viz: open http://localhost:{port} in a browser (Ctrl+C to stop)")
-    return subprocess.call(streamlit_command(port, extra))
+    proc = subprocess.Popen(streamlit_command(port, extra))
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def wait_healthy(proc: subprocess.Popen, url: str, timeout: float) -> None:
