@@ -1,6 +1,5 @@
 """The HTML exports in a real headless Chromium, opened from disk with every other request blocked."""
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,21 @@ def shown(page) -> int:
     return int(page.evaluate("() => document.body.dataset.shown"))
 
 
+def painted(page) -> None:
+    """Returns once the browser has painted twice since now: what was drawn is on screen."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def wait_until_held(page, periods: int, ms: int) -> None:
+    """Waits until the replay has shown the same frame for ``periods`` of its frame periods
+    (``ms`` each) and 1.5 s at least, measured by the page: a playing replay never gets there."""
+    page.wait_for_function(
+        """hold => { const s = document.body.dataset.shown, now = performance.now();
+                     if (s !== window.heldFrame) { window.heldFrame = s; window.heldSince = now; }
+                     return now - window.heldSince >= hold; }""",
+        arg=max(periods * ms, 1500), timeout=60_000)
+
+
 def test_a_replay_plays_offline_and_the_slider_moves_it(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     rec = replay.record(presets.get("ring8-hopping", seed=1), steps=2580, frames=61)
@@ -57,10 +71,9 @@ def test_a_replay_plays_offline_and_the_slider_moves_it(browser, tmp_path):
     assert line > 0  # the step line on the charts moved on
     assert page.screenshot() != before
     page.locator("#play").click()  # pause
-    time.sleep(1)
+    assert page.locator("#play").inner_text().endswith("Play")
+    wait_until_held(page, 3, export.frame_ms(rec.frames))
     paused = shown(page)
-    time.sleep(1.5)
-    assert shown(page) == paused
     assert page.locator("#status").inner_text().startswith(f"step {int(rec.steps[paused]):,} ")
     assert page.locator("#frame").input_value() == str(paused)
 
@@ -70,7 +83,7 @@ def test_a_replay_plays_offline_and_the_slider_moves_it(browser, tmp_path):
                   " s.dispatchEvent(new Event('input')); }")
     page.wait_for_function(f"() => document.body.dataset.shown === '{best}'", timeout=30_000)
     assert f"step {int(rec.steps[best]):,} " in page.locator("#status").inner_text()
-    time.sleep(0.5)
+    painted(page)
     page.screenshot(path=ARTIFACTS / "20-replay.png")
     page.screenshot(path=ROOT / "assets" / "replay.png")
     assert not errors, errors

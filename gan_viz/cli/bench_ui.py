@@ -2,8 +2,9 @@
 
 Run with ``gan-viz bench-ui`` (``--json`` for machines). It starts the app on a free
 localhost port, opens it at ``preset`` (default: the app's default scene) with its default view
-and pace (or ``pace`` training steps/s; ``max``: as fast as the machine goes), presses Play and
-measures over ``seconds``:
+and pace (or ``pace`` training steps/s; ``max``: as fast as the machine goes), presses Play and,
+once each playing session has drawn ``warmup_frames`` more frames (compilation and first
+allocations done: frames counted, not a fixed time), measures over ``seconds``:
 
 - ``fps``: frames the browser actually drew, counted inside the plot component
   (``window.__framesRendered``), per second;
@@ -68,13 +69,89 @@ def _rss_mb(pid: int) -> float:
     return total / 1024.0
 
 
-def _step(page) -> int:
+PLOT, COMPARE_PLOT = 0, 1  # the live view's plot and Compare's: the page's live_plot iframes in order
+WARMUP_FRAMES = 50  # frames a session draws before its rates are measured
+
+# JavaScript run on the app's page: plot i's frame counter (same origin: its document is readable),
+# and the step the status line shows (-1 while there is none)
+_COUNTER = ("(i) => { const f = document.querySelectorAll(\"iframe[title*='live_plot']\")[i];"
+            " const d = f && f.contentDocument; return d && d.getElementById('frame-counter'); }")
+STATUS_STEP_JS = (r"() => { const s = document.querySelector('#status-line');"
+                  r" const m = s && /step ([\d,]+)/.exec(s.innerText); return m ? +m[1].replace(/,/g, '') : -1; }")
+
+
+def status_step(page) -> int:
+    """The step the status line shows."""
     text = page.locator("#status-line").inner_text()
     return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
 
 
-def _frames(page) -> int:
-    return int(page.frame_locator(IFRAME).locator("#frame-counter").get_attribute("data-frames-rendered") or 0)
+_step = status_step  # the name gan_viz.cli.soak uses
+
+
+def wait_for_step(page, at_least: int, timeout: float = LOAD_MS) -> int:
+    """Waits until the status line shows step ``at_least`` or later; returns the step it shows."""
+    page.wait_for_function(f"n => ({STATUS_STEP_JS})() >= n", arg=at_least, timeout=timeout)
+    return status_step(page)
+
+
+def frames_rendered(page, plot: int = PLOT) -> int:
+    """Frames plot ``plot`` (``PLOT``, ``COMPARE_PLOT``) has drawn since it loaded (0 before)."""
+    return page.evaluate(f"i => {{ const c = ({_COUNTER})(i); return c ? +c.dataset.framesRendered : 0; }}", plot)
+
+
+
+def wait_for_frames(page, more: int, plot: int = PLOT, timeout: float = LOAD_MS) -> int:
+    """Waits until plot ``plot`` has drawn ``more`` frames after the ones drawn now; returns its count."""
+    target = frames_rendered(page, plot) + more
+    page.wait_for_function(f"([i, n]) => {{ const c = ({_COUNTER})(i); return c && +c.dataset.framesRendered >= n; }}",
+                           arg=[plot, target], timeout=timeout)
+    return frames_rendered(page, plot)
+
+
+def frame_id(page, plot: int = PLOT) -> str:
+    """The number of the frame plot ``plot`` shows ('' before its first)."""
+    return page.evaluate(f"i => {{ const c = ({_COUNTER})(i); return c ? c.dataset.frame : ''; }}", plot)
+
+
+def wait_for_new_frame(page, before: str, plot: int = PLOT, timeout: float = LOAD_MS) -> str:
+    """Waits until plot ``plot`` shows a frame other than ``before`` (a ``frame_id``) with no frame
+    of its batch left to draw, so the newest picture the app sent is on screen; returns its id."""
+    page.wait_for_function(
+        f"([i, b]) => {{ const c = ({_COUNTER})(i);"
+        " return c && c.dataset.frame !== '' && c.dataset.frame !== b && c.dataset.queued === '0'; }",
+        arg=[plot, before], timeout=timeout)
+    return frame_id(page, plot)
+
+
+def wait_played_out(page, plot: int = PLOT, timeout: float = LOAD_MS) -> None:
+    """Waits until plot ``plot`` has drawn every frame of the batches it was sent (after Pause:
+    the last picture trained is on screen)."""
+    page.wait_for_function(f"i => {{ const c = ({_COUNTER})(i); return c && c.dataset.queued === '0'; }}",
+                           arg=plot, timeout=timeout)
+
+
+def wait_plot_fits(page, plot: int = PLOT, timeout: float = LOAD_MS) -> None:
+    """Waits until plot ``plot`` is shown and its first picture fills its cell (Plotly redraws it
+    at the new size after a tab switch or a resize)."""
+    page.wait_for_function(
+        f"i => {{ const c = ({_COUNTER})(i), f = document.querySelectorAll(\"iframe[title*='live_plot']\")[i];"
+        " const d = c && c.ownerDocument.querySelector('#grid > div'), svg = d && d.querySelector('.main-svg');"
+        " return f.offsetWidth > 0 && svg && Math.abs(svg.getBoundingClientRect().width - d.clientWidth) < 2; }",
+        arg=plot, timeout=timeout)
+
+
+def wait_settled(page, timeout: float = LOAD_MS) -> None:
+    """Waits until the page shows the whole output of the app's last run: no element is stale
+    (Streamlit marks the previous run's elements so while a run is under way). Not while playing:
+    then the live view reruns all the time."""
+    page.wait_for_function("() => !document.querySelector(\"[data-stale='true']\")", timeout=timeout)
+
+
+def compare_steps(page) -> list[int]:
+    """The steps Compare's two status lines show, left and right, read at one moment."""
+    return page.evaluate(r"""() => ['left', 'right'].map(side => +/step ([\d,]+)/
+        .exec(document.querySelector('#compare-' + side).innerText)[1].replace(/,/g, ''))""")
 
 
 def open_app(browser, url: str, width: int = 1600, height: int = 1200):
@@ -114,16 +191,16 @@ def _health_ok(url: str) -> bool:
 
 def _rates(pages: list, seconds: float) -> list[dict]:
     """Each page's frames/s and steps/s over the same ``seconds`` window."""
-    start = [(_frames(pg), _step(pg), time.perf_counter()) for pg in pages]
+    start = [(frames_rendered(pg), status_step(pg), time.perf_counter()) for pg in pages]
     time.sleep(seconds)
     out = []
     for pg, (f0, s0, t0) in zip(pages, start):
-        f1, s1, t1 = _frames(pg), _step(pg), time.perf_counter()
+        f1, s1, t1 = frames_rendered(pg), status_step(pg), time.perf_counter()
         out.append({"fps": (f1 - f0) / (t1 - t0), "steps_per_s": (s1 - s0) / (t1 - t0), "errors": _errors(pg)})
     return out
 
 
-def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: str = presets.DEFAULT,
+def run(seconds: float = 10.0, sessions: int = 4, warmup_frames: int = WARMUP_FRAMES, preset: str = presets.DEFAULT,
         pace: float | None = None) -> dict:
     """Measures the app; see the module docstring. Raises if Chromium is missing."""
     check(preset, pace)
@@ -133,20 +210,21 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: s
         url = scene_url(server, preset, pace)
         pid = launch.last_server_pid()
         page = _open_and_play(browser, url)
-        time.sleep(warmup)
+        wait_for_frames(page, warmup_frames)
         single = _rates([page], seconds)[0]
 
         # Memory: compile-time allocations settle once a second session has run, so the
         # baseline is taken with two sessions open, then the others are added. All keep playing.
         opened = [page, _open_and_play(browser, url)]
-        time.sleep(3)
+        wait_for_frames(opened[1], warmup_frames)
         base = _rss_mb(pid)
         # the others load paused (a page loads slowly while many play), then all play together
         while len(opened) < sessions:
             opened.append(open_app(browser, url))
         for pg in opened[2:]:
             _play(pg)
-        time.sleep(warmup)
+        for pg in opened:  # they play on meanwhile: each has drawn its frames by the last wait
+            wait_for_frames(pg, warmup_frames)
         per_session = _rates(opened, seconds)
         grown = _rss_mb(pid)
         for pg in opened:
@@ -169,11 +247,10 @@ def run(seconds: float = 10.0, sessions: int = 4, warmup: float = 4.0, preset: s
     }
 
 
-COMPARE_IFRAME = "[data-testid='stTabs'] iframe[title*='live_plot'] >> nth=1"  # the Compare tab's plot
 DEFAULT_REMEDY = "unrolled GAN (5 look-ahead D steps)"
 
 
-def compare(seconds: float = 10.0, warmup: float = 4.0, preset: str = presets.DEFAULT,
+def compare(seconds: float = 10.0, warmup_frames: int = WARMUP_FRAMES, preset: str = presets.DEFAULT,
             remedy: str = DEFAULT_REMEDY) -> dict:
     """Compare mode: the sidebar's run (``preset``) and the same with ``remedy``, two runs in
     lockstep, as fast as they go; rendered frames/s of their one plot component, and the step
@@ -184,13 +261,10 @@ def compare(seconds: float = 10.0, warmup: float = 4.0, preset: str = presets.DE
     with launch.chromium() as browser, launch.serve() as server:
         page = open_app(browser, scene_url(server, preset, None))
         play_compare(page, remedy)
-        time.sleep(warmup)
-        counter = page.frame_locator(COMPARE_IFRAME).locator("#frame-counter")
+        wait_for_frames(page, warmup_frames, COMPARE_PLOT)
 
         def sample() -> tuple[int, list[int], float]:
-            steps = [int(re.search(r"step ([\d,]+)", page.locator(f"#compare-{side}").inner_text()).group(1)
-                         .replace(",", "")) for side in ("left", "right")]
-            return int(counter.get_attribute("data-frames-rendered") or 0), steps, time.perf_counter()
+            return frames_rendered(page, COMPARE_PLOT), compare_steps(page), time.perf_counter()
 
         f0, s0, t0 = sample()
         time.sleep(seconds)
