@@ -95,6 +95,8 @@ def test_four_devices_give_the_cells_of_one():
     proc = subprocess.run([sys.executable, "-c", _FOUR_DEVICES], capture_output=True, text=True, env=env, check=True)
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["all"]["devices"] == 4 and out["one"]["devices"] == 1
+    # Another sharding may batch, and so round, differently: a short budget (40 steps), where the
+    # runs still agree to float precision, not a chaotic trajectory compared bit for bit.
     for a, b in zip(out["all"]["cells"], out["one"]["cells"]):
         assert a.keys() == b.keys()
         for k in a:
