@@ -104,3 +104,13 @@ def test_four_devices_give_the_cells_of_one():
                 assert a[k] == pytest.approx(b[k], abs=1e-5), k
             else:
                 assert a[k] == b[k], k
+
+
+def test_the_largest_seeds_run_and_one_more_is_refused_before_any_training():
+    x = sweep.parse_axis("lr_d=1e-3")
+    top = 2**31 - 1
+    result = sweep.sweep(SMALL, x, seeds=2, first_seed=top - 1, steps=10)  # int32's last two seeds
+    assert result.seeds == [top - 1, top] and result.cells[0]["steps_mean"] == 10
+    for first, seeds in ((top, 2), (-1, 1), (0, 0)):
+        with pytest.raises(ValueError, match="seed"):
+            next(sweep.sweep_iter(SMALL, x, seeds=seeds, first_seed=first, steps=10))
