@@ -314,7 +314,7 @@ print("main thread done", flush=True)
 
 def test_the_process_exits_cleanly_and_promptly_while_a_background_compilation_runs():
     # Killing a thread that is inside XLA at interpreter shutdown aborted the server ("terminate
-    # called ... FATAL: exception not rethrown"); exiting now waits SHUTDOWN_WAIT, then leaves.
+    # called ... FATAL: exception not rethrown"); exiting now waits jobs.SHUTDOWN_WAIT, then leaves.
     # A width no other test compiles, so the persistent cache has nothing to give.
     width = 8 + int.from_bytes(__import__("os").urandom(2), "little") % 500
     proc = subprocess.run([sys.executable, "-c", EXIT_MID_COMPILE % width], capture_output=True, text=True,

@@ -1,5 +1,5 @@
 """Work that outlives the script run that starts it: a collapse map or Compare's two runs,
-computed in a background thread.
+computed in a background thread; and the one exit rule for every background thread.
 
 Streamlit ends a script run when the user does anything else (a tab switch reruns the app), so
 work done inside one is dropped halfway. A ``Job`` keeps going; a page shows its progress while
@@ -10,22 +10,46 @@ Streamlit API: it only sets ``progress``, ``result`` and ``error``.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import logging
+import os
+import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-JOIN_AT_EXIT_SECONDS = 120  # exiting under a running XLA call aborts the process; wait this long at most
+# Exiting under a running XLA call aborts the process ("terminate called ... FATAL: exception not
+# rethrown"): the interpreter must not finalize while a background thread is inside XLA, and a
+# compilation cannot be interrupted. At exit, every job is told to stop and every tracked thread
+# gets SHUTDOWN_WAIT seconds in all; past that the process leaves at once with os._exit (nothing
+# is unwound inside XLA), so a server stopped mid-compilation exits cleanly and promptly.
+SHUTDOWN_WAIT = 2.0
 
 _RUNNING: weakref.WeakSet[Job] = weakref.WeakSet()
+_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def track(thread: threading.Thread) -> threading.Thread:
+    """Counts ``thread`` (background work that may be inside XLA) in the exit rule above."""
+    _THREADS.add(thread)
+    return thread
 
 
 @atexit.register
-def _stop_all() -> None:
+def _exit_past_background_work() -> None:
     for job in list(_RUNNING):
         job.stop.set()
-    for job in list(_RUNNING):
-        job.wait(JOIN_AT_EXIT_SECONDS)
+    deadline = time.monotonic() + SHUTDOWN_WAIT
+    for t in list(_THREADS):
+        t.join(timeout=max(deadline - time.monotonic(), 0.0))
+    if any(t.is_alive() for t in list(_THREADS)):
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
 
 
 class Job:
@@ -40,7 +64,7 @@ class Job:
         self.stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
         _RUNNING.add(self)
-        self._thread.start()
+        track(self._thread).start()
 
     def _run(self, work: Callable[[Job], Any]) -> None:
         try:

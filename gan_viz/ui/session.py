@@ -7,16 +7,10 @@ cache; each browser session owns one ``LiveRun``.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import itertools
-import logging
 import math
-import os
-import sys
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,30 +26,9 @@ from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_fr
 from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 from gan_viz.core.viewbox import view_extent
 from gan_viz.lab.history import History, mean_losses
+from gan_viz.ui import jobs
 
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
-
-
-# Compilations running in background threads (RunStarter, compile_pictures). The interpreter must
-# not finalize under one: killing a thread inside XLA aborts the process ("terminate called ...
-# FATAL: exception not rethrown"). Exiting waits SHUTDOWN_WAIT seconds for them, then leaves at
-# once with os._exit (no finalization, so nothing is unwound inside XLA): a server stopped
-# mid-compilation exits cleanly, status 0, and promptly.
-_COMPILING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
-SHUTDOWN_WAIT = 2.0
-
-
-@atexit.register
-def _exit_past_compilations() -> None:
-    deadline = time.monotonic() + SHUTDOWN_WAIT
-    for t in list(_COMPILING):
-        t.join(timeout=max(deadline - time.monotonic(), 0.0))
-    if any(t.is_alive() for t in list(_COMPILING)):
-        logging.shutdown()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(0)
 
 
 class RateMeter:
@@ -165,8 +138,7 @@ class LiveRun:
         args = (self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, 1)
         self._compiling = threading.Thread(target=self.gan.round_pictures, args=args, daemon=True,
                                            name="gan_viz-compile-pictures")
-        self._compiling.start()
-        _COMPILING.add(self._compiling)
+        jobs.track(self._compiling).start()
 
     def pictures_ready(self) -> bool:
         """Whether ``advance_split`` runs without waiting for a compilation. If its compilation
@@ -354,8 +326,7 @@ class RunStarter:
 
     def _start(self, config: Config) -> None:  # with the lock held
         self._thread = threading.Thread(target=self._build, args=(config,), daemon=True, name="gan_viz-compile")
-        _COMPILING.add(self._thread)
-        self._thread.start()
+        jobs.track(self._thread).start()
 
     def _build(self, config: Config) -> None:
         run, error = None, ""
