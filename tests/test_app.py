@@ -284,12 +284,20 @@ def test_dead_discriminator_warns_without_stopping_the_run():
     assert not at.session_state["run"].diverged and not at.error
 
 
+def test_collapse_map_refuses_seeds_past_the_range_before_training():
+    at = open_tab(start({"seed": "2147483647"}), "Collapse map")
+    at.number_input(key="map_seeds").set_value(2)
+    button(at, "map_compute").click().run()
+    assert any("Map not computed" in e.value and "reaches seed 2147483648" in e.value for e in at.error)
+    assert not at.exception
+
+
 def test_collapse_map_computes_reports_bad_values_and_loads_a_cell():
     at = open_tab(start(), "Collapse map")
     assert any("Press **Compute map**" in m.value for m in at.info)
     at.text_input(key="map_xv").set_value("1e-3:1e-2:9").run()
     button(at, "map_compute").click().run()
-    assert any("Map not computed" in e.value and "'log' or 'lin'" in e.value for e in at.error)
+    assert any("Map not computed" in e.value and "followed by log or lin" in e.value for e in at.error)
     assert not at.exception
     at.text_input(key="map_xv").set_value("1e-3, 3e-3")
     at.text_input(key="map_yv").set_value("1e-3")

@@ -11,6 +11,7 @@ import json
 import numpy as np
 import streamlit as st
 
+from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import sweep
@@ -161,6 +162,7 @@ def _start(cfg: Config, store: dict) -> str | None:
     try:
         x, y = _axes(ss)
         sweep.cell_configs(cfg, x, y)
+        bounds.check_seeds(cfg.seed, int(ss.map_seeds), "the sidebar's seed")
     except ValueError as e:
         return str(e)
     request = _request(cfg)
@@ -213,7 +215,8 @@ def render(cfg: Config) -> None:
 
     top = st.columns([2, 1, 3])
     top[0].selectbox("Colour by", list(METRICS), key="map_metric", on_change=rerun.request)
-    top[1].number_input("Seed to load", 0, 2**31 - 1, value=result.seeds[0], key="map_seed", on_change=rerun.request)
+    top[1].number_input("Seed to load", 0, bounds.limits("seed")[1], value=result.seeds[0], key="map_seed",
+                        on_change=rerun.request)
     top[2].caption(f"{result.runs} runs ({len(result.seeds)} seeds x {len(result.cells)} cells), "
                    f"{result.steps:,} steps each: {result.wall_seconds:.0f} s on {result.devices} device(s), "
                    f"{(result.steps_per_s_aggregate or 0):,.0f} steps/s in all.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_viz.core import bounds
 from gan_viz.lab import counterexample
 from gan_viz.ui import charts, export, rerun, storyboard
 from gan_viz.ui.pages import prose
@@ -36,7 +37,7 @@ def render() -> None:
     text = prose("counterexample")
     st.markdown(text["intro"])
     c = st.columns([1, 1.3, 1.3, 1.1, 1, 2])
-    seed = int(c[0].number_input("Seed", 0, 2**31 - 1, value=0, step=1, key="sb_seed",
+    seed = int(c[0].number_input("Seed", 0, bounds.limits("seed")[1], value=0, step=1, key="sb_seed",
                                   on_change=rerun.request))
     if "sb" not in ss or ss.sb.seed != seed:
         ss.sb = counterexample.start(seed=seed)
