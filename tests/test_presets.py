@@ -46,12 +46,16 @@ def test_ring8_hopping_budget_lasts_at_least_thirty_seconds_at_its_pace():
 
 
 @pytest.mark.slow
-def test_ring8_hopping_sits_on_a_mode_then_hops_at_most_once_a_second_for_four_of_five_seeds():
-    runs = [experiment.train(presets.get("ring8-hopping", seed=s)).summary for s in SEEDS]
+def test_ring8_hopping_hops_at_most_once_a_second_and_sits_mostly_high_quality_over_ten_seeds():
+    # Over seeds 0-9, measured here and with XLA's vector width or fast math changed: every seed
+    # hops 24-79 times with a mean dwell of 57-180 steps; HQ while collapsed spreads over
+    # 0.33-0.65 from seed to seed (a seed near 0.5 falls on either side when rounding changes),
+    # its median over the 10 seeds 0.53-0.59.
+    runs = [experiment.train(presets.get("ring8-hopping", seed=s)).summary for s in range(10)]
     pace = presets.get("ring8-hopping").view.pace
-    good = [r["hop_events"] >= 5 and (r["mean_dwell_steps"] or 0) >= pace and (r["collapsed_hq_fraction"] or 0) >= 0.5
-            for r in runs]
-    assert sum(good) >= 4, [(r["hop_events"], r["mean_dwell_steps"], r["collapsed_hq_fraction"]) for r in runs]
+    table = [(r["hop_events"], r["mean_dwell_steps"], r["collapsed_hq_fraction"]) for r in runs]
+    assert sum(r["hop_events"] >= 5 and (r["mean_dwell_steps"] or 0) >= pace for r in runs) >= 8, table
+    assert np.median([r["collapsed_hq_fraction"] or 0 for r in runs]) >= 0.5, table
 
 
 @pytest.mark.slow
@@ -61,17 +65,19 @@ def test_ring8_healthy_covers_all_modes_with_80_percent_hq_for_four_of_five_seed
     assert sum(good) >= 4, [(r["modes_captured"], round(r["hq_fraction"], 3)) for r in results]
 
 
-@pytest.mark.slow  # trains the preset's full budget
-def test_vanishing_gradient_non_saturating_is_ten_times_larger_on_the_same_state():
-    cfg = presets.get("vanishing-gradient")
-    result = experiment.train(cfg)
-    gan = make_gan(cfg)
-    z = gan.eval_set(cfg.seed, cfg.data.mixture()).z[:512]
-    norms = gan.generator_grad_norms(result.state, z)
-    minimax = norms[losses.loss_index("minimax")]
-    non_saturating = norms[losses.loss_index("non_saturating")]
-    assert non_saturating >= 10 * minimax, norms
+@pytest.mark.slow  # trains the preset's full budget, 5 times
+def test_vanishing_gradient_non_saturating_is_ten_times_larger_on_the_same_state_for_four_of_five_seeds():
+    # measured over seeds 0-5: 11-2,000 times larger, D(fake) 0.001-0.037
+    rows = []
+    for seed in SEEDS:
+        cfg = presets.get("vanishing-gradient", seed=seed)
+        result = experiment.train(cfg)
+        gan = make_gan(cfg)
+        z = gan.eval_set(cfg.seed, cfg.data.mixture()).z[:512]
+        norms = gan.generator_grad_norms(result.state, z)
+        rows.append((float(norms[losses.loss_index("minimax")]), float(norms[losses.loss_index("non_saturating")]),
+                     result.summary["d_fake"]))
+        assert math.isfinite(result.summary["value"])
     # the over-trained D rejects the fakes with confidence: that is why minimax saturates
-    assert result.summary["d_fake"] < 0.05
-    assert math.isfinite(result.summary["value"])
-
+    good = [non_saturating >= 10 * minimax and d_fake < 0.05 for minimax, non_saturating, d_fake in rows]
+    assert sum(good) >= 4, rows
