@@ -105,14 +105,16 @@ def _rows(dataset: str, seeds: int, only: list[str]) -> dict:
 
 @pytest.mark.slow
 def test_ring8_claims_the_readme_makes():
-    # The README's table (10 seeds, the full 20,000 steps), for the plain GAN and two remedies
-    # only: a remedy above the plain GAN is enough for the best one to be.
-    rows = _rows("ring8", 10, ["gan", "pacgan", "r1-ema"])
-    gan = rows.pop("gan")
-    assert max(r["modes_captured_mean"] for r in rows.values()) > gan["modes_captured_mean"]
-    best = rows["r1-ema"]  # at least one remedy: >= 7.5 of 8 modes with >= 70 % high quality
+    # The README's table (10 seeds, the full 20,000 steps), for the plain GAN and the best remedy.
+    # Not "more modes than the plain GAN": it finds 7.7-7.8 of 8 modes here and all 8 for every
+    # seed with XLA's vector width changed (SSE4.2). The remedy's edge is high quality: 0.89
+    # against 0.72-0.74 in both settings.
+    rows = _rows("ring8", 10, ["gan", "r1-ema"])
+    gan, best = rows["gan"], rows["r1-ema"]
     assert best["modes_captured_mean"] >= 7.5 and best["hq_fraction_mean"] >= 0.70
-    assert all(r["diverged_fraction"] == 0 for r in (gan, *rows.values()))
+    assert best["modes_captured_mean"] >= gan["modes_captured_mean"]
+    assert best["hq_fraction_mean"] > gan["hq_fraction_mean"]
+    assert all(r["diverged_fraction"] == 0 for r in (gan, best))
 
 
 @pytest.mark.slow
