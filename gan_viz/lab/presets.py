@@ -35,8 +35,8 @@ _PRESETS = [
             model=ModelConfig(latent_dim=2, g_depth=2, g_width=32, d_depth=2, d_width=32),
             train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-2, lr_g=3e-3,
                               k_d=3, k_g=40, batch_size=64, steps=4800, eval_every=43),
-            # 55 steps/s: the budget lasts 88 s; hops come 1.0-2.3 s apart (mean dwell 58-126 steps,
-            # seeds 0-9) and while collapsed 53-73 % of G's samples are high quality (README, Presets).
+            # 55 steps/s: the budget lasts 88 s; hops come 1.1-1.8 s apart (mean dwell 61-97 steps,
+            # seeds 0-9) and while collapsed 49-64 % of G's samples are high quality (README, Presets).
             # Evaluated every 43-step round, so that a faster hop would show. Found with `gan-viz sweep`.
             view=ViewConfig(pace=55.0),
         ),

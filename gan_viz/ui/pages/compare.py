@@ -23,7 +23,7 @@ from gan_viz.ui.session import LiveRun, RateMeter
 KEY = "compare"  # session state: the two runs and what drives them
 STARTING = "compare_job"  # session state: Start's job, setting up the next two runs
 POLL_SECONDS = 1.0  # while they are set up, the page looks this often whether they are ready
-STARTING_NOTE = ("Compiling both runs: seconds for most remedies, up to a minute for the unrolled GAN (once per "
+STARTING_NOTE = ("Compiling both runs: seconds for most remedies, about half a minute for the unrolled GAN (once per "
                  "shape; later starts reuse the compiled code). It goes on if you switch tabs.")
 SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often while playing
 GRID = 64
