@@ -180,6 +180,7 @@ def _buttons(run: LiveRun) -> None:
 def main() -> None:
     st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
     cache = compilation_cache.enable()
+    urlstate.note_dropped_links()  # from the next link on, one too long for Streamlit is reported
     rerun.starting_app_run()
     ss = st.session_state
     if "preset" not in ss:

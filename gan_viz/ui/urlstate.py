@@ -6,9 +6,9 @@ Parameters that are unknown, malformed or out of range are reported and ignored 
 so a half-broken link still opens the closest scene it describes.
 
 Streamlit drops a whole query string of more than 1,000 parameters or 512 KiB before the app
-sees it; ``note_dropped_links`` (run on import) has it leave a note instead, so the page can
-say that the link was ignored and why. The first page a fresh server serves is read before
-this module is imported, so only that one page opens such a link without the note.
+sees it; ``note_dropped_links`` (called by the app at each run) has it leave a note instead, so
+the page can say that the link was ignored and why. The first page a fresh server serves is read
+before the app first runs, so only that one page opens such a link without the note.
 """
 
 from __future__ import annotations
@@ -93,11 +93,14 @@ def _dropped_warning(note: str) -> str:
 
 def note_dropped_links() -> None:
     """Makes Streamlit replace a query string it drops for its size by ``DROPPED_KEY=<parameters>-<characters>``
-    (its own check is kept: the link itself is still ignored). Idempotent."""
+    (its own check is kept: the link itself is still ignored). Idempotent; does nothing on a Streamlit
+    without that check (tested with 1.67)."""
     from streamlit.runtime import app_session
     from streamlit.runtime.state import query_params
 
-    original = query_params.sanitize_query_string
+    original = getattr(query_params, "sanitize_query_string", None)
+    if original is None or not hasattr(app_session, "sanitize_query_string"):
+        return  # a Streamlit without this check: links are read as they come
     if getattr(original, "notes_dropped_links", False):
         return
 
@@ -175,5 +178,3 @@ def query_from_config(preset: str, cfg: Config, view: Mapping[str, object] | Non
         query[key] = _encode(value)
     return query
 
-
-note_dropped_links()
