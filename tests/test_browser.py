@@ -64,10 +64,10 @@ def test_play_animates_sliders_act_live_and_nothing_errors(browser, app_url):
     page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
     # it animates: the plot keeps drawing new frames and the status line counts the server's frames
     wait_for_frames(page, 1)
-    page.wait_for_function("() => +document.querySelector('#frame-count').innerText > 0", timeout=LOAD_MS)
+    page.wait_for_function("() => +document.querySelector('#frame-count')?.innerText > 0", timeout=LOAD_MS)
     first, first_plot = frame_count(page), plot_counter(page)
     wait_for_frames(page, 10)
-    page.wait_for_function("n => +document.querySelector('#frame-count').innerText > n", arg=first, timeout=LOAD_MS)
+    page.wait_for_function("n => +document.querySelector('#frame-count')?.innerText > n", arg=first, timeout=LOAD_MS)
     assert plot_counter(page) != first_plot
     page.screenshot(path=ARTIFACTS / "02-playing.png", full_page=True)
     status = page.locator("#status-line").inner_text()
@@ -162,7 +162,7 @@ def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, a
 
     page.get_by_role("button", name="Step", exact=True).click()
     t = presets.get(presets.DEFAULT).train
-    page.wait_for_function(f"() => document.querySelector('#status-line').innerText.includes('step {t.k_d + t.k_g} ')",
+    page.wait_for_function(f"() => document.querySelector('#status-line')?.innerText.includes('step {t.k_d + t.k_g} ')",
                            timeout=60_000)
     after = wait_for_new_picture(page, before)
     page.screenshot(path=ARTIFACTS / "06-after-step-while-paused.png")
@@ -185,15 +185,15 @@ def test_paused_step_and_toggle_redraw_and_theory_shows_the_live_step(browser, a
     # playing, never ahead of the status line
     for _ in range(3):
         shown = label.inner_text()
-        page.wait_for_function("v => document.querySelector('#theory-step-n').innerText !== v", arg=shown,
-                               timeout=LOAD_MS)
+        page.wait_for_function("v => { const e = document.querySelector('#theory-step-n');"
+                               " return !!e && e.innerText !== v; }", arg=shown, timeout=LOAD_MS)
         theory_n, status_n = theory_and_status(page)
         assert 0 < theory_n <= status_n, (theory_n, status_n)
     page.screenshot(path=ARTIFACTS / "08-theory-while-playing.png")
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
     # paused: exactly the status line's N
-    page.wait_for_function(f"""() => +document.querySelector('#theory-step-n').innerText.replace(/,/g, '')
+    page.wait_for_function(f"""() => +document.querySelector('#theory-step-n')?.innerText.replace(/,/g, '')
                                       === ({STATUS_STEP_JS})()""", timeout=LOAD_MS)
 
     # the lecture's storyboard: one round of train-the-classifier, move-the-generator
@@ -310,7 +310,7 @@ def test_ring8_hopping_at_its_pace_hops_and_sits_on_modes_as_its_history_says(br
     for i in range(1, 36):
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function(
-            f"() => document.querySelector('#status-line').innerText.includes('step {i * (t.k_d + t.k_g):,} ')",
+            f"() => document.querySelector('#status-line')?.innerText.includes('step {i * (t.k_d + t.k_g):,} ')",
             timeout=60_000)
     start = status_step(page)
     end = start + round(20 * cfg.view.pace)
@@ -365,20 +365,21 @@ def test_clicks_on_the_main_plot_add_and_remove_modes(browser, app_url):
     wait_settled(page)  # as a person clicks: on a page done redrawing
 
     page.mouse.click(*main_plot_xy(page, 0.0, 0.5))  # inside the ring: empty ground
-    # said at once; the new data's run then builds (a new shape) and replaces the message
+    # said at once, and still said once the new data's run has been built (a new shape)
     page.get_by_text("Added a mode at (0.00, 0.50)").wait_for(timeout=30_000)
     page.wait_for_function("() => new URLSearchParams(location.search).get('data.layout') === 'custom'",
                            timeout=60_000)
-    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 9')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status-line')?.innerText.includes('/ 9')", timeout=60_000)
     centres = centres_in_link(page)
     assert len(centres) == 9 and centres[-1] == [0, 0.5], centres
     shown = wait_for_new_frame(page, shown)  # the new mode drawn
     wait_settled(page)
+    assert page.get_by_text("Added a mode at (0.00, 0.50)").count() == 1
     page.screenshot(path=ARTIFACTS / "13-click-to-place.png")
 
     page.mouse.click(*main_plot_xy(page, 2.0, 0.0))  # on the ring's first mode: it goes
     page.get_by_text("Removed the mode at (2.00, 0.00)").wait_for(timeout=30_000)
-    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 8')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status-line')?.innerText.includes('/ 8')", timeout=60_000)
     centres = centres_in_link(page)
     assert len(centres) == 8 and [0, 0.5] in centres and [2, 0] not in centres, centres
     assert page.locator("[data-testid='stException']").count() == 0
@@ -405,7 +406,7 @@ def test_an_uploaded_csv_becomes_the_real_data_and_a_bad_file_is_reported(browse
     page.wait_for_function("() => new URLSearchParams(location.search).get('data.layout') === 'samples'",
                            timeout=60_000)
     assert url_param(page, "data.samples") is None  # the points never go into the link
-    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('/ 5')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status-line')?.innerText.includes('/ 5')", timeout=60_000)
     page.get_by_role("button", name="Play").click()
     page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
     wait_for_step(page, 4000)  # what 8 s at the preset's pace trains: the samples have gathered on the clusters
@@ -437,7 +438,7 @@ def test_compare_plays_two_runs_side_by_side_from_the_same_start(browser, app_ur
     page.locator("#compare-rate").wait_for(timeout=60_000)
     wait_for_frames(page, 1, COMPARE_PLOT)
     wait_for_frames(page, 6, COMPARE_PLOT)  # both plots keep being redrawn
-    page.wait_for_function("() => /step [1-9]/.test(document.querySelector('#compare-left').innerText)",
+    page.wait_for_function("() => /step [1-9]/.test(document.querySelector('#compare-left')?.innerText)",
                            timeout=LOAD_MS)
     steps = compare_steps(page)
     assert steps[0] > 0 and abs(steps[0] - steps[1]) <= 25  # lockstep: within a frame's steps of each other

@@ -305,7 +305,10 @@ def render(view: dict, preset: str) -> None:
         st.markdown(f"<div id='watch-line' style='font-size:1.05rem'><b>What to watch</b> ({preset}): "
                     f"{watch}{changed}</div>", unsafe_allow_html=True)
     st.markdown(legend(view, ss.run.config.train.loss), unsafe_allow_html=True)
-    kind, message = ss.pop("edit_message", (None, None))
+    if not ss.get(sidebar.EDIT_KEY):
+        ss.pop("edit_message", None)
+    # the last click's message stays until the next click (the run it starts builds meanwhile)
+    kind, message = ss.get("edit_message", (None, None))
     if kind:
         getattr(st, kind)(message)
     if ss.get(sidebar.EDIT_KEY):
