@@ -725,9 +725,11 @@ import threading  # noqa: E402
 
 
 def built(at: AppTest) -> AppTest:
-    """Waits (for a condition, not a time) until the run a shape change asked for is built, then
-    redraws the page with it: a shape this process has not compiled builds in the background."""
-    if "starter" in at.session_state and at.session_state["starter"].building:
+    """Waits (for a condition, not a time) until no run a shape change asked for is being built,
+    then redraws the page, as the compiling status's timer does in a browser: a shape this process
+    has not compiled builds in the background. Always redraws: a build that ended during the last
+    run, after the page had read it as building, is only shown by the next one."""
+    if "starter" in at.session_state:
         assert at.session_state["starter"].wait(300)
         at.run()
     return at
