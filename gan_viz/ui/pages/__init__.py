@@ -41,3 +41,18 @@ def keep_inputs(defaults: dict[str, Any]) -> None:
             kept[key] = ss[key]
         else:
             ss[key] = kept.get(key, default)
+
+
+def say_why_no_result(job: Any, what: str, button: str) -> bool:
+    """For a finished background job (``gan_viz.ui.jobs.Job``) that left no result: says why on the
+    page, its one-line error or how far it got before Stop (its ``progress`` has ``done`` and
+    ``total``); whether it left none. ``what``: "Map", "Table"; ``button``: the one that restarts it."""
+    if job.result is not None:
+        return False
+    if job.error is not None:
+        st.error(f"{what} not computed: {job.error}")
+    else:
+        p = job.progress
+        done = f" after {p.done} of {p.total} evaluations" if p is not None else ""
+        st.warning(f"{what} stopped{done}. Press **{button}** to compute it again.")
+    return True

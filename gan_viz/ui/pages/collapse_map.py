@@ -16,7 +16,7 @@ from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import sweep
 from gan_viz.ui import charts, controls, jobs, rerun
-from gan_viz.ui.pages import keep_inputs, prose
+from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
 
 # what the map can be coloured by: label -> (cell key, fixed colour range or None)
 METRICS = {
@@ -203,13 +203,7 @@ def render(cfg: Config) -> None:
     if job.running:
         _progress(job, map_cfg)
         return
-    if job.result is None:
-        partial = job.progress
-        if job.error is not None:
-            st.error(f"Map not computed: {job.error}")
-        else:
-            done = f" after {partial.done} of {partial.total} evaluations" if partial is not None else ""
-            st.warning(f"Map stopped{done}. Press **Compute map** to compute it again.")
+    if say_why_no_result(job, "Map", "Compute map"):
         return
     result = job.result
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from gan_viz.lab import reproduce
 from gan_viz.ui import jobs, rerun
-from gan_viz.ui.pages import keep_inputs, prose
+from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
 
 DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS, "rep_steps": 20_000}
 MAX_SEEDS = 16
@@ -152,13 +152,7 @@ def render() -> None:
     if job.running:
         _progress(job)
         return
-    if job.result is None:
-        p = job.progress
-        if job.error is not None:
-            st.error(f"Table not computed: {job.error}")
-        else:
-            done = f" after {p.done} of {p.total} evaluations" if p is not None else ""
-            st.warning(f"Table stopped{done}. Press **Compute table** to compute it again.")
+    if say_why_no_result(job, "Table", "Compute table"):
         return
     report = job.result
     rows = report["rows"]
