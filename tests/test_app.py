@@ -826,3 +826,124 @@ def test_a_reproduce_table_keeps_computing_on_another_tab_with_its_choices_shown
     open_tab(settle(at), "Reproduce")
     assert list(at.dataframe[0].value["Method"]) == ["GAN"]
     assert (at.multiselect(key="rep_methods").value, at.number_input(key="rep_steps").value) == (["gan"], 100)
+
+
+# -- Reproduce: the unrolled GAN's Figure 1 ----------------------------------------------------
+
+
+def fig1_report(seeds: int, steps: int, ablation: bool) -> dict:
+    """A small report with the keys ``figures.unrolled_fig1`` returns: 2 runs of 6 snapshots per
+    seed and, with ``ablation``, 2 rows (the standard GAN and one change)."""
+    from gan_viz.lab import figures
+
+    shots = figures.snapshot_steps(steps)
+    summary = {"hop_events": 3, "mean_dwell_steps": 400.0, "collapsed_share": 0.75, "near_mode_distance": 1.5,
+               "modes_captured": 1, "hq_fraction": 0.9, "diverged": False, "steps": steps, "wall_seconds": 1.0}
+    runs = []
+    for method, label in (("standard", "standard GAN"), ("unrolled", "unrolled GAN (4 steps)")):
+        for seed in range(seeds):
+            snaps = [{"step": s, "iteration": s // 2, "label": f"mode {i % 8}", "dominant_mode": i % 8,
+                      "near_mode_distance": 1.2, "modes_captured": 1, "hq_fraction": 0.8,
+                      "fake": [[2.0, 0.0], [1.9, 0.1], [0.0, 2.0]]} for i, s in enumerate(shots)]
+            runs.append({"method": method, "label": label, "seed": seed, "snapshots": snaps,
+                         "summary": {**summary, "hop_events": 3 if method == "standard" else 0}})
+    rows = []
+    if ablation:
+        for name, label, hops in (("standard", "as published", 3.0), ("tanh", "tanh instead of ReLU", 0.0)):
+            rows.append({"name": name, "label": label, "overrides": [], "per_seed": [{"seed": 0, **summary}],
+                         "hop_events_mean": hops, "collapsed_share_mean": 0.75, "near_mode_distance_mean": None,
+                         "modes_captured_mean": 1.0, "hq_fraction_mean": 0.9})
+    return {"figure": "unrolled-fig1", "source": figures.SOURCE, "setup": figures.setup_text(), "steps": steps,
+            "seeds": list(range(seeds)), "snapshot_steps": shots, "runs": runs, "ablation": rows}
+
+
+def fake_fig1(calls: list):
+    def fake(*, seeds=1, first_seed=0, steps=40_000, ablation=True, progress=None):
+        calls.append((seeds, steps, ablation))
+        for done in (steps // 2, steps):
+            progress(done, steps, "standard GAN, seed 0")
+        return fig1_report(seeds, steps, ablation)
+    return fake
+
+
+def train_fig1(at: AppTest, seeds: int, steps: int, ablation: bool) -> AppTest:
+    at.number_input(key="fig1_seeds").set_value(seeds)
+    at.number_input(key="fig1_steps").set_value(steps)
+    at.checkbox(key="fig1_ablation").set_value(ablation)
+    return button(at, "fig1_train").click().run()
+
+
+def test_reproduce_trains_the_unrolled_figure_shows_it_and_keeps_it_for_another_session(monkeypatch):
+    calls = []
+    monkeypatch.setattr("gan_viz.lab.figures.unrolled_fig1", fake_fig1(calls))
+    at = open_tab(start(), "Reproduce")
+    assert any("Press **Train the figure**" in m.value for m in at.info)
+    assert not at.get("image")
+    at = settle(train_fig1(at, 2, 1234, True))
+    assert calls == [(2, 1234, True)] and not at.exception and not at.error
+    assert len(at.get("image")) == 1  # the figure's PNG
+    assert any("standard GAN, seed 1: 3 hops, collapsed at 75 % of evaluations, 1 mode at the end." in c.value
+               for c in at.caption)
+    table = at.dataframe[-1].value  # the ablation (the literature's table is not computed here)
+    assert list(table.columns) == ["change", "hops", "collapsed %", "modes", "HQ %", "std from mode"]
+    assert list(table["change"]) == ["as published", "tanh instead of ReLU"]
+    assert list(table["hops"]) == [3.0, 0.0] and list(table["collapsed %"]) == [75.0, 75.0]
+    assert any(b.proto.label == "Figure (JSON)" for b in at.get("download_button"))
+    assert any("2 seeds, 1,234 steps each (617 iterations" in m.value for m in at.markdown)
+    assert at.session_state["playing"] is False
+    # every widget acts through a callback (gan_viz.ui.rerun), but the downloads, which rerun nothing
+    assert widgets_without_callback(at) == ["dl_csv", "dl_json", "dl_png", "fig1_download"]
+    # another session: the figure is kept per process, not retrained
+    monkeypatch.setattr("gan_viz.lab.figures.unrolled_fig1", lambda **k: pytest.fail("retrained"))
+    again = settle(train_fig1(open_tab(start(), "Reproduce"), 2, 1234, True))
+    assert len(again.get("image")) == 1 and not again.error and again.dataframe[-1].value.equals(table)
+    assert calls == [(2, 1234, True)]
+
+
+def test_reproduce_figure_that_fails_is_one_line_and_the_page_goes_on(monkeypatch):
+    def failing(**k):
+        k["progress"](10, 100, "standard GAN, seed 0")
+        raise RuntimeError("RESOURCE_EXHAUSTED: out of memory\nXLA's stack trace")
+
+    monkeypatch.setattr("gan_viz.lab.figures.unrolled_fig1", failing)
+    at = settle(train_fig1(open_tab(start(), "Reproduce"), 1, 1236, False))
+    errors = [e.value for e in at.error]
+    assert errors == ["Figure not computed: RuntimeError: RESOURCE_EXHAUSTED: out of memory XLA's stack trace"]
+    assert not at.get("image") and not at.button(key="fig1_train").disabled
+    calls = []
+    monkeypatch.setattr("gan_viz.lab.figures.unrolled_fig1", fake_fig1(calls))
+    at = settle(train_fig1(at, 1, 1236, False))  # the same request, trained again: it failed before
+    assert calls == [(1, 1236, False)] and not at.error and len(at.get("image")) == 1
+    assert any(b.proto.label == "Figure (JSON)" for b in at.get("download_button"))
+    assert len(at.dataframe) == 0  # no ablation asked for
+
+
+def test_reproduce_figure_stop_says_so_and_train_starts_it_again(monkeypatch):
+    gate = threading.Event()
+
+    def slow(**k):
+        for done in range(0, 1_000_000, 100):
+            k["progress"](done, 1_000_000, "unrolled GAN (4 steps), seed 0")
+            gate.wait(0.01)
+        return fig1_report(1, 1238, False)
+
+    monkeypatch.setattr("gan_viz.lab.figures.unrolled_fig1", slow)
+    at = train_fig1(open_tab(start(), "Reproduce"), 1, 1238, False)
+    assert at.get("progress") and at.button(key="fig1_train").disabled
+    button(at, "fig1_stop").click().run()
+    at = settle(at)
+    assert any("Figure stopped after" in w.value and "steps" in w.value and "Train the figure" in w.value
+               for w in at.warning), [w.value for w in at.warning]
+    assert not at.get("image") and not at.button(key="fig1_train").disabled
+    button(at, "fig1_train").click().run()  # the same request again: a stopped figure trains anew
+    assert at.get("progress") and not at.warning and at.button(key="fig1_train").disabled
+    button(at, "fig1_stop").click().run()
+    settle(at)
+
+
+def test_reproduce_trains_the_real_unrolled_figure_in_a_few_steps():
+    at = settle(train_fig1(open_tab(start(), "Reproduce"), 1, 10, False))
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.get("image")) == 1
+    captions = " ".join(c.value for c in at.caption)
+    assert "standard GAN, seed 0:" in captions and "unrolled GAN (4 steps), seed 0:" in captions
