@@ -3,7 +3,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gan_viz.core import data, metrics
+from gan_viz.core import data, losses, metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
 from gan_viz.core.train import GAN, MAX_PICTURES, make_gan
 from gan_viz.lab import presets
@@ -367,3 +367,31 @@ def test_the_compiled_programme_does_not_grow_with_unroll(mix):
     plain, one, twenty = size(0), size(1), size(20)
     assert one > plain  # the look-ahead is in it
     assert twenty <= 1.01 * one
+
+
+def test_the_unrolled_minimax_generator_minimises_the_whole_value_against_the_looked_ahead_d(mix):
+    # Metz et al. 2016 and its reference: with the minimax loss G minimises V(G, D_K), the real term
+    # E log D_K(x) included (it depends on G through D_K's steps); written out by hand
+    from gan_viz.core import optim
+
+    g = _unrolled(2)
+    s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
+    h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), loss=jnp.int32(losses.loss_index("minimax")))
+    z = g.noise(jax.random.PRNGKey(3), g.draws)
+    key = jax.random.PRNGKey(4)
+
+    def by_hand(gp):
+        d, opt = s.d_params, s.d_opt
+        for j in range(2):
+            key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
+            real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
+            d, opt = optim.apply(g.d_tx_unrolled, jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp), opt, d, h.lr_d)
+        real = data.sample(mix, jax.random.fold_in(key, 2), g.draws)
+        value = -losses.d_loss_bce(g.logits(d, real), g.logits(d, g.generate(gp, z)))
+        return value
+
+    objective = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
+    (loss, grads), (ref, grads_ref) = objective(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)
+    assert float(loss) == pytest.approx(float(ref), rel=1e-5)
+    for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(grads_ref)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-6)

@@ -50,6 +50,8 @@ BOUNDS: dict[str, Bound] = {
     "model.d_depth": Bound(1, 8, True),
     "model.d_width": Bound(1, 1024, True, (8, 16, 32, 64, 128, 256)),
     "model.pack": Bound(1, 8, True),
+    "model.init_gain": Bound(0.01, 10.0, options=(0.5, 0.8, 1.0, 1.4, 2.0)),
+    "model.d_input_scale": Bound(0.001, 1000.0, options=(0.1, 0.25, 0.5, 1.0, 2.0)),
     "train.lr_d": Bound(0.0, 10.0, options=_lr_options()),
     "train.lr_g": Bound(0.0, 10.0, options=_lr_options()),
     "train.beta1": Bound(0.0, 0.9999),

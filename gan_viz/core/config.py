@@ -37,7 +37,7 @@ import numpy as np
 from gan_viz.core import bounds
 from gan_viz.core import data as data_lib
 from gan_viz.core.losses import LOSSES, loss_index
-from gan_viz.core.models import ACTIVATIONS, NOISE
+from gan_viz.core.models import ACTIVATIONS, INITS, NOISE
 
 LAYOUTS = ("ring", "grid", "single", "custom", "samples")
 MAX_SAMPLES = 10_000  # points of one's own data a run trains on (layout "samples")
@@ -102,6 +102,10 @@ class ModelConfig:
     once, side by side in one input of 2 * ``pack`` numbers, all real or all generated, so a
     collapsed generator's look-alike samples give themselves away.
 
+    ``init`` and ``init_gain`` say how every weight matrix starts (``models.INITS``, times the
+    gain; biases start at 0); ``d_input_scale`` is a fixed factor D multiplies its input by
+    (the unrolled GAN's reference uses orthogonal weights with gain 0.8 and a D input of x / 4).
+
     ``g_depth = 0`` makes the generator affine, G(z) = W z + b: with Gaussian noise its
     output is one Gaussian cluster with a learnable mean and covariance (a location-scale
     generator, used by the counter-example).
@@ -115,6 +119,9 @@ class ModelConfig:
     d_width: int = 64
     activation: str = "relu"
     pack: int = 1
+    init: str = "normal"
+    init_gain: float = 1.0
+    d_input_scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -267,6 +274,7 @@ def validate(cfg: Config) -> Config:
     need(m.noise in NOISE, f"model.noise must be one of {', '.join(NOISE)}, got {short(m.noise)}")
     need(m.activation in ACTIVATIONS,
          f"model.activation must be one of {', '.join(ACTIVATIONS)}, got {short(m.activation)}")
+    need(m.init in INITS, f"model.init must be one of {', '.join(INITS)}, got {short(m.init)}")
     need(t.loss in LOSSES, f"train.loss must be one of {', '.join(LOSSES)}, got {short(t.loss)}")
     need(t.optimizer in OPTIMIZERS,
          f"train.optimizer must be one of {', '.join(OPTIMIZERS)}, got {short(t.optimizer)}")

@@ -24,6 +24,7 @@ import optax
 
 LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein")
 WASSERSTEIN = LOSSES.index("wasserstein")
+MINIMAX = LOSSES.index("minimax")
 PROBABILITY_LOSSES = LOSSES[:3]  # D(x) = sigmoid(l(x)) is a probability; the Theory page compares these
 
 

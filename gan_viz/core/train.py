@@ -166,8 +166,10 @@ class GAN:
         """A fresh state; the seed fixes the weights and every later sample."""
         m = self.model
         key_g, key_d, key_run, _ = _root_keys(seed)
-        g_params = models.mlp_init(key_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2))
-        d_params = models.mlp_init(key_d, models.layer_sizes(2 * m.pack, m.d_depth, m.d_width, 1))
+        g_params = models.mlp_init(key_g, models.layer_sizes(m.latent_dim, m.g_depth, m.g_width, 2),
+                                   m.init, m.init_gain)
+        d_params = models.mlp_init(key_d, models.layer_sizes(2 * m.pack, m.d_depth, m.d_width, 1),
+                                   m.init, m.init_gain)
         zero = jnp.zeros((), jnp.int32)
         return State(g_params, d_params, g_params, self.g_tx.init(g_params), self.d_tx.init(d_params),
                      zero, zero, zero, key_run)
@@ -180,16 +182,16 @@ class GAN:
         point in every slot of its input: what it says of a cloud of that one point."""
         if self.pack > 1:
             x = jnp.tile(x, (1,) * (x.ndim - 1) + (self.pack,))
-        return models.discriminator_logits(d_params, x, self.model.activation)
+        return models.discriminator_logits(d_params, x, self.model.activation, self.model.d_input_scale)
 
     def packed_logits(self, d_params: models.Params, x: jax.Array) -> jax.Array:
         """D's logit on ``x`` (n, 2) as it trains: ``pack`` consecutive samples side by side in one
         input, shape (n // pack,) (a remainder of fewer than ``pack`` samples is left out)."""
         if self.pack == 1:
-            return models.discriminator_logits(d_params, x, self.model.activation)
+            return models.discriminator_logits(d_params, x, self.model.activation, self.model.d_input_scale)
         n = x.shape[0] // self.pack
         return models.discriminator_logits(d_params, x[: n * self.pack].reshape(n, 2 * self.pack),
-                                           self.model.activation)
+                                           self.model.activation, self.model.d_input_scale)
 
     def noise(self, key: jax.Array, n: int) -> jax.Array:
         return models.sample_noise(key, n, self.model.latent_dim, self.model.noise)
@@ -245,7 +247,9 @@ class GAN:
         """The unrolled GAN's generator loss (Metz et al. 2016): G's loss against the D that
         ``self.unroll`` more D steps (same optimizer, its state carried) would make from
         ``d_params`` while G is ``g_params``; differentiated through those steps, so G feels how D
-        would answer its move. Step j draws its batch from ``fold_in(key, j)``.
+        would answer its move. Step j draws its batch from ``fold_in(key, j)``. With the minimax
+        loss the objective is the whole value V(G, D_K), the real term included (what G's move does
+        to D_K's verdict on the data counts too); the other losses keep G's own loss against D_K.
 
         The steps are one rolled loop (a ``scan`` under differentiation), not ``unroll`` copies of
         the D step: compiling takes about as long for 20 steps as for 1 (unrolled in Python it grew
@@ -258,7 +262,15 @@ class GAN:
             return optim.apply(self.d_tx_unrolled, grads, opt, d, hyper.lr_d)
 
         d, _ = jax.lax.fori_loop(0, self.unroll, d_step, (d_params, d_opt))
-        return self.g_objective(g_params, d, z, hyper)
+        loss = self.g_objective(g_params, d, z, hyper)
+
+        def real_term(_):
+            # minimax: G minimises the whole value V(G, D_K) = E log D_K(x) + E log(1 - D_K(G(z))), as
+            # the paper and its reference do; E log D_K(x) depends on G through D_K's steps
+            real = sample(mixture, jax.random.fold_in(key, self.unroll), self.draws)
+            return -jnp.mean(jax.nn.softplus(-self.packed_logits(d, real)))
+
+        return loss + jax.lax.cond(hyper.loss == losses.MINIMAX, real_term, lambda _: jnp.zeros(()), None)
 
     def _g_update(self, state: State, key, hyper: Hyper, d_params: models.Params, mixture: Mixture | None = None,
                   unroll_key=None):

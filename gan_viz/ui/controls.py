@@ -26,7 +26,7 @@ PACE_OPTIONS = [10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 1
 WIDGET_KEYS = [
     "data.layout", "data.modes", "data.radius", "data.grid_n", "data.spacing", "data.std",
     "model.g_depth", "model.g_width", "model.d_depth", "model.d_width", "model.latent_dim",
-    "model.noise", "model.activation", "model.pack",
+    "model.noise", "model.activation", "model.pack", "model.init", "model.init_gain", "model.d_input_scale",
     "train.loss", "train.optimizer", "train.lr_d", "train.lr_g", "train.k_d", "train.k_g",
     "train.batch_size", "train.simultaneous", "train.r1_weight", "train.gp_weight", "train.g_ema", "train.unroll",
     "seed", "view.pace",

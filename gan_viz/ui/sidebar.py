@@ -11,6 +11,7 @@ import streamlit as st
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.core.losses import LOSSES
+from gan_viz.core.models import INITS
 from gan_viz.lab import evaluate, presets
 from gan_viz.ui import controls, rerun, urlstate
 
@@ -157,6 +158,15 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         st.slider("PacGAN: D judges m samples at once", *lim("model.pack"), key=key("model.pack"), **act,
                   help="m = 1: the plain GAN. m > 1 (PacGAN, Lin et al. 2018): D sees m samples side by side, all "
                        "real or all generated, so a collapsed generator's look-alikes give themselves away. Resets.")
+        with st.expander("Initialisation and D's input (reset)"):
+            c1, c2 = st.columns(2)
+            c1.selectbox("Weights start", list(INITS), key=key("model.init"), **act,
+                         help="normal: N(0, 1/fan-in). orthogonal: orthonormal columns, as the unrolled GAN's "
+                              "reference. Both times the gain; biases start at 0.")
+            c2.select_slider("Gain", opts("model.init_gain"), key=key("model.init_gain"), **act)
+            st.select_slider("D's input scale", opts("model.d_input_scale"), key=key("model.d_input_scale"), **act,
+                             help="D sees this times x (the unrolled GAN's reference: 0.25, so the ring of "
+                                  "radius 2 lies in about [-1, 1]).")
 
         st.subheader("Training (live: no reset)")
         st.selectbox("Loss", list(LOSSES), key=key("train.loss"), **act,

@@ -177,7 +177,7 @@ def fresh_classifier(gan: GAN, config: Config, state: State) -> State:
     """A new D with its own optimizer state, its weights from a split of the run's key."""
     key, key_init = jax.random.split(state.key)
     m = config.model
-    d_params = models.mlp_init(key_init, models.layer_sizes(2, m.d_depth, m.d_width, 1))
+    d_params = models.mlp_init(key_init, models.layer_sizes(2, m.d_depth, m.d_width, 1), m.init, m.init_gain)
     return state._replace(d_params=d_params, d_opt=gan.d_tx.init(d_params), key=key)
 
 
