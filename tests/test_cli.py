@@ -448,3 +448,33 @@ def test_an_output_file_name_too_long_is_one_line_before_training(tmp_path, caps
     for argv in (["export", "--out", name], ["counterexample", "--html", name]):
         code, out, err = run_cli(capsys, *argv)
         assert code == 2 and "file name too long" in err and len(err.strip().splitlines()) == 1 and not out
+
+
+def test_reproduce_figure_writes_its_report_and_png(capsys, tmp_path):
+    out = tmp_path / "fig1.png"
+    code, stdout, err = run_cli(capsys, "reproduce", "--figure", "unrolled-fig1", "--steps", "10", "--no-ablation",
+                                "--first-seed", "2", "--out", str(out), "--json")
+    report = json.loads(stdout)
+    assert code == 0 and report["figure"] == "unrolled-fig1" and report["seeds"] == [2]
+    assert [r["method"] for r in report["runs"]] == ["standard", "unrolled"] and report["ablation"] == []
+    assert out.read_bytes()[:4] == b"\x89PNG" and f"wrote {out}" in err
+    code, stdout, _ = run_cli(capsys, "reproduce", "--figure", "unrolled-fig1", "--steps", "10", "--no-ablation")
+    assert code == 0 and "unrolled GAN (4 steps)" in stdout and "0: " in stdout
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    ([], "give --dataset ring8|grid25 (the mode-collapse table) or --figure unrolled-fig1, not both"),
+    (["--dataset", "ring8", "--figure", "unrolled-fig1"], "not both"),
+    (["--figure", "unrolled-fig2"], "invalid choice: 'unrolled-fig2'"),
+    (["--figure", "unrolled-fig1", "--methods", "gan"], "--methods goes with --dataset"),
+    (["--figure", "unrolled-fig1", "--seeds", "65"], "seeds must be 1-64"),
+    (["--figure", "unrolled-fig1", "--steps", "9"], "steps must be 10-10,000,000"),
+    (["--figure", "unrolled-fig1", "--out", "/no/such/dir/f.png"], "no such directory"),
+    (["--dataset", "ring8", "--out", "x.png"], "--out and --no-ablation go with --figure"),
+])
+def test_reproduce_figure_refuses_bad_arguments_in_one_line(capsys, monkeypatch, argv, fragment):
+    from gan_viz.lab import experiment
+
+    monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained"))
+    code, out, err = run_cli(capsys, "reproduce", *argv)
+    assert code == 2 and fragment in err and err.count("\n") == 1 and not out

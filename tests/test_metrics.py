@@ -214,3 +214,32 @@ def test_entropy_form_equals_the_former_hand_written_kl_terms(ring8):
         assert float(jnp.log(8.0) - st.reverse_kl) == pytest.approx(float(former_entropy(hist)), abs=1e-6)
     for hist in (jnp.array([1.0, 0, 0, 0]), jnp.array([0.5, 0.5, 0, 0]), jnp.full((8,), 1 / 8)):
         assert float(jnp.sum(jax.scipy.special.entr(hist))) == float(former_entropy(hist))
+
+
+def test_region_offset_is_the_distance_from_a_regions_sample_mean_to_its_centre_in_std():
+    mix = data.ring(8, 2.0, 0.02)
+    c = np.asarray(mix.centres)
+    # mode 0's region: samples 0.1 and 0.14 beyond its centre along the radius (mean 0.12 = 6 std off);
+    # mode 3's: two samples either side of its centre (mean on it); the rest empty
+    radial = c[0] / np.linalg.norm(c[0])
+    samples = np.stack([c[0] + 0.1 * radial, c[0] + 0.14 * radial, c[3] + [0.01, 0], c[3] - [0.01, 0]])
+    st = metrics.mode_stats(jnp.asarray(samples, jnp.float32), mix)
+    offset = np.asarray(st.region_offset)
+    assert offset[0] == pytest.approx(6.0, rel=1e-4)
+    assert offset[3] == pytest.approx(0.0, abs=1e-3)
+    assert np.all(offset[[1, 2, 4, 5, 6, 7]] == 0)
+
+
+def test_collapsed_share_and_near_mode_distance_over_a_history():
+    # four evaluations: collapsed on 0 (offset 5), spread out, collapsed on 3 (offset 2), on 3 (offset 4)
+    spread = np.full(8, 1 / 8)
+    regions = np.stack([one_hot(8, 0), spread, one_hot(8, 3), one_hot(8, 3)])
+    offsets = np.zeros((4, 8))
+    offsets[0, 0], offsets[1, 5], offsets[2, 3], offsets[3, 3] = 5.0, 9.0, 2.0, 4.0
+    tracker = metrics.HopTracker()
+    for row, off in zip(regions, offsets):
+        tracker.update(row, 0, 0.0, off)
+    assert tracker.collapsed_share == pytest.approx(0.75)
+    assert tracker.near_mode_distance == pytest.approx(4.0)  # median of 5, 2, 4: the spread one is left out
+    assert metrics.hop_events(regions, offsets=offsets).near_mode_distance == pytest.approx(4.0)
+    assert metrics.HopTracker().collapsed_share is None and metrics.HopTracker().near_mode_distance is None

@@ -261,6 +261,37 @@ def test_any_method_list_is_chosen_or_refused_in_one_line_before_training(names)
         assert only and set(only) <= {m.name for m in reproduce.methods("ring8")} and first.done == 0
 
 
+class _WouldTrain(Exception):
+    pass
+
+
+@FAST
+@given(st.lists(st.one_of(st.sampled_from(["--figure", "unrolled-fig1", "--seeds", "--steps", "--first-seed",
+                                           "--no-ablation", "--out", "--dataset", "ring8", "0", "10", "65", "-1"]),
+                          st.text(max_size=6)), max_size=6))
+def test_any_figure_request_trains_or_is_refused_in_one_line(argv):
+    from unittest import mock
+
+    from gan_viz.lab import experiment, sweep
+
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.object(experiment, "train", side_effect=_WouldTrain), \
+            mock.patch.object(sweep, "sweep_iter", side_effect=_WouldTrain), redirect_stdout(out), redirect_stderr(err):
+        try:
+            cli.main(["reproduce", *argv])
+        except SystemExit as e:
+            if e.code == 0:  # -h or an abbreviation of --help
+                assert out.getvalue().startswith("usage:")
+                return
+            assert e.code == 2, err.getvalue()
+            assert one_line(err.getvalue().strip()) and err.getvalue().startswith("gan-viz: error:")
+            return
+        except _WouldTrain:
+            assert "--figure" in argv or "--dataset" in argv
+            return
+    pytest.fail("neither trained nor refused")
+
+
 # -- sample files: plain numbers, a comma between them -----------------------------------------
 
 @FAST

@@ -205,6 +205,22 @@ def test_the_status_line_says_how_many_generated_samples_are_beyond_the_view():
     assert "25 % of generated samples beyond the view" in live.status_html(run, 0, 0.0, 0.0, False)
 
 
+def test_the_status_line_says_where_a_collapsed_generator_sits():
+    from gan_viz.ui.pages import live
+
+    run = LiveRun(presets.get("ring8-standard"), grid_res=16)  # std 0.02
+    run.refresh()
+    region, offset = one_hot(3, share=0.95), np.zeros(8)
+    offset[3] = 40.0  # the cluster's mean 40 std (0.8) from mode 3's centre
+    modes = run.frame.modes._replace(region=region, region_offset=offset)
+    run.frame = run.frame._replace(modes=modes)
+    assert "collapsed near mode 3, 40 std (0.8) from it" in live.status_html(run, 0, 0.0, 0.0, False)
+    offset[3] = 2.0
+    assert "collapsed on mode 3" in live.status_html(run, 0, 0.0, 0.0, False)
+    run.frame = run.frame._replace(modes=modes._replace(region=np.full(8, 1 / 8)))
+    assert "collapsed" not in live.status_html(run, 0, 0.0, 0.0, False)
+
+
 # -- RunStarter: new shapes compile in the background ------------------------------------------
 
 import subprocess  # noqa: E402

@@ -169,6 +169,10 @@ def _summary_text(s: dict) -> str:
         lines.append(f"mean dwell        {s['mean_dwell_steps']:.0f} steps between hops")
     if s.get("collapsed_hq_fraction") is not None:
         lines.append(f"HQ when collapsed {100 * s['collapsed_hq_fraction']:.1f} %")
+    if s.get("collapsed_share") is not None:
+        lines.append(f"collapsed at      {100 * s['collapsed_share']:.0f} % of evaluations")
+    if s.get("near_mode_distance") is not None:
+        lines.append(f"collapsed G sits  {s['near_mode_distance']:.1f} std from its mode (median; HQ is < 3)")
     if s.get("wall_seconds") is not None:
         lines.append(f"wall time         {s['wall_seconds']:.1f} s ({num('steps_per_second', '.0f')} steps/s)")
     if s.get("diverged"):
@@ -258,7 +262,15 @@ def cmd_reproduce(args) -> None:
     from gan_viz.core import bounds
     from gan_viz.lab import reproduce
 
+    if (args.dataset is None) == (args.figure is None):
+        raise CliError("give --dataset ring8|grid25 (the mode-collapse table) or --figure unrolled-fig1, not both")
+    if args.figure is not None:
+        return _reproduce_figure(args)
+    if args.out is not None or args.no_ablation:
+        raise CliError("--out and --no-ablation go with --figure")
     only = None if args.methods is None else [m.strip() for m in args.methods.split(",") if m.strip()]
+    if args.seeds is None:
+        args.seeds = reproduce.DEFAULT_SEEDS
     if not 1 <= args.seeds <= 256:
         raise CliError(f"--seeds must be 1-256 (got {args.seeds})")
     if args.steps is not None and args.steps < 2:
@@ -270,6 +282,35 @@ def cmd_reproduce(args) -> None:
     except ValueError as e:
         raise CliError(str(e)) from None
     _emit(_clean(report), args.json, reproduce.format_table)
+
+
+def _reproduce_figure(args) -> None:
+    from gan_viz.core import bounds
+    from gan_viz.lab import figures
+
+    if args.methods is not None:
+        raise CliError("--methods goes with --dataset; a figure trains its own methods")
+    seeds = 1 if args.seeds is None else args.seeds
+    steps = figures.STEPS if args.steps is None else args.steps
+    out = _html_target(args.out, "unrolled-fig1.png") if args.out else None
+    try:
+        bounds.check_seeds(args.first_seed, seeds, "--first-seed")
+        progress = _Progress(f"training {args.figure}", not args.json)
+        report = figures.unrolled_fig1(seeds=seeds, first_seed=args.first_seed, steps=steps,
+                                       ablation=not args.no_ablation, progress=lambda d, t, _w: progress(d, t))
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    _emit(_clean(report), args.json, figures.format_report)
+    if out is not None:
+        from gan_viz.ui.figure_png import figure_png
+
+        data = figure_png(report)
+        try:
+            out.write_bytes(data)
+        except OSError as e:
+            raise CliError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
+        print(f"wrote {out} ({len(data):,} bytes): {len(report['runs'])} rows of "
+              f"{len(report['snapshot_steps'])} snapshots", file=sys.stderr if args.json else sys.stdout)
 
 
 def cmd_counterexample(args) -> None:
@@ -290,13 +331,13 @@ def cmd_counterexample(args) -> None:
                     f"{len(export.storyboard_phases(report))} phases", to=sys.stderr if args.json else sys.stdout)
 
 
-def _html_target(path: str) -> Path:
+def _html_target(path: str, example: str = "replay.html") -> Path:
     """``path`` checked before any training: a file in an existing, writable directory."""
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
     try:
         if p.is_dir():
-            raise CliError(f"--out {path!r} is a directory; give a file name such as replay.html")
+            raise CliError(f"--out {path!r} is a directory; give a file name such as {example}")
         if not parent.is_dir():
             raise CliError(f"cannot write {path!r}: no such directory {str(parent)!r}")
         if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
@@ -446,12 +487,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("reproduce", help="the literature's mode-collapse table (VEEGAN, PacGAN): every method "
-                       "trained on ring8 or grid25, beside the published figures")
-    p.add_argument("--dataset", required=True, choices=("ring8", "grid25"))
-    p.add_argument("--seeds", type=_int, default=10, help="runs per method (default 10, as PacGAN)")
+                       "trained on ring8 or grid25, beside the published figures; or a published figure "
+                       "(--figure unrolled-fig1: the unrolled GAN's Figure 1 and an ablation of its standard GAN)")
+    p.add_argument("--dataset", choices=("ring8", "grid25"))
+    p.add_argument("--figure", choices=("unrolled-fig1",),
+                   help="train a published figure's setup instead of a table (see --out)")
+    p.add_argument("--seeds", type=_int, default=None,
+                   help="runs per method (default 10, as PacGAN; a figure: 1, one row per method and seed)")
     p.add_argument("--first-seed", type=_int, default=0, help="seeds first-seed, first-seed+1, ... (default 0)")
     p.add_argument("--steps", type=_int,
-                   help="training steps per run (default 20,000; a step is one D or one G update)")
+                   help="training steps per run (default 20,000; a figure: the paper's 40,000; "
+                        "a step is one D or one G update)")
+    p.add_argument("--out", metavar="FILE.png", help="with --figure: also draw it as a PNG")
+    p.add_argument("--no-ablation", action="store_true",
+                   help="with --figure: train only the figure's methods, not the ablation's one-change rows")
     p.add_argument("--methods", metavar="A,B",
                    help="train only these (gan, unrolled, pacgan, wgan-gp, r1, ema, r1-ema)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

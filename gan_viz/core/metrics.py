@@ -28,7 +28,12 @@ Mode hopping (our definition, used by the presets, the CLI and the app):
 - The *dwell* is the number of steps between two consecutive hops; ``mean_dwell_steps`` is its
   mean (undefined, None, with fewer than two hops). ``collapsed_hq_fraction`` is the mean HQ
   fraction over the evaluations at which the generator is collapsed (None if it never is):
-  near 1 the generator sits on a mode, near 0 it only hovers near one.
+  near 1 the generator sits on a mode, near 0 it only hovers near one. ``collapsed_share`` is
+  the share of evaluations at which it is collapsed. ``near_mode_distance`` says how near it
+  hovers: at each collapsed evaluation, the distance from the mean of the samples in the
+  dominant mode's region to that mode's centre, in units of std (``region_offset``); its median
+  over those evaluations (None if never collapsed). Under 3 the cluster sits on the mode; a few
+  std more still looks on it at the scale of a ring (std 0.02: 5 std is 0.1 on a radius of 2).
 
 Divergences on a grid:
 
@@ -75,6 +80,8 @@ class ModeStats(NamedTuple):
     occupancy: jax.Array  # (K,) share of all samples that are HQ on each mode
     off_mode: jax.Array  # share of samples that are not HQ
     region: jax.Array  # (K,) share of all samples whose nearest mode is k (HQ or not)
+    # (K,) distance from the mean of region k's samples to centre k, in units of std (0 if empty)
+    region_offset: jax.Array | None = None
 
 
 def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
@@ -91,13 +98,17 @@ def mode_stats(samples: jax.Array, mixture: Mixture) -> ModeStats:
     q = counts / jnp.maximum(n_hq, 1.0)
     entropy = jnp.sum(entr(q))  # -sum q log q, with 0 log 0 = 0
     rkl = jnp.where(n_hq > 0, jnp.log(k) - entropy, jnp.log(k))
+    in_region = jnp.zeros((k,)).at[nearest].add(1.0)
+    centre_of = jnp.zeros((k, 2)).at[nearest].add(samples) / jnp.maximum(in_region, 1.0)[:, None]
+    offset = jnp.where(in_region > 0, jnp.linalg.norm(centre_of - mixture.centres, axis=-1) / mixture.std, 0.0)
     return ModeStats(
         hq_fraction=n_hq / n,
         modes_captured=jnp.sum(counts > 0).astype(jnp.int32),
         reverse_kl=rkl,
         occupancy=occupancy,
         off_mode=1.0 - occupancy.sum(),
-        region=jnp.zeros((k,)).at[nearest].add(1.0) / n,
+        region=in_region / n,
+        region_offset=offset,
     )
 
 
@@ -111,6 +122,7 @@ class HopReport(NamedTuple):
     hops: list[tuple[int, int, int]]  # (evaluation index, from mode, to mode)
     mean_dwell_steps: float | None = None  # mean steps between consecutive hops
     collapsed_hq_fraction: float | None = None  # mean HQ fraction at collapsed evaluations
+    near_mode_distance: float | None = None  # median std from the dominant mode at collapsed evaluations
 
 
 def collapsed_and_dominant(region: np.ndarray) -> tuple[bool, int]:
@@ -139,15 +151,23 @@ class HopTracker:
         self._last_hop_step = 0
         self._collapsed = 0
         self._collapsed_hq = 0.0
+        self.evaluations = 0
+        self.collapsed_evaluations = 0
+        self._offsets: list[float] = []  # the dominant region's offset at each collapsed evaluation
 
-    def update(self, region: np.ndarray, step: int = 0,
-               hq_fraction: float | None = None) -> tuple[bool, int, tuple[int, int] | None]:
-        """Feeds one evaluation's region shares (and its step and HQ fraction, for the dwell
-        and collapsed-HQ statistics); returns (collapsed, dominant, (from, to) or None)."""
+    def update(self, region: np.ndarray, step: int = 0, hq_fraction: float | None = None,
+               offset: np.ndarray | None = None) -> tuple[bool, int, tuple[int, int] | None]:
+        """Feeds one evaluation's region shares (and its step, HQ fraction and region offsets, for
+        the dwell, collapsed-HQ and near-mode statistics); returns (collapsed, dominant, (from, to)
+        or None)."""
         row = np.asarray(region, dtype=np.float64)
         collapsed, dom = collapsed_and_dominant(row)
         hop = None
+        self.evaluations += 1
         if collapsed:
+            self.collapsed_evaluations += 1
+            if offset is not None:
+                self._offsets.append(float(np.asarray(offset)[dom]))
             if hq_fraction is not None:
                 self._collapsed += 1
                 self._collapsed_hq += float(hq_fraction)
@@ -175,13 +195,25 @@ class HopTracker:
         """Mean HQ fraction over the collapsed evaluations that carried one; None if none."""
         return self._collapsed_hq / self._collapsed if self._collapsed else None
 
+    @property
+    def collapsed_share(self) -> float | None:
+        """Share of the evaluations at which the generator was collapsed; None before the first."""
+        return self.collapsed_evaluations / self.evaluations if self.evaluations else None
+
+    @property
+    def near_mode_distance(self) -> float | None:
+        """Median distance (std) from the dominant mode's centre to its region's sample mean over the
+        collapsed evaluations that carried offsets; None if none."""
+        return float(np.median(self._offsets)) if self._offsets else None
+
 
 def hop_events(regions: np.ndarray, steps: np.ndarray | None = None,
-               hq_fraction: np.ndarray | None = None) -> HopReport:
+               hq_fraction: np.ndarray | None = None, offsets: np.ndarray | None = None) -> HopReport:
     """Applies the hop definition (module docstring) to a (T, K) history of region shares.
 
-    ``steps`` (T,) are the evaluations' training steps (default: their indices) and
-    ``hq_fraction`` (T,) their HQ fractions; without it ``collapsed_hq_fraction`` is None.
+    ``steps`` (T,) are the evaluations' training steps (default: their indices), ``hq_fraction``
+    (T,) their HQ fractions (without it ``collapsed_hq_fraction`` is None) and ``offsets`` (T, K)
+    their region offsets (without them ``near_mode_distance`` is None).
     """
     occ = np.asarray(regions, dtype=np.float64)
     steps = np.arange(len(occ)) if steps is None else np.asarray(steps)
@@ -191,10 +223,12 @@ def hop_events(regions: np.ndarray, steps: np.ndarray | None = None,
     tracker = HopTracker()
     for t, row in enumerate(occ):
         hq = None if hq_fraction is None else float(hq_fraction[t])
-        collapsed[t], dominant[t], hop = tracker.update(row, int(steps[t]), hq)
+        collapsed[t], dominant[t], hop = tracker.update(row, int(steps[t]), hq,
+                                                        None if offsets is None else offsets[t])
         if hop is not None:
             hops.append((t, *hop))
-    return HopReport(collapsed, dominant, hops, tracker.mean_dwell_steps, tracker.collapsed_hq_fraction)
+    return HopReport(collapsed, dominant, hops, tracker.mean_dwell_steps, tracker.collapsed_hq_fraction,
+                     tracker.near_mode_distance)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import jax
+import numpy as np
 
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
@@ -23,12 +24,23 @@ from gan_viz.lab.history import History, mean_losses
 
 
 @dataclass
+class Snapshot:
+    """The generator at one step: its samples on the run's fixed evaluation noise and their mode
+    statistics (host values)."""
+
+    step: int
+    fake: np.ndarray  # (EVAL_SAMPLES, 2)
+    modes: metrics.ModeStats
+
+
+@dataclass
 class Result:
     config: Config
     state: State
     frame: Frame
     history: History
     summary: dict
+    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -41,6 +53,7 @@ def train(
     steps: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     interruptible: bool = False,
+    snapshot_steps: Sequence[int] = (),
 ) -> Result:
     """Trains ``config`` from its seed for ``steps`` steps (default ``config.train.steps``).
 
@@ -48,8 +61,8 @@ def train(
     steps, so the budget is rounded up to a whole round. Mode statistics are recorded
     every ``config.train.eval_every`` steps (rounded up likewise) on the fixed
     evaluation noise; the summary adds hop events, the mean dwell between hops, the mean HQ
-    fraction while collapsed, the final JSD and V(D, G), wall time and
-    throughput. Training stops early, keeping the last finite state, if it diverges.
+    fraction while collapsed, the share of evaluations collapsed, how near a collapsed G sits to
+    its mode (median std, ``metrics``), the final JSD and V(D, G), wall time and throughput. Training stops early, keeping the last finite state, if it diverges.
 
     Args:
         config: the run.
@@ -57,6 +70,8 @@ def train(
         progress: called as ``progress(done, total)`` after each evaluation.
         interruptible: on Ctrl+C (KeyboardInterrupt) stop training, keep the state of the last
             completed call and return it with ``summary["interrupted"] = True``.
+        snapshot_steps: steps at which to keep the generated samples (``Result.snapshots``): 0 is
+            the initial G; any other is kept at the first evaluation at or after it.
 
     Returns:
         A ``Result`` with the final state and frame, the history and a JSON-ready summary.
@@ -71,9 +86,21 @@ def train(
     state = gan.init(config.seed)
     history = History(max_points=10_000)
 
+    wanted = sorted(set(int(s) for s in snapshot_steps))
+    snapshots: list[Snapshot] = []
+
+    def snap(state: State) -> None:
+        step = int(state.step)
+        if wanted and step >= wanted[0]:
+            fake, _, st = jax.device_get(gan.view(state, mixture, ev, grid))
+            snapshots.append(Snapshot(step, np.asarray(fake), st))
+            while wanted and wanted[0] <= step:
+                wanted.pop(0)
+
     def record(state: State, d_loss: float, g_loss: float) -> None:
         st = jax.device_get(gan.mode_stats(state, mixture, ev))
         history.add(int(state.step), st, d_loss, g_loss, value=math.nan, jsd=math.nan)
+        snap(state)
 
     per_round = steps_per_round(config.train)
     total_rounds = -(-total // per_round)
@@ -82,6 +109,7 @@ def train(
     rounds = 0
     t0 = time.perf_counter()
     state, _ = gan.run(state, hyper, mixture, 0)  # compile first: steps_per_second is training only
+    snap(state)
     train_seconds = 0.0
     interrupted = False
     while rounds < total_rounds and not diverged:
@@ -121,6 +149,8 @@ def train(
         "hop_events": history.hop_count,
         "mean_dwell_steps": history.mean_dwell_steps,
         "collapsed_hq_fraction": history.collapsed_hq_fraction,
+        "collapsed_share": history.collapsed_share,
+        "near_mode_distance": history.near_mode_distance,
         "diverged": diverged,
         "interrupted": interrupted,
         "wall_seconds": wall,
@@ -128,4 +158,4 @@ def train(
         "final_d_loss": _finite_or_none(history.d_loss[-1]) if history.d_loss else None,
         "final_g_loss": _finite_or_none(history.g_loss[-1]) if history.g_loss else None,
     }
-    return Result(config, state, frame, history, summary)
+    return Result(config, state, frame, history, summary, snapshots)

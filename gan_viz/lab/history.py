@@ -49,7 +49,7 @@ class History:
         Hops are detected on every evaluation, before any thinning, with the definition in
         ``gan_viz.core.metrics``; ``hops`` keeps the newest ``max_points`` of them.
         """
-        _, _, hop = self._tracker.update(modes.region, int(step), float(modes.hq_fraction))
+        _, _, hop = self._tracker.update(modes.region, int(step), float(modes.hq_fraction), modes.region_offset)
         if hop is not None:
             self.hops.append((int(step), *hop))
             del self.hops[:-self.max_points]
@@ -82,6 +82,16 @@ class History:
     def collapsed_hq_fraction(self) -> float | None:
         """Mean HQ fraction at the collapsed evaluations of the whole run (``metrics.HopTracker``)."""
         return self._tracker.collapsed_hq_fraction
+
+    @property
+    def collapsed_share(self) -> float | None:
+        """Share of the whole run's evaluations at which G was collapsed (``metrics.HopTracker``)."""
+        return self._tracker.collapsed_share
+
+    @property
+    def near_mode_distance(self) -> float | None:
+        """Median std between a collapsed G's cluster and its mode over the whole run (``metrics.HopTracker``)."""
+        return self._tracker.near_mode_distance
 
     def update_last(self, value: float, jsd: float) -> None:
         """Fills in the full-evaluation numbers of the newest record."""

@@ -5,14 +5,17 @@ Example:
     >>> table = reproduce.reproduce("ring8", seeds=2, steps=2000, only=["gan", "pacgan"])
     >>> [(row["method"], row["modes_captured_mean"]) for row in table["rows"]]
 
-Setup. The data and the metrics are PacGAN's (Lin et al. 2018, Table 1), which follow VEEGAN's
-(Srivastava et al. 2017, Table 1): ring-8 of radius 1 with std 0.01, grid-25 with centres
-{-4, -2, 0, 2, 4}^2 and std 0.05; modes captured, the HQ fraction and reverse KL on 2,500 generated
-samples (``metrics.mode_stats``); 2-D Gaussian noise; batch 100; Adam. PacGAN's networks and budget
-(G 4 x 400 ReLU with batch norm, D 3 x 200 maxout with 5 pieces, lr 1e-4, beta1 0.8, 400 epochs of
-100,000 samples: 400,000 iterations) would take hours per run on a 2-core CPU, so ``SETUPS``
-uses plain ReLU MLPs, a larger learning rate and a budget of minutes per method; the published
-figures are quoted with their own settings (``SOURCES``), not as the same experiment.
+Setup. The metrics are PacGAN's (Lin et al. 2018, Table 1), which follow VEEGAN's (Srivastava et al.
+2017, Table 1): modes captured, the HQ fraction and reverse KL on 2,500 generated samples
+(``metrics.mode_stats``). Their data are ring-8 of radius 1 with std 0.01 and grid-25 with centres
+{-4, -2, 0, 2, 4}^2 and std 0.05. PacGAN's networks and budget (G 4 x 400 ReLU with batch norm,
+D 3 x 200 maxout with 5 pieces, lr 1e-4, beta1 0.8, 400 epochs of 100,000 samples: 400,000
+iterations) would take hours per run on a 2-core CPU. So ``SETUPS`` trains, on the ring, the unrolled
+GAN paper's setup (``figures.SETUP``: the same ring scaled by 2, radius 2 and std 0.02, which changes
+no mode metric; its small networks, minimax loss and simultaneous updates), where the plain GAN
+collapses and hops as the papers report, for 10,000 steps; on the grid, plain ReLU MLPs, a larger
+learning rate and 20,000 steps. The published figures are quoted with their own settings
+(``SOURCES``), not as the same experiment.
 
 A *step* here is one optimizer update of D or of G (``TrainConfig``), so a budget of S steps is
 S / 2 of the papers' iterations (one D and one G update) at k = 1.
@@ -25,10 +28,10 @@ networks, batch and budget. Its seeds train together in one compiled call per ev
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, apply_overrides, steps_per_round
-from gan_viz.lab import sweep
+from gan_viz.lab import figures, sweep
 
 DATASETS = ("ring8", "grid25")
 DEFAULT_SEEDS = 10  # PacGAN averages 10 trials
@@ -43,12 +46,8 @@ class Method:
 
 # The base configuration of each dataset (see the module docstring for what follows which paper).
 SETUPS: dict[str, Config] = {
-    "ring8": Config(
-        data=DataConfig(layout="ring", modes=8, radius=1.0, std=0.01),
-        model=ModelConfig(latent_dim=2, g_depth=2, g_width=64, d_depth=2, d_width=64),
-        train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999,
-                          k_d=1, k_g=1, batch_size=100, steps=20_000, eval_every=2_000),
-    ),
+    # the unrolled GAN paper's setup (``figures.SETUP``), where the plain GAN collapses and hops
+    "ring8": replace(figures.SETUP, train=replace(figures.SETUP.train, steps=10_000, eval_every=1_000)),
     "grid25": Config(
         data=DataConfig(layout="grid", grid_n=5, spacing=2.0, std=0.05),
         # 25 modes need the larger networks of the grid25 preset: 2 x 64 reaches 15 of them at 12 % HQ
@@ -71,7 +70,8 @@ def methods(dataset: str) -> list[Method]:
         Method("unrolled", "Unrolled GAN (5 look-ahead D steps)", ("train.unroll=5",)),
         Method("pacgan", f"PacGAN{m} (D judges {m} samples at once)", (f"model.pack={m}",)),
         Method("wgan-gp", "WGAN-GP (lambda 0.1, 5 critic steps)",
-               ("train.loss=wasserstein", "train.gp_weight=0.1", "train.k_d=5", "train.beta1=0.5", "train.beta2=0.9")),
+               ("train.loss=wasserstein", "train.gp_weight=0.1", "train.k_d=5", "train.simultaneous=false",
+                "train.beta1=0.5", "train.beta2=0.9")),
         Method("r1", "R1 penalty (gamma 0.05)", ("train.r1_weight=0.05",)),
         Method("ema", "Averaged G weights (decay 0.999)", ("train.g_ema=0.999",)),
         Method("r1-ema", "R1 penalty + averaged G", ("train.r1_weight=0.05", "train.g_ema=0.999")),
@@ -134,9 +134,14 @@ def setup_text(dataset: str, steps: int | None = None) -> str:
     d, m, t = cfg.data, cfg.model, cfg.train
     data = (f"ring of 8, radius {d.radius:g}, std {d.std:g}" if d.layout == "ring"
             else f"grid of {d.grid_n}x{d.grid_n}, spacing {d.spacing:g}, std {d.std:g}")
-    return (f"{data}; G {m.g_depth} x {m.g_width} and D {m.d_depth} x {m.d_width} {m.activation}, "
-            f"{m.latent_dim}-D {m.noise} noise; Adam lr {t.lr_d:g} (beta1 {t.beta1:g}), batch {t.batch_size}, "
-            f"{t.steps:,} steps ({t.steps // 2:,} iterations at k = 1); 2,500 samples scored")
+    extra = ""
+    if m.d_input_scale != 1 or m.init != "normal":
+        extra = f", D input x {m.d_input_scale:g}, {m.init} init gain {m.init_gain:g}"
+    updates = "simultaneous updates, " if t.simultaneous else ""
+    return (f"{data}; G {m.g_depth} x {m.g_width} and D {m.d_depth} x {m.d_width} {m.activation}{extra}, "
+            f"{m.latent_dim}-D {m.noise} noise; {t.loss.replace('_', '-')} loss, {updates}Adam lr {t.lr_d:g} "
+            f"(beta1 {t.beta1:g}), batch {t.batch_size}, {t.steps:,} steps ({t.steps // 2:,} iterations at k = 1); "
+            "2,500 samples scored")
 
 
 @dataclass

@@ -195,6 +195,8 @@ def cell_summary(records: list[RunRecord]) -> dict:
         "hop_events_mean": _mean([r.tracker.hops for r in ok]),
         "mean_dwell_steps_mean": _mean([r.tracker.mean_dwell_steps for r in ok]),
         "collapsed_hq_fraction_mean": _mean([r.tracker.collapsed_hq_fraction for r in ok]),
+        "collapsed_share_mean": _mean([r.tracker.collapsed_share for r in ok]),
+        "near_mode_distance_mean": _mean([r.tracker.near_mode_distance for r in ok]),
         "collapsed_fraction": float(np.mean(collapsed)) if ok else None,
         "diverged_fraction": float(np.mean([r.diverged for r in records])),
         "steps_mean": float(np.mean([r.rounds * r.per_round for r in records])),
@@ -315,7 +317,8 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
                 row = {"hq_fraction": float(modes.hq_fraction[j]), "modes_captured": int(modes.modes_captured[j]),
                        "reverse_kl": float(modes.reverse_kl[j]), "region": np.asarray(modes.region[j])}
                 r.modes = row
-                r.tracker.update(row["region"], r.rounds * r.per_round, row["hq_fraction"])
+                r.tracker.update(row["region"], r.rounds * r.per_round, row["hq_fraction"],
+                                 np.asarray(modes.region_offset[j]))
         yield result(call + 1)
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+from gan_viz.core import metrics
 from gan_viz.core.config import ViewConfig
 from gan_viz.lab import presets, replay
 from gan_viz.ui import charts, controls, export, plots, raster, rerun, sidebar, theme
@@ -126,6 +127,20 @@ def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
     return [mode_chart(run, view, steps_per_s), metrics]
 
 
+def collapse_note(modes, std: float) -> str:
+    """Where a collapsed generator sits, for the status line ("" when it is not collapsed): on its
+    mode (the mean of the samples nearest it within 3 std), or near it, how far in std and in the
+    data's units, so a viewer who sees the cluster "on" a mode at the ring's scale reads how far off
+    it is (std 0.02: 5 std is 0.1, a dot's width on a ring of radius 2)."""
+    collapsed, k = metrics.collapsed_and_dominant(np.asarray(modes.region))
+    if not collapsed or modes.region_offset is None:
+        return ""
+    off = float(np.asarray(modes.region_offset)[k])
+    where = (f"on mode {k}" if off < metrics.HQ_RADIUS else
+             f"near mode {k}, {off:.0f} std ({off * std:.2g}) from it")
+    return f"<span id='collapse-note'>collapsed {where}</span> &middot; "
+
+
 def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:
     f = run.frame
     pace = run.config.view.pace
@@ -141,6 +156,7 @@ def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool
         f"frame <span id='frame-count'>{frames}</span> &middot; "
         f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
         f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
+        f"{collapse_note(f.modes, float(run.mixture.std))}"
         f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}{beyond}</div>")
 
 
