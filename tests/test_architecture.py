@@ -19,7 +19,7 @@ FORBIDDEN = {
 }
 # The ui modules that only draw (plotly, numpy): the cli may import these, and they import no streamlit.
 PURE_UI = {"gan_viz.ui", "gan_viz.ui.export", "gan_viz.ui.plots", "gan_viz.ui.charts", "gan_viz.ui.raster",
-           "gan_viz.ui.theme", "gan_viz.ui.storyboard"}
+           "gan_viz.ui.theme", "gan_viz.ui.storyboard", "gan_viz.ui.figure_png"}
 ALLOWED = {"cli": PURE_UI}
 
 

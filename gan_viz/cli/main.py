@@ -302,9 +302,9 @@ def _reproduce_figure(args) -> None:
         raise CliError(str(e)) from None
     _emit(_clean(report), args.json, figures.format_report)
     if out is not None:
-        from gan_viz.ui.figure_png import figure_png
+        from gan_viz.ui import figure_png
 
-        data = figure_png(report)
+        data = figure_png.figure_png(report)
         try:
             out.write_bytes(data)
         except OSError as e:

@@ -19,7 +19,8 @@ from gan_viz.ui import jobs, rerun
 from gan_viz.ui.figure_png import figure_png
 from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
 
-DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS, "rep_steps": 20_000}
+DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS,
+            "rep_steps": reproduce.SETUPS["ring8"].train.steps}
 MAX_SEEDS = 16
 POLL_SECONDS = 1.0  # a computing table's progress redraws this often
 
@@ -48,7 +49,9 @@ def _stop() -> None:
 
 @rerun.action
 def _dataset_changed() -> None:
-    st.session_state.rep_methods = [m.name for m in reproduce.methods(st.session_state.rep_dataset)]
+    ss = st.session_state
+    ss.rep_methods = [m.name for m in reproduce.methods(ss.rep_dataset)]
+    ss.rep_steps = reproduce.SETUPS[ss.rep_dataset].train.steps  # each dataset's own budget
 
 
 def _published(row: dict, source: str) -> str:
