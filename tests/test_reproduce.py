@@ -116,16 +116,13 @@ def _rows(dataset: str, seeds: int, only: list[str]) -> dict:
 
 
 @pytest.mark.slow
-def test_ring8_claims_the_readme_makes():
-    # The README's table (10 seeds, the full 20,000 steps), for the plain GAN and the best remedy.
-    # Not "more modes than the plain GAN": it finds 7.7-7.8 of 8 modes here and all 8 for every
-    # seed with XLA's vector width changed (SSE4.2). The remedy's edge is high quality: 0.89
-    # against 0.72-0.74 in both settings.
-    rows = _rows("ring8", 10, ["gan", "r1-ema"])
-    gan, best = rows["gan"], rows["r1-ema"]
-    assert best["modes_captured_mean"] >= 7.5 and best["hq_fraction_mean"] >= 0.70
-    assert best["modes_captured_mean"] >= gan["modes_captured_mean"]
-    assert best["hq_fraction_mean"] > gan["hq_fraction_mean"]
+def test_ring8_best_remedy_captures_more_modes_than_the_plain_gan_on_seeds_the_readme_never_used():
+    # The ring is the unrolled GAN paper's setup, where the plain GAN collapses: the README's table
+    # (seeds 0-4) has it at 0.8 modes against PacGAN2's 7.0. Here on seeds 20-22, at the table's budget.
+    rows = {r["method"]: r for r in reproduce.reproduce("ring8", seeds=3, first_seed=20,
+                                                        only=["gan", "pacgan"])["rows"]}
+    gan, best = rows["gan"], rows["pacgan"]
+    assert gan["modes_captured_mean"] <= 2 and best["modes_captured_mean"] >= 5, (gan, best)
     assert all(r["diverged_fraction"] == 0 for r in (gan, best))
 
 

@@ -19,10 +19,10 @@ from gan_viz.ui import raster, theme
 
 PANEL = 200  # px, square
 GAP = 10
-LABEL_W = 190
-TITLE_H = 30
-HEADER_H = 40
-FONT = 17
+LABEL_W = 250
+TITLE_H = 36
+HEADER_H = 50
+FONT = 26  # px: the README and the page show the figure at about half its width
 VIEW = (-3.0, 3.0, -3.0, 3.0)  # the reference's plots span [-3, 3]^2 around the ring of radius 2
 
 
@@ -60,17 +60,18 @@ def figure_png(report: dict, real_points: int = 800) -> bytes:
     height = HEADER_H + len(runs) * (PANEL + TITLE_H + GAP) + GAP
     canvas = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(canvas)
-    font, small = _font(FONT), _font(FONT - 3)
+    font, small = _font(FONT), _font(FONT - 4)
     ink = theme.INK
     draw.text((GAP, 10), f"Unrolled GAN, Figure 1 (Metz et al. 2016), trained here: {report['steps'] // 2:,} "
                          f"iterations, a snapshot every {report['snapshot_steps'][1] // 2:,}", fill=ink, font=font)
     for r, run in enumerate(runs):
         top = HEADER_H + r * (PANEL + TITLE_H + GAP)
         s = run["summary"]
-        label = [run["label"], f"seed {run['seed']}", f"{s['hop_events']} hops",
+        name, _, detail = run["label"].partition(" (")  # "unrolled GAN (4 steps)" on two lines
+        label = [name, *([f"({detail}"] if detail else []), f"seed {run['seed']}", f"{s['hop_events']} hops",
                  f"{s['modes_captured']} modes at the end"]
         for i, line in enumerate(label):
-            draw.text((GAP, top + TITLE_H + 10 + 24 * i), line, fill=ink, font=font if i == 0 else small)
+            draw.text((GAP, top + TITLE_H + 6 + 30 * i), line, fill=ink, font=font if i == 0 else small)
         for c in range(cols):
             left = LABEL_W + c * (PANEL + GAP)
             if c < cols - 1:
@@ -80,7 +81,7 @@ def figure_png(report: dict, real_points: int = 800) -> bytes:
             else:
                 title = "target"
                 img = _panel(real, None)
-            draw.text((left, top + 6), title, fill=ink, font=small)
+            draw.text((left, top + 4), title, fill=ink, font=small)
             canvas.paste(Image.fromarray(img), (left, top + TITLE_H))
             if c == cols - 1:  # the target names its modes, so a panel's "mode 3" can be found
                 for k, (x, y) in enumerate(np.asarray(mixture.centres)):
