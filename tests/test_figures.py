@@ -108,3 +108,15 @@ def test_the_ablation_rows_are_the_means_of_their_seeds():
     assert row["hop_events_mean"] == 15 and row["collapsed_share_mean"] == pytest.approx(0.8)
     assert row["near_mode_distance_mean"] == 4.0 and row["modes_captured_mean"] == 2
     assert row["name"] == "alternating" and row["per_seed"] == per_seed
+
+
+@pytest.mark.slow  # four runs of the paper's 40,000 steps
+def test_the_standard_gan_collapses_and_hops_all_along_and_tanh_alone_stops_it():
+    # The README's figure (seeds 0-2): the standard GAN hops 336-356 times, collapsed at 98-100 % of
+    # evaluations, 0-1 modes at the end; the ablation's tanh row 0-3 hops, collapsed at 0-4 %. Seeds 5-6 here.
+    tanh = next(v for v in figures.ABLATION if v.name == "tanh")
+    for seed in (5, 6):
+        s = experiment.train(figures.config(figures.METHODS[0], seed)).summary
+        assert s["hop_events"] >= 100 and s["collapsed_share"] >= 0.9 and s["modes_captured"] <= 2, s
+        t = experiment.train(figures.config(tanh, seed)).summary
+        assert t["hop_events"] <= 20 and t["collapsed_share"] <= 0.2, t

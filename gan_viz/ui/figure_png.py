@@ -54,7 +54,9 @@ def figure_png(report: dict, real_points: int = 800) -> bytes:
 
     mixture = figures.SETUP.data.mixture()
     real = np.asarray(data_lib.sample(mixture, jax.random.PRNGKey(0), real_points))
-    runs = report["runs"]
+    # each seed's methods side by side, the standard GAN first: the pairs compare at a glance
+    order = [m.name for m in figures.METHODS]
+    runs = sorted(report["runs"], key=lambda r: (r["seed"], order.index(r["method"]) if r["method"] in order else 99))
     cols = len(report["snapshot_steps"]) + 1
     width = LABEL_W + cols * (PANEL + GAP)
     height = HEADER_H + len(runs) * (PANEL + TITLE_H + GAP) + GAP
@@ -69,7 +71,7 @@ def figure_png(report: dict, real_points: int = 800) -> bytes:
         s = run["summary"]
         name, _, detail = run["label"].partition(" (")  # "unrolled GAN (4 steps)" on two lines
         label = [name, *([f"({detail}"] if detail else []), f"seed {run['seed']}", f"{s['hop_events']} hops",
-                 f"{s['modes_captured']} modes at the end"]
+                 f"modes at the end: {s['modes_captured']}"]
         for i, line in enumerate(label):
             draw.text((GAP, top + TITLE_H + 6 + 30 * i), line, fill=ink, font=font if i == 0 else small)
         for c in range(cols):
