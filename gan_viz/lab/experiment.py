@@ -62,7 +62,8 @@ def train(
     every ``config.train.eval_every`` steps (rounded up likewise) on the fixed
     evaluation noise; the summary adds hop events, the mean dwell between hops, the mean HQ
     fraction while collapsed, the share of evaluations collapsed, how near a collapsed G sits to
-    its mode (median std, ``metrics``), the final JSD and V(D, G), wall time and throughput. Training stops early, keeping the last finite state, if it diverges.
+    its mode (median std, ``metrics``), the final JSD and V(D, G), wall time and throughput.
+    Training stops early, keeping the last finite state, if it diverges.
 
     Args:
         config: the run.

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 
+import jax
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from gan_viz.core import data as data_lib
+from gan_viz.lab import figures
 from gan_viz.ui import raster, theme
 
 PANEL = 200  # px, square
@@ -48,10 +50,6 @@ def _pixel(x: float, y: float) -> tuple[float, float]:
 
 def figure_png(report: dict, real_points: int = 800) -> bytes:
     """The figure of ``report`` (``figures.unrolled_fig1``) as PNG bytes."""
-    from gan_viz.lab import figures
-
-    import jax
-
     mixture = figures.SETUP.data.mixture()
     real = np.asarray(data_lib.sample(mixture, jax.random.PRNGKey(0), real_points))
     # each seed's methods side by side, the standard GAN first: the pairs compare at a glance
