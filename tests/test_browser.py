@@ -447,3 +447,39 @@ def test_compare_plays_two_runs_side_by_side_from_the_same_start(browser, app_ur
     page.get_by_role("button", name="Pause", exact=True).last.click()
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_ring8_standard_says_where_its_collapsed_cluster_sits_and_reproduce_draws_figure_1(browser, app_url):
+    # The literature's standard GAN at a lecture's screen size: playing, the status line names the mode
+    # the collapsed cluster is near and how far it sits (collapsed at 78-99 % of evaluations, seeds 0-4);
+    # then the Reproduce tab trains Figure 1 at a token budget and shows it as an image.
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url + "?preset=ring8-standard")
+    page.locator("#status-line").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    wait_for_step(page, 1000)
+    page.locator("#collapse-note").wait_for(timeout=LOAD_MS)  # appears at the next collapsed frame
+    note = page.locator("#collapse-note").inner_text()
+    assert re.fullmatch(r"collapsed (on mode [0-7]|near mode [0-7], \d+ std \([\d.]+\) from it)", note), note
+    page.screenshot(path=ARTIFACTS / "20-ring8-standard-playing.png")
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    wait_settled(page)
+    page.screenshot(path=ARTIFACTS / "21-ring8-standard-paused.png")
+
+    page.get_by_role("tab", name="Reproduce").click()
+    steps = page.get_by_label("Steps", exact=True).last  # the figure's, below the table's
+    steps.fill("10")
+    steps.press("Enter")
+    wait_settled(page)
+    page.get_by_role("button", name="Train the figure").click()
+    page.get_by_role("button", name="Figure (JSON)").wait_for(timeout=300_000)
+    image = page.locator("[data-testid='stImage'] img").last
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.naturalWidth") > 1000  # 6 snapshots and the target per row
+    page.screenshot(path=ARTIFACTS / "22-reproduce-figure-1.png")
+    assert page.locator("[data-testid='stException']").count() == 0 and not errors, errors
+    page.close()

@@ -39,8 +39,9 @@ _PRESETS = [
             train=replace(figures.SETUP.train, steps=3000, eval_every=20),
             view=ViewConfig(pace=50.0),
         ),
-        watch="Press Play: the orange samples gather into one cluster that slides around the ring, a mode at a "
-              "time; the status line names the mode and how far the cluster sits from it.",
+        watch="Press Play: for about 15 s the orange samples swing far out (drawn on the view's border); then they "
+              "gather into one cluster that slides around the ring, a mode at a time; the status line names the "
+              "mode and how far the cluster sits from it.",
     ),
     Preset(
         "ring8-hopping",
