@@ -326,13 +326,24 @@ def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
     np.testing.assert_array_equal(np.asarray(surface_of(scores, jnp.int32(1))), np.asarray(jax.nn.sigmoid(scores)))
 
 
+def _looked_ahead_by_hand(g, s, gp, h, mix, key, steps):
+    """D after ``steps`` of the unrolled look-ahead from ``s``, written out step by step in Python
+    (the keys as ``GAN.unrolled_g_objective`` draws them)."""
+    from gan_viz.core import optim
+
+    d, opt = s.d_params, s.d_opt
+    for j in range(steps):
+        key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
+        real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
+        d, opt = optim.apply(g.d_tx_unrolled, jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp), opt, d, h.lr_d)
+    return d
+
+
 def test_the_rolled_unrolled_look_ahead_is_the_python_unrolled_one(mix):
     # GAN.unrolled_g_objective runs its D steps as one rolled loop (compile time then stays flat
     # in unroll); written out step by step in Python, as it was, it gives the same loss and
     # gradient. One short computation, not a trajectory: equal to float32 rounding (XLA fuses
     # the two graphs differently), with R1 on so the penalty's second derivative is inside.
-    from gan_viz.core import optim
-
     g = _unrolled(4)
     s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
     h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), r1_weight=jnp.float32(0.5))
@@ -340,13 +351,7 @@ def test_the_rolled_unrolled_look_ahead_is_the_python_unrolled_one(mix):
     key = jax.random.PRNGKey(4)
 
     def by_hand(gp):
-        d, opt = s.d_params, s.d_opt
-        for j in range(4):
-            key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
-            real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
-            grads = jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp)
-            d, opt = optim.apply(g.d_tx_unrolled, grads, opt, d, h.lr_d)
-        return g.g_objective(gp, d, z, h)
+        return g.g_objective(gp, _looked_ahead_by_hand(g, s, gp, h, mix, key, 4), z, h)
 
     rolled = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
     (loss, grads), (loss_ref, grads_ref) = rolled(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)
@@ -372,8 +377,6 @@ def test_the_compiled_programme_does_not_grow_with_unroll(mix):
 def test_the_unrolled_minimax_generator_minimises_the_whole_value_against_the_looked_ahead_d(mix):
     # Metz et al. 2016 and its reference: with the minimax loss G minimises V(G, D_K), the real term
     # E log D_K(x) included (it depends on G through D_K's steps); written out by hand
-    from gan_viz.core import optim
-
     g = _unrolled(2)
     s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
     h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), loss=jnp.int32(losses.loss_index("minimax")))
@@ -381,14 +384,9 @@ def test_the_unrolled_minimax_generator_minimises_the_whole_value_against_the_lo
     key = jax.random.PRNGKey(4)
 
     def by_hand(gp):
-        d, opt = s.d_params, s.d_opt
-        for j in range(2):
-            key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
-            real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
-            d, opt = optim.apply(g.d_tx_unrolled, jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp), opt, d, h.lr_d)
+        d = _looked_ahead_by_hand(g, s, gp, h, mix, key, 2)
         real = data.sample(mix, jax.random.fold_in(key, 2), g.draws)
-        value = -losses.d_loss_bce(g.logits(d, real), g.logits(d, g.generate(gp, z)))
-        return value
+        return -losses.d_loss_bce(g.logits(d, real), g.logits(d, g.generate(gp, z)))
 
     objective = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
     (loss, grads), (ref, grads_ref) = objective(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)

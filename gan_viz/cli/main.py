@@ -20,6 +20,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from gan_viz.lab.experiment import json_ready as _clean  # NaN/inf become null: --json is strict JSON
+
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
@@ -65,17 +67,6 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, np.ndarray):
         return o.tolist()
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _clean(obj: Any) -> Any:
-    """NaN/inf become null so that --json output is strict JSON."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    return obj
 
 
 class _Progress:

@@ -47,6 +47,17 @@ def _finite_or_none(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def json_ready(obj):
+    """``obj`` (nested dicts and lists) with NaN and infinities as None, so it dumps as strict JSON."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [json_ready(v) for v in obj]
+    return obj
+
+
 def train(
     config: Config,
     *,
@@ -90,18 +101,19 @@ def train(
     wanted = sorted(set(int(s) for s in snapshot_steps))
     snapshots: list[Snapshot] = []
 
-    def snap(state: State) -> None:
+    def snap(state: State, st: metrics.ModeStats | None = None) -> None:
+        """Keeps the samples (and ``st``, the state's mode statistics, if taken) when a snapshot is due."""
         step = int(state.step)
         if wanted and step >= wanted[0]:
-            fake, _, st = jax.device_get(gan.view(state, mixture, ev, grid))
-            snapshots.append(Snapshot(step, np.asarray(fake), st))
+            st = jax.device_get(gan.mode_stats(state, mixture, ev)) if st is None else st
+            snapshots.append(Snapshot(step, np.asarray(gan.generate(state.g_ema, ev.z)), st))
             while wanted and wanted[0] <= step:
                 wanted.pop(0)
 
     def record(state: State, d_loss: float, g_loss: float) -> None:
         st = jax.device_get(gan.mode_stats(state, mixture, ev))
         history.add(int(state.step), st, d_loss, g_loss, value=math.nan, jsd=math.nan)
-        snap(state)
+        snap(state, st)
 
     per_round = steps_per_round(config.train)
     total_rounds = -(-total // per_round)

@@ -41,7 +41,6 @@ from gan_viz.core import bounds, metrics
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, apply_overrides
 from gan_viz.lab import experiment
 
-FIGURES = ("unrolled-fig1",)
 SOURCE = ("Metz et al. 2016, Unrolled GAN, Figure 1 and Appendix A, with the settings of the reference "
           "implementation adrianriv/gans-mode-collapse unrolled_mix_gaussians.py (from poolio/unrolled_gan): "
           "ring of 8, radius 2, std 0.02; z ~ N(0, I_256); G 2 x 128 ReLU; D input x / 4, 1 x 128 ReLU; "
@@ -88,11 +87,6 @@ ABLATION = (
     Variant("lr-g", "lr_G 1e-3", ("train.lr_g=1e-3",)),
     Variant("batch-64", "batch 64", ("train.batch_size=64",)),
 )
-
-
-def _check_figure(figure: str) -> None:
-    if figure not in FIGURES:
-        raise ValueError(f"unknown figure {figure!r}; choose from {', '.join(FIGURES)}")
 
 
 def config(variant: Variant, seed: int = 0, steps: int = STEPS) -> Config:
@@ -163,7 +157,7 @@ def unrolled_fig1(*, seeds: int = 1, first_seed: int = 0, steps: int = STEPS, ab
     if not ITERATION_STEPS * (SNAPSHOTS - 1) <= steps <= 10_000_000:
         raise ValueError(f"steps must be {ITERATION_STEPS * (SNAPSHOTS - 1)}-10,000,000 (got {steps})")
     seed_list = [first_seed + i for i in range(seeds)]
-    extra = [v for v in ABLATION[1:]] if ablation else []
+    extra = list(ABLATION[1:]) if ablation else []
     jobs = [(m, s) for m in METHODS for s in seed_list] + [(v, s) for v in extra for s in seed_list]
     total = len(jobs) * steps
     shots = snapshot_steps(steps)

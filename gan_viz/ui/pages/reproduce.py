@@ -8,13 +8,13 @@ drops it."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from gan_viz.lab import figures, reproduce
+from gan_viz.lab.experiment import json_ready
 from gan_viz.ui import jobs, rerun
 from gan_viz.ui.figure_png import figure_png
 from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
@@ -97,20 +97,26 @@ def _work(dataset: str, seeds: int, steps: int, methods: list[str]):
     return work
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _progress(job: jobs.Job) -> None:
-    """A computing table: how far it got and the rows done, redrawn until it is done."""
+def _job_progress(job: jobs.Job, text, note: str, stop_key: str, on_stop) -> None:
+    """The body of a polling fragment for a background job: reruns the page once the job is done,
+    else its progress bar (``text(progress)``, "Compiling" before the first) and a Stop button."""
     rerun.follow_up()
     if not job.running:
-        st.rerun(scope="app")  # done: the whole page, with the table
+        st.rerun(scope="app")  # done: the whole page, with the result
     p = job.progress
-    note = " (it keeps computing if you switch tabs)"
     if p is None:
         st.progress(0.0, text="Compiling ..." + note)
     else:
-        label = f"Training {p.method}: " if p.method else ""
-        st.progress(p.done / max(p.total, 1), text=f"{label}{p.done}/{p.total} evaluations{note}")
-    st.button("Stop", key="rep_stop", on_click=_stop, disabled=job.stop.is_set())
+        st.progress(p.done / max(p.total, 1), text=text(p) + note)
+    st.button("Stop", key=stop_key, on_click=on_stop, disabled=job.stop.is_set())
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _progress(job: jobs.Job) -> None:
+    """A computing table: how far it got and the rows done, redrawn until it is done."""
+    _job_progress(job, lambda p: f"{f'Training {p.method}: ' if p.method else ''}{p.done}/{p.total} evaluations",
+                  " (it keeps computing if you switch tabs)", "rep_stop", _stop)
+    p = job.progress
     if p is not None and p.rows:
         _show(st, p.rows)
 
@@ -238,34 +244,15 @@ def _fig1_work(seeds: int, steps: int, ablation: bool):
             report = figures.unrolled_fig1(seeds=seeds, steps=steps, ablation=ablation, progress=progress)
         except _Stopped:
             return None
-        return {"report": report, "png": figure_png(report), "json": json.dumps(_finite(report), indent=2)}
+        return {"report": report, "png": figure_png(report), "json": json.dumps(json_ready(report), indent=2)}
     return work
-
-
-def _finite(obj):
-    """``obj`` with NaN and infinities as None: the download is strict JSON (as ``gan-viz reproduce --json``)."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    return obj
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def _fig1_progress(job: jobs.Job) -> None:
     """A training figure: how far it got, redrawn until it is done."""
-    rerun.follow_up()
-    if not job.running:
-        st.rerun(scope="app")  # done: the whole page, with the figure
-    p = job.progress
-    note = " (it keeps training if you switch tabs)"
-    if p is None:
-        st.progress(0.0, text="Compiling ..." + note)
-    else:
-        st.progress(p.done / max(p.total, 1), text=f"Training {p.what}: {p.done:,}/{p.total:,} steps{note}")
-    st.button("Stop", key="fig1_stop", on_click=_fig1_stop, disabled=job.stop.is_set())
+    _job_progress(job, lambda p: f"Training {p.what}: {p.done:,}/{p.total:,} steps",
+                  " (it keeps training if you switch tabs)", "fig1_stop", _fig1_stop)
 
 
 def _fig1_start(store: dict) -> None:
