@@ -4,7 +4,7 @@
 
 Starts the app, opens the preset, picks the remedy on the Compare tab, starts both runs from
 step 0, plays for ``S`` seconds (default 40), pauses and takes a 1600 x 1000 screenshot. It
-prints the two runs' status lines, which the README's caption quotes.
+prints the two runs' status lines, which docs/app.md's caption quotes.
 """
 
 from __future__ import annotations

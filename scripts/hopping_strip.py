@@ -8,7 +8,7 @@ one picture per stay on a mode, for the first ``N`` stays that end in a hop afte
 two hops (``metrics.HopTracker``), the one with the most high-quality samples. A panel shows the
 generator's samples (orange) against the real modes (blue) and D's surface (the live view's
 colours; samples beyond the view on its border). It prints the step, the mode and the HQ share
-of each panel, which the README's caption quotes.
+of each panel, which docs/presets.md's caption quotes.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     python scripts/reproduce_screenshot.py [--dataset ring8|grid25] [--seeds N] [--steps S] [--out PATH]
 
 Starts the app, opens the Reproduce tab, computes the table for every method (by default the
-README's ring8 table: 5 seeds at the dataset's budget, 10,000 steps; about half an hour on 2 cores)
+ring8 table of docs/experiments.md: 5 seeds at the dataset's budget, 10,000 steps; about half an hour on 2 cores)
 and takes a 1600 x 1100 screenshot of it.
 """
 

@@ -1,4 +1,4 @@
-"""The layering the README's Architecture section states: each subpackage imports only those
+"""The layering docs/architecture.md states: each subpackage imports only those
 below it (core < lab < ui; cli uses core and lab, the ui's pure drawing modules to write HTML
 exports, and starts the app by path)."""
 

@@ -7,7 +7,7 @@ on one device, on several (``XLA_FLAGS=--xla_force_host_platform_device_count=N`
 devices, which is how the tests check it), and is written for several hosts once
 ``jax.distributed`` is initialised: ``jax.devices()`` then lists every host's devices, every
 process places the same host values (``shard_runs`` goes through numpy then) and ``to_host``
-gathers the results from all of them. Only one host is tested (README, "Collapse map").
+gathers the results from all of them. Only one host is tested (docs/experiments.md, "Collapse map").
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ Every random draw and key split runs the threefry2x32 hash. On a CPU, JAX lowers
 (a batch of 64 points), so that loop's per-iteration overhead is most of their cost, and a
 training round makes a dozen draws. Lowered unrolled instead, each hash is one fused
 elementwise kernel: the same arithmetic, so every random number, and every seeded run, is the
-same bit for bit (tests/test_prng.py). Measured with ``gan-viz bench``: see the README's
-Benchmarks.
+same bit for bit (tests/test_prng.py). Measured with ``gan-viz bench``: see
+docs/benchmarks.md.
 
 This uses JAX's internal names (the lowering rule JAX itself uses on other platforms). If a JAX
 version lacks them, draws keep JAX's own CPU lowering (slower, same numbers) and

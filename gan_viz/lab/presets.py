@@ -35,7 +35,7 @@ _PRESETS = [
             figures.SETUP,
             # 50 steps/s: the 3,000-step budget lasts 60 s; over seeds 0-4 G hops 21-37 times (mean dwell 79-138
             # steps, 1.6-2.8 s), collapsed at 78-99 % of evaluations, 30-54 std (0.6-1.1) from the nearest mode:
-            # a cluster between modes more than on one (README, Presets). Evaluated every 10 iterations.
+            # a cluster between modes more than on one (docs/presets.md). Evaluated every 10 iterations.
             train=replace(figures.SETUP.train, steps=3000, eval_every=20),
             view=ViewConfig(pace=50.0),
         ),
@@ -53,7 +53,7 @@ _PRESETS = [
             train=TrainConfig(loss="non_saturating", optimizer="adam", lr_d=1e-2, lr_g=3e-3,
                               k_d=3, k_g=40, batch_size=64, steps=4800, eval_every=43),
             # 55 steps/s: the budget lasts 88 s; hops come 1.1-1.8 s apart (mean dwell 61-97 steps,
-            # seeds 0-9) and while collapsed 49-64 % of G's samples are high quality (README, Presets).
+            # seeds 0-9) and while collapsed 49-64 % of G's samples are high quality (docs/presets.md).
             # Evaluated every 43-step round, so that a faster hop would show. Found with `gan-viz sweep`.
             view=ViewConfig(pace=55.0),
         ),

@@ -29,7 +29,7 @@ SLOW_SECONDS = 1.0  # the mode charts and status lines redraw at most this often
 GRID = 64
 # Frames the server plans at least, when the pace cannot be held: above the 15/s wanted on screen,
 # because the browser drawing two plots takes a share of the same cores (ring8-healthy beside PacGAN
-# on 2 cores: planned for 15/s it drew 12.0 frames/s, for 25/s 15.2; README, Benchmarks).
+# on 2 cores: planned for 15/s it drew 12.0 frames/s, for 25/s 15.2; docs/benchmarks.md).
 PLANNED_MIN_FPS = 25.0
 CRITIC_NOTE = ("Background: the critic's score f(x), a score and not a probability: blue rated more real, "
                "orange less, centred on its median over the view (the line).")
