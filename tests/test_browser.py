@@ -464,11 +464,11 @@ def test_ring8_standard_says_where_its_collapsed_cluster_sits_and_reproduce_draw
     page.locator("#collapse-note").wait_for(timeout=LOAD_MS)  # appears at the next collapsed frame
     note = page.locator("#collapse-note").inner_text()
     assert re.fullmatch(r"collapsed (on mode [0-7]|near mode [0-7], \d+ std \([\d.]+\) from it)", note), note
-    page.screenshot(path=ARTIFACTS / "20-ring8-standard-playing.png")
+    page.screenshot(path=ARTIFACTS / "16-ring8-standard-playing.png")
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
     wait_settled(page)
-    page.screenshot(path=ARTIFACTS / "21-ring8-standard-paused.png")
+    page.screenshot(path=ARTIFACTS / "17-ring8-standard-paused.png")
 
     page.get_by_role("tab", name="Reproduce").click()
     steps = page.get_by_label("Steps", exact=True).last  # the figure's, below the table's
@@ -480,6 +480,6 @@ def test_ring8_standard_says_where_its_collapsed_cluster_sits_and_reproduce_draw
     image = page.locator("[data-testid='stImage'] img").last
     image.scroll_into_view_if_needed()
     assert image.evaluate("img => img.naturalWidth") > 1000  # 6 snapshots and the target per row
-    page.screenshot(path=ARTIFACTS / "22-reproduce-figure-1.png")
+    page.screenshot(path=ARTIFACTS / "18-reproduce-figure-1.png")
     assert page.locator("[data-testid='stException']").count() == 0 and not errors, errors
     page.close()
