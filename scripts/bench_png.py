@@ -1,6 +1,6 @@
 """Times raster.png against Pillow on the live view's image (320 x 320 RGB): ms per encode, bytes.
 
-Run: .venv/bin/python scripts/bench_png.py  (figures are quoted in gan_viz/ui/raster.py)
+Run: .venv/bin/python scripts/bench_png.py  (figures are quoted in gan_viz/render/raster.py)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from gan_viz.core import data, metrics
-from gan_viz.ui import raster
+from gan_viz.render import raster
 
 
 def live_view_image() -> np.ndarray:

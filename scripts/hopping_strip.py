@@ -21,7 +21,7 @@ import numpy as np
 
 from gan_viz.core import metrics
 from gan_viz.lab import presets
-from gan_viz.ui import raster
+from gan_viz.render import raster
 from gan_viz.ui.session import LiveRun
 
 GAP = 8  # px of white between panels

@@ -1,6 +1,6 @@
-"""The layering docs/architecture.md states: each subpackage imports only those
-below it (core < lab < ui; cli uses core and lab, the ui's pure drawing modules to write HTML
-exports, and starts the app by path)."""
+"""The layering docs/architecture.md states: each subpackage imports only those below it
+(core < lab < render < ui; the cli uses core, lab and render, and starts the app by path), with
+no exception to the rule."""
 
 import ast
 import subprocess
@@ -12,15 +12,12 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "gan_viz"
 
 FORBIDDEN = {
-    "core": {"gan_viz.lab", "gan_viz.ui", "gan_viz.cli", "streamlit", "plotly"},
-    "lab": {"gan_viz.ui", "gan_viz.cli", "streamlit", "plotly"},
+    "core": {"gan_viz.lab", "gan_viz.render", "gan_viz.ui", "gan_viz.cli", "streamlit", "plotly"},
+    "lab": {"gan_viz.render", "gan_viz.ui", "gan_viz.cli", "streamlit", "plotly"},
+    "render": {"gan_viz.ui", "gan_viz.cli", "streamlit"},
     "ui": {"gan_viz.cli"},
     "cli": {"gan_viz.ui", "streamlit"},
 }
-# The ui modules that only draw (plotly, numpy): the cli may import these, and they import no streamlit.
-PURE_UI = {"gan_viz.ui", "gan_viz.ui.export", "gan_viz.ui.plots", "gan_viz.ui.charts", "gan_viz.ui.raster",
-           "gan_viz.ui.theme", "gan_viz.ui.storyboard", "gan_viz.ui.figure_png"}
-ALLOWED = {"cli": PURE_UI}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -31,48 +28,39 @@ def imported_modules(path: Path) -> set[str]:
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            names.add("<relative import>")
     return names
+
+
+def test_every_module_belongs_to_one_layer():
+    subs = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert subs == set(FORBIDDEN)
 
 
 @pytest.mark.parametrize("sub", sorted(FORBIDDEN))
 def test_subpackage_imports_only_the_layers_below_it(sub):
     bad = {}
     for path in sorted((PACKAGE / sub).rglob("*.py")):
-        hits = {m for m in imported_modules(path) for f in FORBIDDEN[sub] if m == f or m.startswith(f + ".")}
-        hits -= ALLOWED.get(sub, set())
+        names = imported_modules(path)
+        hits = {m for m in names for f in FORBIDDEN[sub] if m == f or m.startswith(f + ".")}
+        hits |= names & {"<relative import>"}
         if hits:
             bad[str(path.relative_to(PACKAGE))] = sorted(hits)
     assert not bad, bad
 
 
-def test_the_checker_sees_lazy_imports(tmp_path):
+def test_the_checker_sees_lazy_and_relative_imports(tmp_path):
     f = tmp_path / "m.py"
-    f.write_text("def g():\n    from gan_viz.ui import storyboard\n    import streamlit as st\n")
-    assert {"gan_viz.ui", "gan_viz.ui.storyboard", "streamlit"} <= imported_modules(f)
+    f.write_text("def g():\n    from gan_viz.render import storyboard\n    import streamlit as st\n"
+                 "    from . import x\n")
+    assert {"gan_viz.render", "gan_viz.render.storyboard", "streamlit", "<relative import>"} <= imported_modules(f)
 
 
-def _module_path(name: str) -> Path:
-    rel = Path(*name.split(".")[1:])
-    return PACKAGE / rel / "__init__.py" if (PACKAGE / rel).is_dir() else PACKAGE / rel.with_suffix(".py")
-
-
-def test_the_pure_drawing_modules_import_no_streamlit_directly_or_through_other_ui_modules():
-    seen, todo, bad = set(), sorted(PURE_UI), {}
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        names = imported_modules(_module_path(name))
-        if any(m == "streamlit" or m.startswith("streamlit.") for m in names):
-            bad[name] = sorted(m for m in names if m.startswith("streamlit"))
-        todo += [m for m in names if m.startswith("gan_viz.ui.") and _module_path(m).exists()]
-    assert "gan_viz.ui.storyboard" in seen and "gan_viz.ui.raster" in seen  # export's imports were followed
-    assert not bad, bad
-
-
-def test_importing_the_pure_drawing_modules_and_the_cli_loads_no_streamlit():
-    code = ("import sys; import gan_viz.cli.main; " + "; ".join(f"import {m}" for m in sorted(PURE_UI))
+def test_importing_the_render_layer_and_the_cli_loads_no_streamlit():
+    render = sorted(f"gan_viz.render.{p.stem}" for p in (PACKAGE / "render").glob("*.py") if p.stem != "__init__")
+    assert "gan_viz.render.export" in render
+    code = ("import sys; import gan_viz.cli.main; " + "; ".join(f"import {m}" for m in render)
             + "; print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

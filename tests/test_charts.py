@@ -5,7 +5,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_viz.ui import charts, plots
+from gan_viz.render import charts, plots
 
 
 def test_occupancy_view_marks_hops():

@@ -11,7 +11,7 @@ from gan_viz import cli
 from gan_viz.core.train import make_gan
 from gan_viz.lab import counterexample, presets
 from gan_viz.lab.counterexample import RoundRecord, phases
-from gan_viz.ui import storyboard
+from gan_viz.render import storyboard
 
 SEEDS = range(10)
 KEYS = {"round", "frozen_d_on_moved", "d_accuracy", "jsd", "moved_distance"}
@@ -319,7 +319,7 @@ def test_storyboard_module_imports_neither_jax_nor_streamlit():
     names |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not names & {"jax", "jaxlib", "streamlit"}
     own = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("gan_viz")}
-    assert own <= {"gan_viz.ui.theme", "gan_viz.core"}
+    assert own <= {"gan_viz.render.theme", "gan_viz.core"}
     from_core = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "gan_viz.core"
                  for a in n.names}
     assert from_core <= {"viewbox"}  # numpy only (tests/test_viewbox.py)

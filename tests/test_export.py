@@ -8,7 +8,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from gan_viz.lab import presets
-from gan_viz.ui import export
+from gan_viz.render import export
 
 
 def fake_replay(frames: int, points: int = 1000, res: int = 48, seed: int = 0) -> SimpleNamespace:

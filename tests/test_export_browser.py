@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gan_viz.lab import counterexample, presets, replay
-from gan_viz.ui import export
+from gan_viz.render import export
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -9,7 +9,7 @@ import pytest
 
 from gan_viz.core import config as config_lib
 from gan_viz.lab import experiment, figures
-from gan_viz.ui.figure_png import figure_png
+from gan_viz.render.figure_png import figure_png
 
 
 def test_the_setup_is_the_reference_implementations_with_eight_distinct_modes():
@@ -91,7 +91,7 @@ def test_a_report_has_a_row_of_snapshots_per_method_and_seed(short_report):
 
 
 def test_the_figure_is_a_png_with_a_row_per_run_and_the_target_last(short_report):
-    from gan_viz.ui import figure_png as fp
+    from gan_viz.render import figure_png as fp
 
     png = figure_png(short_report)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -3,7 +3,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from gan_viz.ui import plots
+from gan_viz.render import plots
 
 
 def test_main_view_has_surface_contour_and_samples_with_fixed_axes():

@@ -3,7 +3,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from gan_viz.ui import raster
+from gan_viz.render import raster
 
 
 def test_png_decodes_to_the_same_pixels_with_pillow():

@@ -1,6 +1,6 @@
 import pytest
 
-from gan_viz.ui import raster, storyboard, theme
+from gan_viz.render import raster, storyboard, theme
 
 
 def test_raster_draws_the_plotly_colours_as_rgb():

@@ -293,7 +293,7 @@ def _reproduce_figure(args) -> None:
         raise CliError(str(e)) from None
     _emit(_clean(report), args.json, figures.format_report)
     if out is not None:
-        from gan_viz.ui import figure_png
+        from gan_viz.render import figure_png
 
         data = figure_png.figure_png(report)
         try:
@@ -316,7 +316,7 @@ def cmd_counterexample(args) -> None:
         raise CliError(str(e)) from None
     _emit(_clean(report.to_json()), args.json, counterexample.format_report)
     if out is not None:
-        from gan_viz.ui import export
+        from gan_viz.render import export
 
         _write_html(out, export.storyboard_html(report), f"{len(report.records)} rounds, "
                     f"{len(export.storyboard_phases(report))} phases", to=sys.stderr if args.json else sys.stdout)
@@ -349,7 +349,7 @@ def _write_html(path: Path, page: str, what: str, to=None) -> None:
 
 def cmd_export(args) -> None:
     from gan_viz.lab import replay
-    from gan_viz.ui import export
+    from gan_viz.render import export
 
     if args.frames < 2:
         raise CliError(f"--frames must be >= 2 (the first step and the last), got {args.frames}")

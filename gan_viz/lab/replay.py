@@ -6,7 +6,7 @@ first at step 0 and the last at the end of the budget. A frame holds what the li
 its charts draw: the generated samples (the first ``FAKE_POINTS`` of the fixed evaluation
 noise, as the app draws), D on a ``surface_res`` grid over the view box, each mode's share of
 high-quality samples, the off-mode rest, JSD, the HQ fraction and the modes captured. The real
-samples and the view box are kept once. Drawn by ``gan_viz.ui.export``; no plotting here.
+samples and the view box are kept once. Drawn by ``gan_viz.render.export``; no plotting here.
 
 Same configuration and seed, same frames, bit for bit.
 """

@@ -1,5 +1,5 @@
 """The Streamlit app and everything it draws: pages, sidebar, the live run's session logic,
-URL state, pure plotly figures and the in-place plot component.
+URL state and the in-place plot component (its figures come from ``gan_viz.render``).
 
 Only ``app``, ``sidebar`` and ``pages`` import Streamlit at module level; the rest is
 testable without a browser.

@@ -10,7 +10,7 @@ remedy), which lands on p_x.
 Modules: ``records`` (the schedule and the immutable storyboard), ``phases`` (start,
 train_classifier, move_generator, run_storyboard; the design choices are in its
 docstring), ``contrast`` (run_contrast), ``report`` (text). The figure is drawn by
-``gan_viz.ui.storyboard.from_storyboard``.
+``gan_viz.render.storyboard.from_storyboard``.
 """
 
 from gan_viz.lab.counterexample.contrast import Contrast as Contrast

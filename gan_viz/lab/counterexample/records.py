@@ -76,7 +76,7 @@ class Storyboard(NamedTuple):
     """The immutable state of a storyboard; every phase function returns a new one.
 
     ``state`` holds device arrays (the GAN state with the current D_t and generator);
-    everything else is host numpy, ready to draw (``gan_viz.ui.storyboard.from_storyboard``).
+    everything else is host numpy, ready to draw (``gan_viz.render.storyboard.from_storyboard``).
     """
 
     config: Config

@@ -15,7 +15,8 @@ from gan_viz.core import bounds
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
 from gan_viz.lab import sweep
-from gan_viz.ui import charts, controls, jobs, rerun
+from gan_viz.render import charts
+from gan_viz.ui import controls, jobs, rerun
 from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
 
 # what the map can be coloured by: label -> (cell key, fixed colour range or None)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from gan_viz.core import bounds
 from gan_viz.lab import counterexample
-from gan_viz.ui import charts, export, rerun, storyboard
+from gan_viz.render import charts, export, storyboard
+from gan_viz.ui import rerun
 from gan_viz.ui.pages import prose
 
 

@@ -13,7 +13,8 @@ import streamlit as st
 from gan_viz.core import metrics
 from gan_viz.core.config import ViewConfig
 from gan_viz.lab import presets, replay
-from gan_viz.ui import charts, controls, export, plots, raster, rerun, sidebar, theme
+from gan_viz.render import charts, export, plots, raster, theme
+from gan_viz.ui import controls, rerun, sidebar
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX
 from gan_viz.ui.session import LiveRun, dead_discriminator

@@ -15,8 +15,8 @@ import streamlit as st
 
 from gan_viz.lab import figures, reproduce
 from gan_viz.lab.experiment import json_ready
+from gan_viz.render.figure_png import figure_png
 from gan_viz.ui import jobs, rerun
-from gan_viz.ui.figure_png import figure_png
 from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
 
 DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS,

@@ -10,7 +10,8 @@ import numpy as np
 import streamlit as st
 
 from gan_viz.lab import theory
-from gan_viz.ui import charts, plots, rerun
+from gan_viz.render import charts, plots
+from gan_viz.ui import rerun
 from gan_viz.ui.pages import prose
 from gan_viz.ui.session import LiveRun
 

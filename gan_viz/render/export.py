@@ -28,7 +28,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import string
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -36,8 +38,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from gan_viz.ui import charts, plots, storyboard
-from gan_viz.ui.theme import CONTOUR, HQ_LINE, INK, JSD_LINE, MODES_LINE
+from gan_viz.render import charts, plots, storyboard
+from gan_viz.render.theme import CONTOUR, HQ_LINE, INK, JSD_LINE, MODES_LINE
 
 PLAY_SECONDS = 20.0  # a whole replay plays in about this long ...
 FRAME_MS = (60, 400)  # ... with each frame shown this many milliseconds at least and at most
@@ -155,65 +157,7 @@ def replay_frames(replay: Any) -> list[dict]:
                  x=_b64(fake[i, :, 0]), y=_b64(fake[i, :, 1])) for i, s in enumerate(replay.steps)]
 
 
-REPLAY_SCRIPT = """
-const FRAMES = %(frames)s, RES = %(res)d, CONFIG = %(config)s;
-const main = document.getElementById("main"), chartsDiv = document.getElementById("charts");
-const MAIN = %(main)s, CHARTS = %(charts)s;
-function bytes(b64) { const s = atob(b64), out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i); return out; }
-function rows(levels) { const z = []; for (let j = 0; j < RES; j++) z.push(levels.subarray(j * RES, (j + 1) * RES));
-  return z; }
-const decoded = FRAMES.map(f => null);
-function frame(i) {
-  if (decoded[i] === null) {
-    const f = FRAMES[i], floats = b64 => new Float32Array(bytes(b64).buffer);
-    decoded[i] = {z: rows(bytes(f.z)), x: floats(f.x), y: floats(f.y)};
-  }
-  return decoded[i];
-}
-const ready = Promise.all([Plotly.newPlot(main, MAIN.data, MAIN.layout, CONFIG),
-                           Plotly.newPlot(chartsDiv, CHARTS.data, CHARTS.layout, CONFIG)]);
-function show(i) {
-  const f = frame(i), d = main.data.slice();
-  d[0] = Object.assign({}, d[0], {z: f.z});
-  d[1] = Object.assign({}, d[1], {z: f.z});
-  d[3] = Object.assign({}, d[3], {x: f.x, y: f.y});
-  document.getElementById("status").innerHTML = FRAMES[i].status;
-  return Promise.all([Plotly.react(main, d, main.layout, CONFIG),
-                      Plotly.relayout(chartsDiv, {"shapes[0].x0": FRAMES[i].step, "shapes[0].x1": FRAMES[i].step})]);
-}
-ready.then(() => player(FRAMES.length, show, %(ms)d));
-"""
 
-PLAYER_SCRIPT = """
-function player(n, show, ms) {
-  const slider = document.getElementById("frame"), play = document.getElementById("play");
-  const label = document.getElementById("frame-label");
-  let playing = false, shown = -1, pending = null, drawing = false;
-  function draw(i) {  // draws frame i, or remembers it if a frame is being drawn
-    pending = i;
-    if (drawing) return Promise.resolve();
-    drawing = true;
-    const next = pending; pending = null;
-    return show(next).then(() => { shown = next; slider.value = next; label.textContent = (next + 1) + " / " + n;
-      document.body.dataset.shown = next; drawing = false; if (pending !== null) return draw(pending); });
-  }
-  function stop() { playing = false; play.textContent = "\\u25B6 Play"; }
-  function tick() {
-    if (!playing) return;
-    if (shown >= n - 1) { stop(); return; }
-    const t0 = performance.now();
-    draw(shown + 1).then(() => setTimeout(tick, Math.max(0, ms - (performance.now() - t0))));
-  }
-  play.addEventListener("click", () => {
-    if (playing) { stop(); return; }
-    playing = true; play.textContent = "\\u275A\\u275A Pause";
-    if (shown >= n - 1) draw(0).then(tick); else tick();
-  });
-  slider.addEventListener("input", () => { stop(); draw(+slider.value); });
-  draw(0);
-}
-"""
 
 
 def _controls(frames: int) -> str:
@@ -226,7 +170,7 @@ def replay_html(replay: Any, preset: str | None = None, changes: Sequence[str] =
     """The replay as one self-contained HTML page (see the module docstring)."""
     title, sub = replay_heading(replay, preset, changes)
     n = len(replay.steps)
-    script = REPLAY_SCRIPT % dict(
+    script = _template("replay.js",
         frames=_safe(json.dumps(replay_frames(replay))), res=len(replay.grid_x), config=json.dumps(CONFIG),
         main=_safe(pio.to_json(main_figure(replay), validate=False)),
         charts=_safe(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n))
@@ -262,15 +206,6 @@ def storyboard_phases(sb: Any) -> list[tuple[str, go.Figure]]:
     return out
 
 
-STORY_SCRIPT = """
-const FIGS = %(figs)s, LABELS = %(labels)s, CONFIG = %(config)s;
-const plot = document.getElementById("story");
-function show(i) {
-  document.getElementById("status").textContent = LABELS[i];
-  return Plotly.react(plot, FIGS[i].data, FIGS[i].layout, CONFIG);
-}
-player(FIGS.length, show, %(ms)d);
-"""
 
 
 def storyboard_html(sb: Any, title: str | None = None) -> str:
@@ -279,8 +214,8 @@ def storyboard_html(sb: Any, title: str | None = None) -> str:
     title = title or (f"gan_viz: the lecture's counter-example, seed {sb.seed}, "
                       f"{sum(r.complete for r in sb.records)} rounds")
     figs = "[" + ",".join(pio.to_json(fig, validate=False) for _, fig in phases) + "]"
-    script = STORY_SCRIPT % dict(figs=_safe(figs), labels=_safe(json.dumps([lab for lab, _ in phases])),
-                                 config=json.dumps(CONFIG), ms=PHASE_MS)
+    script = _template("storyboard.js", figs=_safe(figs), labels=_safe(json.dumps([lab for lab, _ in phases])),
+                       config=json.dumps(CONFIG), ms=PHASE_MS)
     body = (f"<h1>{html.escape(title)}</h1>{_controls(len(phases))}"
             f"<div id='status' class='status'>{html.escape(phases[0][0])}</div>"
             "<div class='row'><div id='story' class='story'></div></div>")
@@ -292,27 +227,18 @@ def _safe(js: str) -> str:
     return js.replace("</", "<\\/")
 
 
-PAGE_CSS = f"""
-html, body {{height: 100%; margin: 0; background: #fff; color: {INK}; font-family: Arial, Helvetica, sans-serif;}}
-.page {{height: 100vh; display: flex; flex-direction: column; box-sizing: border-box; padding: 8px 16px;}}
-h1 {{font-size: {TITLE_PX}px; margin: 4px 0;}}
-.sub {{font-size: {TEXT_PX - 2}px; margin-bottom: 4px;}}
-.bar {{display: flex; align-items: center; gap: 18px; margin: 6px 0; font-size: {TEXT_PX}px;}}
-.bar button {{font-size: {TEXT_PX}px; padding: 6px 18px; min-width: 8em; border: 1px solid {CONTOUR};
-  border-radius: 6px; background: #f1f3f5; cursor: pointer;}}
-.bar input {{flex: 1; height: 28px;}}
-.status {{font-size: {TEXT_PX}px; margin: 2px 0 6px;}}
-.row {{flex: 1; min-height: {MIN_HEIGHT_PX}px; display: flex; gap: 8px;}}
-.square {{height: 100%; aspect-ratio: 1 / 1; max-width: 55%;}}
-.plot {{flex: 1; min-width: 0;}}
-.story {{width: min(100%, calc((100vh - 140px) * 1.3)); margin: 0 auto;}}
-"""
+
+
+def _template(name: str, **values: object) -> str:
+    """The package template ``templates/<name>`` with its ``$name`` placeholders filled."""
+    text = resources.files("gan_viz.render").joinpath("templates", name).read_text(encoding="utf-8")
+    return string.Template(text).substitute({k: str(v) for k, v in values.items()})
 
 
 def _page(title: str, body: str, frames: int, script: str) -> str:
-    """A whole page: the body, then plotly.js (from the installed plotly package), then ``script``."""
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
-            f"<body><div class='page' data-frames='{int(frames)}'>{body}</div>"
-            "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
-            f"<script>{get_plotlyjs()}</script><script>{PLAYER_SCRIPT}{script}</script></body></html>\n")
+    """A whole page (``templates/page.html``): the body, then plotly.js (from the installed plotly
+    package), then the player (``templates/player.js``) and ``script``."""
+    css = _template("page.css", ink=INK, contour=CONTOUR, title_px=TITLE_PX, sub_px=TEXT_PX - 2, text_px=TEXT_PX,
+                    min_height_px=MIN_HEIGHT_PX)
+    return _template("page.html", title=html.escape(title), css=css, frames=int(frames), body=body,
+                     plotlyjs=get_plotlyjs(), player=_template("player.js"), script=script)

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from gan_viz.core import data as data_lib
 from gan_viz.lab import figures
-from gan_viz.ui import raster, theme
+from gan_viz.render import raster, theme
 
 PANEL = 200  # px, square
 GAP = 10

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_viz.ui import raster as raster_lib
-from gan_viz.ui.theme import CONTOUR, FAKE, REAL, SURFACE_SCALE
+from gan_viz.render import raster as raster_lib
+from gan_viz.render.theme import CONTOUR, FAKE, REAL, SURFACE_SCALE
 
 FONT = dict(size=18)
 TICK_PX = 15  # tick labels in every chart (>= 14 px: legible from the back of a room)
@@ -147,7 +147,7 @@ def main_view(
         centres: optional (K, 2) mode centres, drawn as small crosses.
         scale: type size factor (the app's Projector option).
         raster: draw surface, contour and samples as one PNG image behind the axes (see
-            ``gan_viz.ui.raster``) instead of heatmap, contour and scatter traces: in a
+            ``gan_viz.render.raster``) instead of heatmap, contour and scatter traces: in a
             software-rendered browser that redraws in ~6 ms instead of ~30 ms, which is what
             the live view needs.
     """
@@ -157,7 +157,7 @@ def main_view(
     real, fake = np.asarray(real), np.asarray(fake)
     images = []
     if raster:
-        # One image carries the surface, its contour and the samples (see gan_viz.ui.raster).
+        # One image carries the surface, its contour and the samples (see gan_viz.render.raster).
         images.append(dict(source=raster_lib.scene_png(surface, extent, real[:REAL_POINTS], fake[:MAX_POINTS]),
                            xref="x", yref="y", layer="below", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                            sizing="stretch"))

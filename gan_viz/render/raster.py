@@ -21,7 +21,7 @@ import zlib
 
 import numpy as np
 
-from gan_viz.ui import theme
+from gan_viz.render import theme
 
 # (position in [0, 1], RGB) stops of the surface's colour scale
 SURFACE_STOPS = tuple((p, theme.rgb(c)) for p, c in theme.SURFACE_SCALE)

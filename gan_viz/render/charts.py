@@ -13,8 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gan_viz.ui.plots import FONT, base_layout, styled
-from gan_viz.ui.theme import FAKE, HOP, HQ_LINE, JSD_LINE, MODES_LINE, OCCUPANCY_SCALE, REAL
+from gan_viz.render.plots import FONT, base_layout, styled
+from gan_viz.render.theme import FAKE, HOP, HQ_LINE, JSD_LINE, MODES_LINE, OCCUPANCY_SCALE, REAL
 
 
 def _x_range(span: tuple[float, float] | None) -> dict:

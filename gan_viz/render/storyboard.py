@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gan_viz.core import viewbox
-from gan_viz.ui.theme import INK, SLIDE_FAKE, SLIDE_REAL, SLIDE_SURFACE_SCALE
+from gan_viz.render.theme import INK, SLIDE_FAKE, SLIDE_REAL, SLIDE_SURFACE_SCALE
 
 BOUNDARY = dict(color=INK, width=3.5, dash="dash")
 FONT = 20

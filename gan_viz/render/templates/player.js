@@ -1,0 +1,28 @@
+// Play, Pause and the frame slider of a standalone replay; a frame is drawn before the next is asked for.
+function player(n, show, ms) {
+  const slider = document.getElementById("frame"), play = document.getElementById("play");
+  const label = document.getElementById("frame-label");
+  let playing = false, shown = -1, pending = null, drawing = false;
+  function draw(i) {  // draws frame i, or remembers it if a frame is being drawn
+    pending = i;
+    if (drawing) return Promise.resolve();
+    drawing = true;
+    const next = pending; pending = null;
+    return show(next).then(() => { shown = next; slider.value = next; label.textContent = (next + 1) + " / " + n;
+      document.body.dataset.shown = next; drawing = false; if (pending !== null) return draw(pending); });
+  }
+  function stop() { playing = false; play.textContent = "\u25B6 Play"; }
+  function tick() {
+    if (!playing) return;
+    if (shown >= n - 1) { stop(); return; }
+    const t0 = performance.now();
+    draw(shown + 1).then(() => setTimeout(tick, Math.max(0, ms - (performance.now() - t0))));
+  }
+  play.addEventListener("click", () => {
+    if (playing) { stop(); return; }
+    playing = true; play.textContent = "\u275A\u275A Pause";
+    if (shown >= n - 1) draw(0).then(tick); else tick();
+  });
+  slider.addEventListener("input", () => { stop(); draw(+slider.value); });
+  draw(0);
+}
