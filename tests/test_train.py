@@ -5,7 +5,7 @@ import pytest
 
 from gan_viz.core import data, losses, metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
-from gan_viz.core.train import GAN, MAX_PICTURES, make_gan
+from gan_viz.core.train import GAN, MAX_PICTURES, Frame, make_gan
 from gan_viz.lab import presets
 
 SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
@@ -140,6 +140,22 @@ def test_arrows_point_downhill_on_the_generator_loss(gan, mix):
     before = jax.nn.softplus(-gan.logits(s.d_params, x))
     after = jax.nn.softplus(-gan.logits(s.d_params, x + step))
     assert bool(jnp.all(after <= before + 1e-7))
+
+
+def test_measure_and_theory_are_the_two_parts_of_evaluate_bit_for_bit(mix):
+    # the cheap part and the theory-only part, each its own compiled call, give evaluate's numbers;
+    # a live frame's arrows (view_with_arrows) are those of its own state
+    for loss in ("non_saturating", "wasserstein"):
+        train = TrainConfig(batch_size=32, loss=loss)
+        gan = make_gan(Config(model=SMALL.model, train=train))
+        s, _ = gan.run(gan.init(1), hyper_from(train), mix, 5)
+        ev, grid = gan.eval_set(1, mix), metrics.make_grid(data.extent(mix), res=16)
+        full = jax.device_get(gan.evaluate(s, mix, ev, grid, loss))
+        parts = jax.device_get(Frame(*gan.measure(s, mix, ev, grid, loss), *gan.theory(s, mix, ev, grid, loss)))
+        assert leaves_equal(full, parts)
+        view = jax.device_get(gan.view_with_arrows(s, mix, ev, grid, loss))
+        np.testing.assert_array_equal(view.arrows, full.g_arrows)
+        assert leaves_equal(view[:3], jax.device_get(gan.view(s, mix, ev, grid, loss)))
 
 
 def test_generator_average_follows_the_decay(gan, mix):

@@ -87,8 +87,8 @@ class EvalSet(NamedTuple):
     real: jax.Array  # (EVAL_SAMPLES, 2) real samples
 
 
-class Frame(NamedTuple):
-    """Everything measured or drawn at one moment of a run (see ``metrics`` for definitions)."""
+class Measures(NamedTuple):
+    """The cheap part of a frame (``GAN.measure``): what the live view, charts and history read."""
 
     step: jax.Array
     fake: jax.Array  # (EVAL_SAMPLES, 2) generated from the fixed eval noise
@@ -98,10 +98,51 @@ class Frame(NamedTuple):
     value: jax.Array  # V(D, G); -log 4 at the equilibrium
     jsd: jax.Array
     d_surface: jax.Array  # (res, res) D on the grid, row i is x = grid.xs[i]
+
+
+class TheoryView(NamedTuple):
+    """The rest of a frame (``GAN.theory``): what only the Theory tab and the optional overlays
+    draw; three generator gradients and a latent grid's image make it the costly part."""
+
     d_star: jax.Array  # (res, res) optimal D* = p_x / (p_x + p_g) on the grid
     g_arrows: jax.Array  # (ARROWS, 2) -grad_x of the generator loss at the first fakes
     g_grad_norms: jax.Array  # (3,) ||grad_theta L_G|| for minimax, non-saturating, least squares
     manifold: jax.Array  # (2, LINES, POINTS, 2) image of a latent grid; zeros unless latent is 2D
+
+
+class Frame(NamedTuple):
+    """Everything measured or drawn at one moment of a run (see ``metrics`` for definitions):
+    the fields of ``Measures`` then those of ``TheoryView``, in that order."""
+
+    step: jax.Array
+    fake: jax.Array
+    modes: metrics.ModeStats
+    d_real: jax.Array
+    d_fake: jax.Array
+    value: jax.Array
+    jsd: jax.Array
+    d_surface: jax.Array
+    d_star: jax.Array
+    g_arrows: jax.Array
+    g_grad_norms: jax.Array
+    manifold: jax.Array
+
+
+class View(NamedTuple):
+    """What the live picture needs (``GAN.view``): samples, D on the grid, mode statistics."""
+
+    fake: jax.Array  # (EVAL_SAMPLES, 2) generated from the fixed eval noise
+    surface: jax.Array  # (res, res) ``surface_of`` D on the grid
+    modes: metrics.ModeStats
+
+
+class ArrowView(NamedTuple):
+    """``View`` plus the arrows of the same state (``GAN.view_with_arrows``)."""
+
+    fake: jax.Array
+    surface: jax.Array
+    modes: metrics.ModeStats
+    arrows: jax.Array  # (ARROWS, 2) as ``TheoryView.g_arrows``
 
 
 class Pictures(NamedTuple):
@@ -152,7 +193,9 @@ class GAN:
         self._round_pictures = jax.jit(self._round_pictures_impl)
         self._evaluate = jax.jit(self._evaluate_impl)
         self._grad_norms = jax.jit(self._grad_norms_impl)
-        self._view = jax.jit(self._view_impl)
+        self._view = jax.jit(self._view_impl, static_argnums=6)
+        self._measure = jax.jit(self._measure_impl)
+        self._theory_call = jax.jit(self._theory_impl)
         self._many = jax.jit(self._many_impl, static_argnums=5)
         self._init_many = jax.jit(jax.vmap(self.init))
         self._eval_noise_many = jax.jit(jax.vmap(self._eval_noise))
@@ -482,20 +525,20 @@ class GAN:
         cols = jnp.stack([gb, ga], axis=-1)  # z2 fixed along each line
         return self.generate(g_params, jnp.stack([rows, cols]))
 
-    def _evaluate_impl(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
-                       loss: jax.Array) -> Frame:
-        fake = self.generate(state.g_ema, ev.z)
+    def _arrows(self, d_params, fake, loss) -> jax.Array:
+        """-grad_x of each sample's generator loss at the first ``ARROWS`` of ``fake``: where D
+        pushes them."""
+        def sample_loss(x):
+            return losses.g_loss(loss, self.logits(d_params, x[None]))
+
+        return -jax.vmap(jax.grad(sample_loss))(fake[:ARROWS])
+
+    def _measures(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid, loss: jax.Array,
+                  fake: jax.Array, dens: metrics.DensityView) -> Measures:
         real_logits = self.packed_logits(state.d_params, ev.real)
         fake_logits = self.packed_logits(state.d_params, fake)
-        dens = metrics.density_view(fake, mixture, grid)
         res = grid.xs.shape[0]
-        surface = surface_of(self.logits(state.d_params, grid.points), loss).reshape(res, res)
-
-        def sample_loss(x):
-            return losses.g_loss(loss, self.logits(state.d_params, x[None]))
-
-        arrows = -jax.vmap(jax.grad(sample_loss))(fake[:ARROWS])
-        return Frame(
+        return Measures(
             step=state.step,
             fake=fake,
             modes=metrics.mode_stats(fake, mixture),
@@ -503,37 +546,85 @@ class GAN:
             d_fake=jnp.mean(jax.nn.sigmoid(fake_logits)),
             value=losses.value(real_logits, fake_logits),
             jsd=dens.jsd,
-            d_surface=surface,
+            d_surface=surface_of(self.logits(state.d_params, grid.points), loss).reshape(res, res),
+        )
+
+    def _theory(self, state: State, ev: EvalSet, loss: jax.Array, fake: jax.Array,
+                dens: metrics.DensityView) -> TheoryView:
+        return TheoryView(
             d_star=dens.d_star,
-            g_arrows=arrows,
+            g_arrows=self._arrows(state.d_params, fake, loss),
             g_grad_norms=self._grad_norms_impl(state.g_params, state.d_params, ev.z[:512]),
             manifold=self._manifold(state.g_ema),
         )
+
+    def _fake_and_density(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid):
+        """The samples and the grid densities that ``measure`` and ``theory`` share. The two densities
+        pass an optimization barrier, so that every program (measure, theory or both) computes them
+        whole and then the JSD from them: the same fusion, the same bits in each."""
+        fake = self.generate(state.g_ema, ev.z)
+        dens = metrics.density_view(fake, mixture, grid)
+        p, q = jax.lax.optimization_barrier((dens.p_x, dens.p_g))
+        return fake, metrics.DensityView(metrics.jsd_from_densities(p, q, grid.cell**2),
+                                         metrics.optimal_discriminator(p, q), p, q)
+
+    def _measure_impl(self, state, mixture, ev, grid, loss) -> Measures:
+        return self._measures(state, mixture, ev, grid, loss, *self._fake_and_density(state, mixture, ev, grid))
+
+    def _theory_impl(self, state, mixture, ev, grid, loss) -> TheoryView:
+        return self._theory(state, ev, loss, *self._fake_and_density(state, mixture, ev, grid))
+
+    def _evaluate_impl(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                       loss: jax.Array) -> Frame:
+        fake, dens = self._fake_and_density(state, mixture, ev, grid)
+        return Frame(*self._measures(state, mixture, ev, grid, loss, fake, dens),
+                     *self._theory(state, ev, loss, fake, dens))
 
     def _picture(self, g_ema, d_params, z, points, loss):
         """What the live view draws: the generated samples and D on the (flat) grid points."""
         return self.generate(g_ema, z), surface_of(self.logits(d_params, points), loss)
 
-    def _view_impl(self, g_ema, d_params, z, points, mixture, loss):
+    def _view_impl(self, g_ema, d_params, z, points, mixture, loss, arrows: bool):
         res = int(round(points.shape[0] ** 0.5))
         fake, surface = self._picture(g_ema, d_params, z, points, loss)
-        return fake, surface.reshape(res, res), metrics.mode_stats(fake, mixture)
+        view = View(fake, surface.reshape(res, res), metrics.mode_stats(fake, mixture))
+        return ArrowView(*view, self._arrows(d_params, fake, loss)) if arrows else view
 
     def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
-             loss: str | int = "non_saturating"):
-        """What the live picture needs, cheaply: generated samples, D on the grid (``surface_of``),
-        mode stats."""
-        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture, _loss_array(loss))
+             loss: str | int = "non_saturating") -> View:
+        """What the live picture needs, cheaply, in one compiled call: generated samples, D on the
+        grid (``surface_of``), mode stats. Arrays stay on the device (one ``jax.device_get`` copies
+        them all)."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture, _loss_array(loss), False)
+
+    def view_with_arrows(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                         loss: str | int = "non_saturating") -> ArrowView:
+        """``view`` plus the gradient arrows of this same state (``TheoryView.g_arrows``, equal to
+        ``evaluate``'s), in the same one compiled call: a frame draws its own arrows."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture, _loss_array(loss), True)
 
     def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
         """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""
         return self._mode_stats(state.g_ema, mixture, ev.z)
 
+    def measure(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                loss: str | int = "non_saturating") -> Measures:
+        """The cheap part of ``evaluate`` (step, samples, mode stats, D's means, V, JSD, D's
+        surface), the same numbers, without the theory-only part; arrays stay on the device."""
+        return self._measure(state, mixture, ev, grid, _loss_array(loss))
+
+    def theory(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+               loss: str | int = "non_saturating") -> TheoryView:
+        """The theory-only part of ``evaluate`` (D*, the arrows, the three gradient norms, the
+        manifold), the same numbers; arrays stay on the device."""
+        return self._theory_call(state, mixture, ev, grid, _loss_array(loss))
+
     def evaluate(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                  loss: str | int = "non_saturating") -> Frame:
-        """Measures ``state`` on the fixed evaluation set; arrays stay on the device."""
-        index = losses.loss_index(loss) if isinstance(loss, str) else int(loss)
-        return self._evaluate(state, mixture, ev, grid, jnp.asarray(index, jnp.int32))
+        """Measures ``state`` on the fixed evaluation set: ``measure`` and ``theory`` together, in
+        one compiled call (the samples and densities they share computed once); arrays stay on
+        the device."""
+        return self._evaluate(state, mixture, ev, grid, _loss_array(loss))
 
 
 def surface_of(logits: jax.Array, loss: jax.Array) -> jax.Array:
