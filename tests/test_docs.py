@@ -1,0 +1,159 @@
+"""The README and docs/ point at what is there: every repository path they name exists, every
+relative link (and its #section) resolves, the README stays short, and its Python examples'
+imports (and the names they call on the imported modules) exist."""
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+README_MAX_LINES = 220
+
+TOP = ("gan_viz", "docs", "scripts", "assets", "tests", ".ci")  # a path under one of these is the repository's
+PACKAGE_LAYERS = ("core", "lab", "render", "ui", "cli")  # `ui/sidebar.py` is short for gan_viz/ui/sidebar.py
+FILE_SUFFIXES = ("py", "md", "png", "sh", "toml", "js", "html", "css")
+_REPO_PATH = re.compile(rf"(?<![\w./~-])((?:{'|'.join(re.escape(t) for t in TOP)})/[\w./*-]*[\w/*])")
+_LAYER_PATH = re.compile(rf"^(?:{'|'.join(PACKAGE_LAYERS)})/[\w./-]*[\w/]$")
+_BARE_FILE = re.compile(rf"^[\w-]+\.(?:{'|'.join(FILE_SUFFIXES)})$")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+_EXTERNAL_LINK = re.compile(r"\[[^\]]*\]\(https?://[^)\s]+\)")
+
+
+def named_paths(text: str) -> set[str]:
+    """The repository paths a Markdown text names: any ``gan_viz/...``, ``docs/...``, ``tests/...``
+    (in prose, code or commands), a code span that is a layer path (``ui/sidebar.py`` for
+    ``gan_viz/ui/sidebar.py``), and a code span that is a bare file name (``plots.py``, checked to
+    exist somewhere in the repository)."""
+    found = {m.rstrip(".") for m in _REPO_PATH.findall(text)}
+    for span in _CODE_SPAN.findall(_EXTERNAL_LINK.sub("", text)):  # another repository's file names its own
+        span = span.strip()
+        if _LAYER_PATH.match(span):
+            found.add(f"gan_viz/{span}")
+        elif _BARE_FILE.match(span):
+            found.add(span)
+    return found
+
+
+def relative_links(text: str) -> set[str]:
+    """Link and image targets that are neither web addresses nor e-mail: files, with an optional #section."""
+    return {t for t in _LINK.findall(text) if not re.match(r"[a-z][a-z0-9+.-]*:", t)}
+
+
+def anchor(heading: str) -> str:
+    """GitHub's #fragment for a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(text: str) -> set[str]:
+    return {anchor(m) for m in re.findall(r"^#{1,6}\s+(.+?)\s*#*$", _without_code_blocks(text), re.M)}
+
+
+def _without_code_blocks(text: str) -> str:
+    return re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+
+
+def missing(text: str, doc: Path, root: Path = ROOT) -> list[str]:
+    """What ``text`` (the Markdown of ``doc``) names or links that ``root`` does not hold (a
+    pattern such as ``tests/test_*.py``: matches nothing), sorted."""
+    files = {p.name for p in root.rglob("*") if ".venv" not in p.parts and ".git" not in p.parts}
+    bad = set()
+    for path in named_paths(text):
+        ok = path in files if "/" not in path else any(root.glob(path)) if "*" in path else (root / path).exists()
+        if not ok:
+            bad.add(path)
+    for link in relative_links(text):
+        target, _, fragment = link.partition("#")
+        file = (doc.parent / target).resolve() if target else doc
+        if not file.exists():
+            bad.add(link)
+        elif fragment and file.suffix == ".md" and fragment not in anchors(file.read_text(encoding="utf-8")):
+            bad.add(link)
+    return sorted(bad)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_path_and_link_a_doc_names_exists(doc):
+    assert missing(doc.read_text(encoding="utf-8"), doc) == []
+
+
+def test_the_checker_catches_a_made_up_path_link_and_section(tmp_path):
+    (tmp_path / "gan_viz" / "core").mkdir(parents=True)
+    (tmp_path / "gan_viz" / "core" / "train.py").write_text("")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "app.md").write_text("# The app\n\n## Live training\n")
+    doc = tmp_path / "README.md"
+    text = ("Real: `gan_viz/core/train.py`, `core/train.py`, `train.py`, [app](docs/app.md#live-training), "
+            "[web](https://example.org/x.md), [`their.py`](https://example.org/repo).\n"
+            "Made up: `gan_viz/metrics.py`, run `bash scripts/nope.sh`, "
+            "`ui/plots.py`, `plots.py`, `tests/test_*.py`, [gone](docs/gone.md), [section](docs/app.md#nope).\n"
+            "```bash\npython tests/test_nope.py  # a path in a code block\n```\n")
+    assert missing(text, doc, tmp_path) == ["docs/app.md#nope", "docs/gone.md", "gan_viz/metrics.py",
+                                            "gan_viz/ui/plots.py", "plots.py", "scripts/nope.sh",
+                                            "tests/test_*.py", "tests/test_nope.py"]
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_app.py").write_text("")
+    assert "tests/test_*.py" not in missing(text, doc, tmp_path)
+
+
+def test_anchor_follows_github():
+    assert anchor("Set-up: two commands") == "set-up-two-commands"
+    assert anchor("The `gan-viz` command, flag by flag") == "the-gan-viz-command-flag-by-flag"
+
+
+def test_the_readme_is_short():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").count("\n")
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move detail to docs/"
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+
+
+def import_check(code: str) -> str:
+    """A script that runs ``code``'s top-level imports and prints, as JSON, each ``module.name``
+    the code calls or reads on an imported module that the module does not have."""
+    tree = ast.parse(code)
+    imports = [ast.get_source_segment(code, n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    used = sorted({(n.value.id, n.attr) for n in ast.walk(tree)
+                   if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)})
+    return "\n".join([*imports, "import json, types",
+                      f"used = {used!r}",
+                      "g = globals()",
+                      "print(json.dumps([f'{m}.{a}' for m, a in used "
+                      "if isinstance(g.get(m), types.ModuleType) and not hasattr(g[m], a)]))"])
+
+
+def examples() -> list[tuple[str, str]]:
+    """Each Python example of the README, docs/ and the package docstring: (where, code)."""
+    out = [(str(d.relative_to(ROOT)), b) for d in DOCS for b in python_blocks(d.read_text(encoding="utf-8"))]
+    doc = ast.get_docstring(ast.parse((ROOT / "gan_viz" / "__init__.py").read_text(encoding="utf-8"))) or ""
+    example = "\n".join(line.strip() for line in doc.splitlines() if line.startswith("    "))
+    return out + ([("gan_viz/__init__.py", example)] if example else [])
+
+
+def test_the_import_checker_finds_a_missing_module_and_name():
+    assert "ImportError" in _run(import_check("from gan_viz import experiment\n"))[1]
+    code, err = _run(import_check("from gan_viz.lab import presets\nprint(presets.nope(1), presets.get)\n"))
+    assert json.loads(code) == ["presets.nope"], err
+
+
+def _run(script: str) -> tuple[str, str]:
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return out.stdout.strip().splitlines()[-1] if out.returncode == 0 else "", out.stderr
+
+
+def test_every_python_example_imports_what_it_uses():
+    found = examples()
+    assert any(where == "README.md" for where, _ in found)
+    for where, code in found:
+        stdout, stderr = _run(import_check(code))
+        assert stdout, f"{where}: its imports fail:\n{stderr[-2000:]}"
+        assert json.loads(stdout) == [], f"{where} uses names its modules lack: {stdout}"
