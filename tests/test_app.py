@@ -247,18 +247,18 @@ def test_pace_from_a_link():
 
 def test_step_toggle_and_reset_while_paused_send_a_new_picture():
     at = start()
-    ids = [at.session_state["draw_id"]]
+    ids = [at.session_state["player"].draw_id]
     button(at, "step").click().run()
-    ids.append(at.session_state["draw_id"])
+    ids.append(at.session_state["player"].draw_id)
     button(at, "step_d").click().run()
-    ids.append(at.session_state["draw_id"])
+    ids.append(at.session_state["player"].draw_id)
     at.toggle(key="view.arrows").set_value(True).run()
-    ids.append(at.session_state["draw_id"])
+    ids.append(at.session_state["player"].draw_id)
     button(at, "reset").click().run()
-    ids.append(at.session_state["draw_id"])
+    ids.append(at.session_state["player"].draw_id)
     assert ids == sorted(set(ids)) and len(ids) == 5  # each action: a new frame id, so a redraw
     at.run()
-    assert at.session_state["draw_id"] == ids[-1]  # nothing changed: nothing redrawn
+    assert at.session_state["player"].draw_id == ids[-1]  # nothing changed: nothing redrawn
 
 
 def test_theory_tab_is_labelled_with_the_live_step():
@@ -480,7 +480,7 @@ def test_compare_runs_the_sidebar_run_and_a_remedy_from_the_same_start_in_lockst
     button(at, "compare_play").click().run()
     for _ in range(3):
         at.run()
-    assert not at.exception and c.frames >= 3
+    assert not at.exception and c.player.frames >= 3
     # lockstep: both at the shared target, rounded up to a whole round (2 steps for both here)
     assert left.step == right.step and 0 <= left.step - c.target < left.round_steps and c.target > 0
     assert at.session_state["playing"] is False  # the live run waits meanwhile
@@ -571,7 +571,7 @@ def test_compare_holds_the_sidebar_pace(monkeypatch):
     assert c.runs[0].step == c.runs[1].step == c.target
     # below a round a frame, frames split rounds (as in the live view): more pictures than rounds,
     # the two runs' pictures paired one to one
-    assert c.frames > c.target // 43
+    assert c.player.frames > c.target // 43
 
 
 # --- Whole-number map axes, work kept across tab switches, an unusable cache folder -----------------

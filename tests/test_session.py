@@ -7,7 +7,9 @@ import pytest
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig
 from gan_viz.lab import presets
-from gan_viz.ui.session import History, LiveRun, RateMeter, dead_discriminator, needs_reset, view_extent
+from gan_viz.render.status import dead_discriminator
+from gan_viz.ui.player import Player
+from gan_viz.ui.session import History, LiveRun, needs_reset, view_extent
 
 SMALL = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 
@@ -37,22 +39,6 @@ def test_history_counts_hops_online_like_the_metric_and_stays_bounded():
     assert [(s, a, b) for s, a, b in h.hops] == [(t * 10, a, b) for t, a, b in expected][-50:]
     assert len(h) <= 50 and h.stride > 1
     assert h.step == sorted(h.step)
-
-
-def test_rate_meter():
-    m = RateMeter(window=10)
-    for t in range(5):
-        m.add(100, now=float(t))
-    assert m.rate() == pytest.approx(100.0)
-    m.reset()
-    assert m.rate() == 0.0
-
-
-def test_rate_meter_spans_the_last_two_events_when_they_are_further_apart_than_the_window():
-    m = RateMeter(window=3.0)
-    for t in (0.0, 5.0, 10.0):  # a loaded server: a batch of 300 steps every 5 s
-        m.add(300, now=t)
-    assert m.rate() == pytest.approx(60.0)
 
 
 def test_needs_reset_only_for_shapes_data_and_seed():
@@ -128,33 +114,6 @@ def test_mean_losses_ignore_non_finite_rounds():
     assert d == 1.5 and math.isnan(g)
 
 
-def test_rate_meter_matches_the_list_version_it_replaced():
-    class ListMeter:  # the implementation before collections.deque
-        def __init__(self, window):
-            self.window, self._events = window, []
-
-        def add(self, amount, now):
-            self._events.append((now, amount))
-            while self._events and now - self._events[0][0] > self.window:
-                self._events.pop(0)
-
-        def rate(self):
-            if len(self._events) < 2:
-                return 0.0
-            span = self._events[-1][0] - self._events[0][0]
-            return sum(a for _, a in self._events[1:]) / span if span > 0 else 0.0
-
-    rng = np.random.default_rng(0)
-    new, old = RateMeter(window=3.0), ListMeter(window=3.0)
-    now = 0.0
-    for _ in range(500):
-        now += float(rng.exponential(0.05)) * (rng.random() < 0.9)  # some events share a time stamp
-        amount = float(rng.integers(1, 200))
-        new.add(amount, now=now)
-        old.add(amount, now=now)
-        assert new.rate() == old.rate()
-
-
 def test_dead_discriminator_flags_a_flat_surface_or_vanished_gradients_only():
     xs = np.linspace(0, 1, 16)
     healthy = np.tile(xs[:, None], (1, 16))
@@ -173,9 +132,9 @@ def test_dead_discriminator_after_adam_at_the_top_learning_rate():
     run = LiveRun(replace(cfg, train=replace(cfg.train, lr_d=1.0)), grid_res=32)
     run.advance(20)
     f = run.refresh()
-    assert dead_discriminator(f.d_surface, f.g_arrows, 1.0, "adam") is not None
-    fresh = LiveRun(cfg, grid_res=32).frame
-    assert dead_discriminator(fresh.d_surface, fresh.g_arrows, cfg.train.lr_d, "adam") is None
+    assert dead_discriminator(f.d_surface, run.arrows(), 1.0, "adam") is not None
+    fresh = LiveRun(cfg, grid_res=32)
+    assert dead_discriminator(fresh.frame.d_surface, fresh.arrows(), cfg.train.lr_d, "adam") is None
 
 
 def test_view_extent_holds_the_data_and_the_generators_start():
@@ -198,11 +157,11 @@ def test_the_status_line_says_how_many_generated_samples_are_beyond_the_view():
 
     run = LiveRun(SMALL, grid_res=16)
     run.refresh()
-    assert "beyond the view" not in live.status_html(run, 0, 0.0, 0.0, False)
+    assert "beyond the view" not in live.status_html(run, Player(), False)
     fake = np.asarray(run.frame.fake).copy()
     fake[: len(fake) // 4] += 100.0  # a quarter of the samples far off
     run.frame = run.frame._replace(fake=fake)
-    assert "25 % of generated samples beyond the view" in live.status_html(run, 0, 0.0, 0.0, False)
+    assert "25 % of generated samples beyond the view" in live.status_html(run, Player(), False)
 
 
 def test_the_status_line_says_where_a_collapsed_generator_sits():
@@ -214,11 +173,11 @@ def test_the_status_line_says_where_a_collapsed_generator_sits():
     offset[3] = 40.0  # the cluster's mean 40 std (0.8) from mode 3's centre
     modes = run.frame.modes._replace(region=region, region_offset=offset)
     run.frame = run.frame._replace(modes=modes)
-    assert "collapsed near mode 3, 40 std (0.8) from it" in live.status_html(run, 0, 0.0, 0.0, False)
+    assert "collapsed near mode 3, 40 std (0.8) from it" in live.status_html(run, Player(), False)
     offset[3] = 2.0
-    assert "collapsed on mode 3" in live.status_html(run, 0, 0.0, 0.0, False)
+    assert "collapsed on mode 3" in live.status_html(run, Player(), False)
     run.frame = run.frame._replace(modes=modes._replace(region=np.full(8, 1 / 8)))
-    assert "collapsed" not in live.status_html(run, 0, 0.0, 0.0, False)
+    assert "collapsed" not in live.status_html(run, Player(), False)
 
 
 # -- RunStarter: new shapes compile in the background ------------------------------------------

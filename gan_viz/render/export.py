@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from gan_viz.render import charts, plots, storyboard
+from gan_viz.render import charts, plots, status, storyboard
 from gan_viz.render.theme import CONTOUR, HQ_LINE, INK, JSD_LINE, MODES_LINE
 
 PLAY_SECONDS = 20.0  # a whole replay plays in about this long ...
@@ -81,9 +81,8 @@ def replay_heading(replay: Any, preset: str | None, changes: Sequence[str] = ())
 
 def status_text(replay: Any, i: int) -> str:
     """Frame ``i``'s figures, as the app's status line gives them (HTML)."""
-    return (f"step <b>{int(replay.steps[i]):,}</b> &middot; modes captured <b>{int(replay.modes_captured[i])} / "
-            f"{replay.num_modes}</b> &middot; {100 * float(replay.hq_fraction[i]):.0f} % high quality &middot; "
-            f"JSD {float(replay.jsd[i]):.3f} nats")
+    return status.join([status.step_text(replay.steps[i]), status.quality_text(
+        replay.modes_captured[i], replay.num_modes, replay.hq_fraction[i], replay.jsd[i], jsd_unit=" nats")])
 
 
 def main_figure(replay: Any) -> go.Figure:

@@ -23,9 +23,9 @@ from gan_viz.ui.pages import counterexample as counterexample_page
 from gan_viz.ui.pages import live as live_page
 from gan_viz.ui.pages import reproduce as reproduce_page
 from gan_viz.ui.pages import theory as theory_page
-from gan_viz.ui.session import LiveRun, RateMeter, RunStarter, estimate_label, needs_reset, shape_change
+from gan_viz.ui.player import Player
+from gan_viz.ui.session import APP_GRID_RES, LiveRun, RunStarter, estimate_label, needs_reset, shape_change
 
-LIVE_GRID = 64  # decision-surface cells per axis in the live view
 COMPILE_STATUS_SECONDS = 1.0  # the compiling status counts its seconds at this interval
 TABS = ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare", "Reproduce"]
 
@@ -62,10 +62,7 @@ def _first_visit() -> None:
     ss.update(controls.widget_values(cfg))
     ss.base_config = cfg
     ss.playing = False
-    ss.frames = 0
-    ss.fps = RateMeter()
-    ss.sps = RateMeter()
-    ss.pacer = Pacer()
+    ss.player = Player()  # the live view's pacer, rates, draw ids and status line
     for k in urlstate.VIEW_KEYS:
         ss[k] = view.get(k, "false") == "true"
 
@@ -79,7 +76,7 @@ def _prepare(run: LiveRun) -> None:
 def _starter() -> RunStarter:
     ss = st.session_state
     if "starter" not in ss:
-        ss.starter = RunStarter(LIVE_GRID, prepare=_prepare)
+        ss.starter = RunStarter(APP_GRID_RES, prepare=_prepare)
     return ss.starter
 
 
@@ -100,13 +97,13 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
         compiled = cfg.static_key() in note["compiled"]
         with st.spinner("Starting a new run..." if compiled else
                         f"Compiling the training step for these shapes ({estimate_label(cfg)}, once per shape)..."):
-            ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
+            ss.run = LiveRun(cfg, grid_res=APP_GRID_RES)
             _prepare(ss.run)
         note["compiled"].add(cfg.static_key())
     elif needs_reset(ss.run.config, cfg):
         if cfg.static_key() in note["compiled"]:  # nothing to compile: start it now
             starter.cancel()
-            ss.run = LiveRun(cfg, grid_res=LIVE_GRID)
+            ss.run = LiveRun(cfg, grid_res=APP_GRID_RES)
             _prepare(ss.run)
         else:
             starter.request(cfg, what=shape_change(ss.run.config, cfg))
@@ -141,9 +138,7 @@ def _compile_status() -> None:
 def _play_pause() -> None:
     ss = st.session_state
     ss.playing = not ss.playing
-    ss.fps.reset()
-    ss.sps.reset()
-    ss.pacer.reset()
+    ss.player.reset()
 
 
 @rerun.action
@@ -154,9 +149,8 @@ def _step(k_d: int | None = None, k_g: int | None = None) -> None:
 @rerun.action
 def _reset() -> None:
     ss = st.session_state
-    ss.run = LiveRun(ss.run.config, grid_res=LIVE_GRID)
+    ss.run = LiveRun(ss.run.config, grid_res=APP_GRID_RES)
     ss.playing = False
-    ss.frames = 0
 
 
 def _buttons(run: LiveRun) -> None:

@@ -7,14 +7,12 @@ cache; each browser session owns one ``LiveRun``.
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from typing import NamedTuple
 
 import jax
 import numpy as np
@@ -23,38 +21,15 @@ from gan_viz.core import config as config_lib
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
-from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
+from gan_viz.core.train import GAN, EvalSet, Measures, RunInfo, State, TheoryView, make_gan
 from gan_viz.core.viewbox import view_extent
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
+from gan_viz.ui.pacing import Plan
+from gan_viz.ui.player import Snapshot
 
+APP_GRID_RES = 64  # decision-surface cells per axis in the app's views (live and Compare)
 RECENT_FRAMES = 1500  # frames kept at full resolution for the mode chart's recent window
-
-
-class RateMeter:
-    """Events per wall-clock second over the last ``window`` seconds (frames/s, steps/s), or
-    over the last two events when they came further apart (a loaded server still shows a rate,
-    not 0)."""
-
-    def __init__(self, window: float = 3.0):
-        self.window = window
-        self._events: deque[tuple[float, float]] = deque()  # (time, amount), oldest first
-
-    def add(self, amount: float = 1.0, now: float | None = None) -> None:
-        now = time.perf_counter() if now is None else now
-        self._events.append((now, amount))
-        while len(self._events) > 2 and now - self._events[0][0] > self.window:
-            self._events.popleft()
-
-    def rate(self) -> float:
-        if len(self._events) < 2:
-            return 0.0
-        span = self._events[-1][0] - self._events[0][0]
-        # the first event opens the window; what came after it happened within ``span``
-        return sum(a for _, a in itertools.islice(self._events, 1, None)) / span if span > 0 else 0.0
-
-    def reset(self) -> None:
-        self._events.clear()
 
 
 def needs_reset(old: Config, new: Config) -> bool:
@@ -74,7 +49,7 @@ class LiveRun:
         self.state: State = self.gan.init(config.seed)
         start = np.asarray(self.gan.generate(self.state.g_ema, self.eval_set.z))
         self.extent = view_extent(data_lib.extent(self.mixture), start)
-        self.grid = metrics.make_grid(self.extent, grid_res)  # full evaluations: JSD, D*, D
+        self.grid = metrics.make_grid(self.extent, grid_res)  # measures and theory: JSD, D*, D
         self.picture_grid = metrics.make_grid(self.extent, min(grid_res, metrics.PICTURE_RES))  # frames while playing
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
@@ -88,7 +63,10 @@ class LiveRun:
         self._pictures_compiled = False
         self.diverged = False
         self.message = ""
-        self.frame: Frame | None = None
+        self.frame: Measures | None = None  # the last evaluation (``refresh``), on the host
+        self.arrows_shown = False  # whether each frame carries its own arrows (the view shows them)
+        self._arrows: tuple[State, np.ndarray] | None = None  # ``arrows`` and the state they are of
+        self._theory: tuple[State, TheoryView] | None = None  # ``theory`` and the state it is of
         self._step, self._step_of = 0, None  # ``step`` and the state it was read from
         self._last_losses = (math.nan, math.nan)
         self._trained_with: set[tuple[float, ...]] = set()  # the run-time settings of every training call
@@ -123,8 +101,8 @@ class LiveRun:
         if pictures:
             self.compile_pictures()
         self.state, _ = self.gan.run(self.state, self.hyper, self.mixture, 0)
-        jax.block_until_ready(
-            self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
+        picture = (self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
+        jax.block_until_ready((self.gan.view(*picture), self.gan.view_with_arrows(*picture)))
         if pictures and wait:
             self._pictures_joined()
 
@@ -189,14 +167,24 @@ class LiveRun:
                 f"infinite/NaN with lr_D = {t.lr_d:g}, lr_G = {t.lr_g:g}). Paused at the last finite "
                 "state: lower the learning rates and press Reset.")
 
-    def advance_frames(self, frames: int, rounds_per_frame: int,
-                       refresh: bool = True) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    def play(self, plan: Plan) -> list[Snapshot]:
+        """Trains ``plan``'s frames (``Player``'s source): whole rounds, ``rounds_per_frame`` a frame,
+        or rounds split into pictures (``plan.every``). Those are played as whole rounds, one a
+        frame, while the round that takes pictures compiles, and while the arrows are shown (a
+        picture inside a round has none of its own). The last state is then measured."""
+        if plan.every:
+            rounds = plan.split_rounds(self.round_steps)
+            split = self.pictures_ready() and not self.arrows_shown
+            return self.advance_split(rounds, plan.every) if split else self.advance_frames(rounds, 1)
+        return self.advance_frames(plan.frames, plan.rounds_per_frame)
+
+    def advance_frames(self, frames: int, rounds_per_frame: int, refresh: bool = True) -> list[Snapshot]:
         """Trains ``frames`` times ``rounds_per_frame`` rounds, keeping a picture after each.
 
-        Returns ``(step, generated samples, D surface)`` per frame, on the host. The last
-        state is then fully evaluated (``refresh``; without it, ``frame`` stays the last full
-        evaluation). Stops early on divergence. The seconds spent training are left in
-        ``train_seconds`` (the pacer learns the cost of a step).
+        Returns a ``Snapshot`` per frame, on the host. The last state is then measured
+        (``refresh``; without it, ``frame`` stays the last measured). Stops early on
+        divergence. The seconds spent training are left in ``train_seconds`` (the pacer learns the
+        cost of a step).
         """
         out = []
         last = self.frame
@@ -207,23 +195,21 @@ class LiveRun:
             self.train_seconds += time.perf_counter() - t0
             if not done:
                 break
-            fake, surface, modes = jax.device_get(
-                self.gan.view(self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss))
-            out.append((self.step, np.asarray(fake), np.asarray(surface)))
+            snap, modes = self._snapshot()
+            out.append(snap)
             self._record(modes, last)
         if refresh:
             self.refresh()
         return out
 
-    def advance_split(self, rounds: int, every: int,
-                      refresh: bool = True) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    def advance_split(self, rounds: int, every: int, refresh: bool = True) -> list[Snapshot]:
         """Trains ``rounds`` rounds, keeping a picture after every ``every``-th step of each and at
         its end (slow motion finer than a round: ``GAN.round_pictures``).
 
-        Returns ``(step, generated samples, D surface)`` per picture, like ``advance_frames``;
-        the history gets one record per round. ``train_seconds`` includes the pictures (they
-        are taken inside the training call). The last state is then fully evaluated
-        (``refresh``; without it, ``frame`` stays the last full evaluation).
+        Returns a ``Snapshot`` per picture, like ``advance_frames``; the history gets one record per
+        round. ``train_seconds`` includes the pictures (they are taken inside the training call).
+        The last state is then measured (``refresh``; without it, ``frame`` stays the last
+        measured).
         """
         self._pictures_joined()  # wait for a compilation already under way, not compile twice
         out = []
@@ -240,24 +226,54 @@ class LiveRun:
             self._after(info)
             if not info.rounds:
                 break
-            out.extend((int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step))
+            out.extend(Snapshot(int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step))
             self._record(modes, last)
         if refresh:
             self.refresh()
         return out
 
-    def _record(self, modes: metrics.ModeStats, last: Frame | None) -> None:
+    def _snapshot(self) -> tuple[Snapshot, metrics.ModeStats]:
+        """The current state's picture and mode statistics in one compiled call and one copy to the
+        host: samples, D on the picture grid and, where the view shows them, the arrows."""
+        args = (self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
+        if not self.arrows_shown:
+            fake, surface, modes = jax.device_get(self.gan.view(*args))
+            return Snapshot(self.step, fake, surface), modes
+        fake, surface, modes, arrows = jax.device_get(self.gan.view_with_arrows(*args))
+        self._arrows = (self.state, arrows)
+        return Snapshot(self.step, fake, surface, arrows), modes
+
+    def arrows(self) -> np.ndarray:
+        """Where D pushes the current state's first samples (``TheoryView.g_arrows``), on the host;
+        a frame that drew them already computed them."""
+        if self._arrows is None or self._arrows[0] is not self.state:
+            view = self.gan.view_with_arrows(self.state, self.mixture, self.eval_set, self.picture_grid,
+                                             self.config.train.loss)
+            self._arrows = (self.state, jax.device_get(view.arrows))
+        return self._arrows[1]
+
+    def theory(self) -> TheoryView:
+        """What only the Theory tab and the D* and manifold overlays draw (D*, the arrows, the three
+        gradient norms, the manifold) for the current state, on the host: computed when such a view
+        is shown, once per state."""
+        if self._theory is None or self._theory[0] is not self.state:
+            view = self.gan.theory(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
+            self._theory = (self.state, jax.device_get(view))
+        return self._theory[1]
+
+    def _record(self, modes: metrics.ModeStats, last: Measures | None) -> None:
         """Every frame's (or split round's) mode statistics go into the history and the recent
-        window, so no hop falls between two records; V and JSD are the last full evaluation's."""
+        window, so no hop falls between two records; V and JSD are the last measured's."""
         self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
         self.history.add(self.step, modes, *self._last_losses,
                          value=float(last.value) if last is not None else math.nan,
                          jsd=float(last.jsd) if last is not None else math.nan)
 
-    def refresh(self) -> Frame:
-        """Evaluates the current state (one device-to-host copy) and records it."""
-        frame = self.gan.evaluate(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
-        self.frame = f = jax.device_get(frame)
+    def refresh(self) -> Measures:
+        """Measures the current state (``GAN.measure``: the numbers and D's surface, not the
+        theory-only part; one device-to-host copy) and records it."""
+        measures = self.gan.measure(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
+        self.frame = f = jax.device_get(measures)
         if not self.recent or self.recent[-1][0] != int(f.step):
             self.recent.append((int(f.step), np.asarray(f.modes.occupancy, np.float32), float(f.modes.off_mode)))
         if not self.history.step or self.history.step[-1] != int(f.step):
@@ -421,46 +437,3 @@ def shape_change(old: Config, new: Config) -> str:
 
 def _settings(hyper: Hyper) -> tuple[float, ...]:
     return tuple(float(v) for v in hyper)
-
-
-FLAT_SPREAD = 0.02  # D varying less than this over the whole view counts as constant
-VANISHED_ARROW = 1e-6  # generator-loss gradients (per sample, in x) below this count as vanished
-
-
-class DeadD(NamedTuple):
-    """Why the discriminator looks dead, for the status line."""
-
-    spread: float  # max - min of D over the view
-    arrow_norm: float  # median |grad_x L_G| over the arrow samples
-    message: str
-
-
-def dead_discriminator(d_surface: np.ndarray, g_arrows: np.ndarray, lr_d: float,
-                       optimizer: str) -> DeadD | None:
-    """``None`` while D still tells real from fake; else what is wrong and what to try.
-
-    D is dead when its output is nearly constant over the view (its decision surface is flat:
-    no D = 1/2 line, nothing for G to follow) or when the generator's gradient through D has
-    vanished at the samples (G frozen). Both happen, for example, when Adam takes lr_D at its
-    maximum: one huge step saturates every unit. Training goes on; only the status changes.
-    """
-    surface = np.asarray(d_surface, dtype=np.float64)
-    finite = surface[np.isfinite(surface)]
-    spread = float(finite.max() - finite.min()) if finite.size else 0.0
-    norms = np.linalg.norm(np.asarray(g_arrows, dtype=np.float64).reshape(-1, 2), axis=1)
-    arrow = float(np.median(norms)) if norms.size else 0.0
-    flat, vanished = spread < FLAT_SPREAD, not arrow >= VANISHED_ARROW
-    if not (flat or vanished):
-        return None
-    what = (f"D is almost constant over the view (it varies by {spread:.3f})" if flat
-            else f"the generator's gradient through D has vanished (median {arrow:.1e})")
-    fix = (f"lower lr_D (now {lr_d:g}" + (", very high for Adam" if optimizer == "adam" and lr_d >= 0.1 else "")
-           + ") and press Reset, or switch the loss to non_saturating")
-    return DeadD(spread, arrow, f"The discriminator looks dead: {what}, so G gets no direction. "
-                 f"Training goes on; to recover, {fix}.")
-
-
-def _nanmean(x: np.ndarray) -> float:
-    x = np.asarray(x)
-    x = x[np.isfinite(x)]
-    return float(x.mean()) if x.size else math.nan

@@ -13,13 +13,13 @@ import streamlit as st
 from gan_viz.core import metrics
 from gan_viz.core.config import ViewConfig
 from gan_viz.lab import presets, replay
-from gan_viz.render import charts, export, plots, raster, theme
+from gan_viz.render import charts, export, plots, raster, status, theme
 from gan_viz.ui import controls, rerun, sidebar
 from gan_viz.ui.live_plot import live_plot
 from gan_viz.ui.pacing import PACE_MAX
-from gan_viz.ui.session import LiveRun, dead_discriminator
+from gan_viz.ui.player import Player, Snapshot
+from gan_viz.ui.session import LiveRun
 
-SLOW_SECONDS = 1.0  # the charts redraw at most this often while playing
 WINDOW_SECONDS = 30.0  # the mode chart's recent window, in seconds of training at the pace
 PROJECTOR_SCALE = 1.35  # type size factor of the Projector option
 
@@ -55,22 +55,30 @@ def scale_of(view: dict) -> float:
     return PROJECTOR_SCALE if view.get("view.projector") else 1.0
 
 
-def main_figure(run: LiveRun, fake: np.ndarray, surface: np.ndarray, view: dict, editing: bool = False) -> dict:
-    """The main view; while editing the data (click to place) it marks the mode centres and a click
-    does not zoom. Uploaded samples show their fitted modes too."""
-    f = run.frame
+def main_figure(run: LiveRun, snap: Snapshot, view: dict, editing: bool = False) -> dict:
+    """The main view of one frame (its samples, surface and, where shown, arrows); while editing
+    the data (click to place) it marks the mode centres and a click does not zoom. Uploaded samples
+    show their fitted modes too."""
     marked = editing or run.config.data.layout == "samples"
     fig = plots.main_view(
-        extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, surface=surface,
-        surface_label="D*(x)" if view["view.dstar"] else "D(x)", real=run.real, fake=fake,
-        arrows=f.g_arrows if view["view.arrows"] else None,
-        manifold=f.manifold if view["view.manifold"] and run.config.model.latent_dim == 2 else None,
+        extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, surface=snap.surface,
+        surface_label="D*(x)" if view["view.dstar"] else "D(x)", real=run.real, fake=snap.fake,
+        arrows=snap.arrows if view["view.arrows"] else None,
+        manifold=run.theory().manifold if view["view.manifold"] and run.config.model.latent_dim == 2 else None,
         centres=np.asarray(run.mixture.centres) if marked else None,
         height=620, raster=True, scale=scale_of(view))
     if editing:
         fig["layout"]["dragmode"] = False
         fig["layout"]["hovermode"] = False
     return fig
+
+
+def still(run: LiveRun, view: dict) -> Snapshot:
+    """The run's current state as drawn while paused (and while D* is shown): its measured samples
+    and D (or D*, computed only then) on the full grid, with its arrows where shown."""
+    f = run.frame
+    return Snapshot(run.step, f.fake, run.theory().d_star if view["view.dstar"] else f.d_surface,
+                    run.arrows() if view["view.arrows"] else None)
 
 
 def _on_plot_event() -> None:
@@ -128,59 +136,26 @@ def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
     return [mode_chart(run, view, steps_per_s), metrics]
 
 
-def collapse_note(modes, std: float) -> str:
-    """Where a collapsed generator sits, for the status line ("" when it is not collapsed): on its
-    mode (the mean of the samples nearest it within 3 std), or near it, how far in std and in the
-    data's units, so a viewer who sees the cluster "on" a mode at the ring's scale reads how far off
-    it is (std 0.02: 5 std is 0.1, a dot's width on a ring of radius 2)."""
-    collapsed, k = metrics.collapsed_and_dominant(np.asarray(modes.region))
-    if not collapsed or modes.region_offset is None:
-        return ""
-    off = float(np.asarray(modes.region_offset)[k])
-    where = (f"on mode {k}" if off < metrics.HQ_RADIUS else
-             f"near mode {k}, {off:.0f} std ({off * std:.2g}) from it")
-    return f"<span id='collapse-note'>collapsed {where}</span> &middot; "
-
-
-def status_html(run: LiveRun, frames: int, fps: float, sps: float, playing: bool) -> str:
+def quality_text(run: LiveRun) -> str:
+    """The samples' figures of the run's last evaluation, as every status line gives them."""
     f = run.frame
-    pace = run.config.view.pace
-    rate = (f"{sps:,.0f} steps/s (pace {controls.pace_label(pace)}) &middot; "
-            f"{fps:.1f} frames/s &middot; ")
+    return status.quality_text(f.modes.modes_captured, run.mixture.num_modes, f.modes.hq_fraction, f.jsd)
+
+
+def status_html(run: LiveRun, player: Player, playing: bool) -> str:
+    """The status line: step, rates, frame count, the samples' figures, where a collapsed generator
+    sits (``render.status.collapse_text``), hops, playing or paused, samples beyond the view."""
+    f = run.frame
     fake = np.asarray(f.fake)
+    collapsed, k = metrics.collapsed_and_dominant(np.asarray(f.modes.region))
+    offset = None if f.modes.region_offset is None else float(np.asarray(f.modes.region_offset)[k])
     off = float(raster.outside(fake, run.extent).mean()) if len(fake) else 0.0
-    beyond = (f" &middot; <span id='off-view'>{100 * off:.0f} % of generated samples beyond the view "
-              "(drawn on its border)</span>" if off >= 0.005 else "")
-    return (
-        f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>"
-        f"step <b>{run.step:,}</b> &middot; {rate}"
-        f"frame <span id='frame-count'>{frames}</span> &middot; "
-        f"modes captured <b>{int(f.modes.modes_captured)} / {run.mixture.num_modes}</b> &middot; "
-        f"{100 * float(f.modes.hq_fraction):.0f} % high quality &middot; JSD {float(f.jsd):.3f} &middot; "
-        f"{collapse_note(f.modes, float(run.mixture.std))}"
-        f"hops {run.history.hop_count} &middot; {'playing' if playing else 'paused'}{beyond}</div>")
-
-
-def _play(run: LiveRun) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], float]:
-    """Trains the frames due at the pace (none if the browser asked early); returns them and the
-    ``time.perf_counter()`` at which the next one is due (the plot component is told how long
-    that is from when it gets this answer)."""
-    ss = st.session_state
-    now = time.perf_counter()
-    plan = ss.pacer.plan(run.config.view.pace, run.round_steps, now)
-    if not plan.frames:
-        return [], now + plan.next_in
-    before = run.step
-    if plan.every:  # whole rounds, one a frame, while the round that takes pictures compiles
-        rounds = plan.split_rounds(run.round_steps)
-        batch = run.advance_split(rounds, plan.every) if run.pictures_ready() else run.advance_frames(rounds, 1)
-    else:
-        batch = run.advance_frames(plan.frames, plan.rounds_per_frame)
-    ss.frames += len(batch)
-    ss.fps.add(len(batch))
-    ss.sps.add(run.step - before)
-    ss.pacer_batch = (len(batch), run.step - before, run.train_seconds)
-    return batch, now + plan.next_in
+    line = player.status(
+        run.step, quality_text(run), run.history.hop_count, playing=playing,
+        pace_label=controls.pace_label(run.config.view.pace),
+        note=status.collapse_text(collapsed, k, offset, float(run.mixture.std), metrics.HQ_RADIUS),
+        after=["playing" if playing else "paused", status.off_view_text(off)])
+    return f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>{line}</div>"
 
 
 @st.fragment
@@ -192,63 +167,46 @@ def _live_view(view: dict) -> None:
     started = time.perf_counter()
     ss = st.session_state
     run: LiveRun = ss.run
-    batch: list[tuple[int, np.ndarray, np.ndarray]] = []
+    player: Player = ss.player
+    pace = run.config.view.pace
+    player.begin(started, ss.playing)
+    player.follow(run)
+    run.arrows_shown = bool(view["view.arrows"])
+    batch: list[Snapshot] = []
     due = 0.0
     if ss.playing and not run.diverged:
-        batch, due = _play(run)
+        batch, due = player.play(run, pace, started)
         if run.diverged:
             ss.playing = False
             st.rerun(scope="app")
     elif run.frame is None or int(run.frame.step) != run.step:
         run.refresh()
     f = run.frame
-    fps, sps = (ss.fps.rate(), ss.sps.rate()) if ss.playing else (0.0, 0.0)
-    st.markdown(status_html(run, ss.frames, fps, sps, ss.playing), unsafe_allow_html=True)
+    st.markdown(status_html(run, player, ss.playing), unsafe_allow_html=True)
     ss.status_step = run.step  # the step the page's status line now shows
     # one slot for the notices, so the plot below keeps its place in the page whether a notice
     # shows or not (an element appearing above it would make the browser rebuild the plot)
     notice = st.empty()
-    dead = dead_discriminator(f.d_surface, f.g_arrows, run.config.train.lr_d, run.config.train.optimizer)
+    dead = status.dead_discriminator(f.d_surface, run.arrows(), run.config.train.lr_d, run.config.train.optimizer)
     if run.diverged:
         notice.error(run.message)
     elif dead is not None:
         notice.warning(dead.message, icon="⚠️")
     editing = bool(ss.get(sidebar.EDIT_KEY))
     if batch and not view["view.dstar"]:
-        main: list[dict] | dict = [main_figure(run, fake, surface, view, editing) for _, fake, surface in batch]
+        main: list[dict] | dict = [main_figure(run, snap, view, editing) for snap in batch]
     else:
-        main = main_figure(run, f.fake, f.d_star if view["view.dstar"] else f.d_surface, view, editing)
-    # each chart costs the browser ~30 ms to draw, so they refresh once a SLOW_SECONDS while playing
-    now = time.monotonic()
+        main = main_figure(run, still(run, view), view, editing)
     slow = [None, None]
-    if not ss.playing or now - ss.get("slow_at", 0.0) >= SLOW_SECONDS:
-        slow = slow_figures(run, view, sps)
-        ss.slow_at = now
-    # A new picture gets a new number (the component skips a number it has drawn): every batch,
-    # and while paused every change of state (Step, Reset, preset) or of the view (toggles).
-    signature = (id(run), run.step, run.diverged, editing, tuple(sorted(view.items())))
-    if batch or signature != ss.get("drawn"):
-        ss.drawn = signature
-        ss.draw_id = ss.get("draw_id", 0) + 1
-    # What a batch cost besides training (pictures, figures, charts, evaluation, and the trip to
-    # the browser and back) is its frames' cost: the pacer then plans frames the machine can
-    # really make. When the browser was told to ask at once because a pace is not held, the time
-    # from this batch's rerun to the next one is all cost; otherwise only this rerun's own time is
-    # counted (at "max" the pacer then keeps frames at the target rate, not at the cost of steps).
-    previous = ss.pop("batch_cost", None)
-    if ss.playing and previous is not None and previous[4] <= 0.0:
-        frames, steps, train_seconds, rerun_started, _ = previous
-        ss.pacer.record(frames, steps, train_seconds, started - rerun_started - train_seconds)
-    if ss.playing and batch:
-        frames, steps, train_seconds = ss.pacer_batch
-        if previous is None or previous[4] > 0.0:
-            ss.pacer.record(frames, steps, train_seconds, time.perf_counter() - started - train_seconds)
+    if player.slow_due(time.monotonic(), ss.playing):
+        slow = slow_figures(run, view, player.rates(ss.playing)[1])
+    # a new picture every batch, and while paused every change of state (Step, Reset, preset) or view
+    frame = player.frame((id(run), run.step, run.diverged, editing, tuple(sorted(view.items()))), bool(batch))
     projector = view.get("view.projector")
     playing = ss.playing and not run.diverged
     next_in = max(due - time.perf_counter(), 0.0)
-    if playing and batch and run.config.view.pace < PACE_MAX:
-        ss.batch_cost = (*ss.pacer_batch, started, next_in)
-    live_plot([main, *slow], key="live", frame=ss.draw_id, columns=2,
+    player.finish(len(batch) if playing else 0, time.perf_counter(), pace, next_in)
+    live_plot([main, *slow], key="live", frame=frame, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
               request_next=playing, next_in=next_in, click_plot=0 if editing else None, on_click=_on_plot_event)
     if not playing:

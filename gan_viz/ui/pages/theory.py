@@ -41,7 +41,7 @@ def _live_sections(scale: float) -> None:
         # a live frame was trained but its status line never reached the page (its fragment run
         # was cut short): redraw the whole app, so "as of step N" and the status line agree
         st.rerun(scope="app")
-    f = run.frame
+    f, t = run.frame, run.theory()  # the theory-only part is computed here, while this tab is open
     st.markdown(f"<div id='theory-step' style='font-size:1.15rem'>Live run <b>as of step "
                 f"<span id='theory-step-n'>{int(f.step):,}</span></b></div>", unsafe_allow_html=True)
     st.markdown(text["dstar_title"])
@@ -51,7 +51,7 @@ def _live_sections(scale: float) -> None:
                   height=460, scale=scale)
     c1.plotly_chart(plots.main_view(surface=f.d_surface, surface_label="D(x)", title="learned D", **common),
                     key="theory_d")
-    c2.plotly_chart(plots.main_view(surface=f.d_star, surface_label="D*(x)", title="optimal D*", **common),
+    c2.plotly_chart(plots.main_view(surface=t.d_star, surface_label="D*(x)", title="optimal D*", **common),
                     key="theory_dstar")
 
     st.markdown(text["value_title"])
@@ -60,7 +60,7 @@ def _live_sections(scale: float) -> None:
     st.plotly_chart(charts.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
 
     st.markdown(text["gradients_title"])
-    norms = np.asarray(f.g_grad_norms)
+    norms = np.asarray(t.g_grad_norms)
     st.markdown(text["gradients"].format(d_fake=float(f.d_fake), minimax=norms[0], ns=norms[1],
                                          ratio=norms[1] / max(norms[0], 1e-30)))
     labels = [theory.LOSS_LABELS[n] for n in ("minimax", "non_saturating", "least_squares")]
