@@ -15,7 +15,7 @@ import streamlit as st
 from gan_viz.core import compilation_cache
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
-from gan_viz.ui import controls, rerun, sidebar, urlstate
+from gan_viz.ui import controls, jobs, rerun, sidebar, urlstate
 from gan_viz.ui.pacing import Pacer
 from gan_viz.ui.pages import collapse_map as collapse_map_page
 from gan_viz.ui.pages import compare as compare_page
@@ -24,7 +24,7 @@ from gan_viz.ui.pages import live as live_page
 from gan_viz.ui.pages import reproduce as reproduce_page
 from gan_viz.ui.pages import theory as theory_page
 from gan_viz.ui.player import Player
-from gan_viz.ui.session import APP_GRID_RES, LiveRun, RunStarter, estimate_label, needs_reset, shape_change
+from gan_viz.ui.session import APP_GRID_RES, LiveRun, needs_reset
 
 COMPILE_STATUS_SECONDS = 1.0  # the compiling status counts its seconds at this interval
 TABS = ["Live training", "Counter-example (lecture)", "Theory", "Collapse map", "Compare", "Reproduce"]
@@ -73,17 +73,24 @@ def _prepare(run: LiveRun) -> None:
     run.warm_up(pictures=Pacer().every(run.config.view.pace, run.round_steps) > 0)
 
 
-def _starter() -> RunStarter:
+def _built(cfg: Config) -> LiveRun:
+    """A new run of ``cfg``, its calls compiled (``_prepare``)."""
+    run = LiveRun(cfg, grid_res=APP_GRID_RES)
+    _prepare(run)
+    return run
+
+
+def _starter() -> jobs.RunStarter:
     ss = st.session_state
     if "starter" not in ss:
-        ss.starter = RunStarter(APP_GRID_RES, prepare=_prepare)
+        ss.starter = jobs.RunStarter(_built, resets=needs_reset)
     return ss.starter
 
 
 def _current_run(values: sidebar.SidebarValues) -> LiveRun:
     """The session's run, reset only when shapes, data or seed changed; live settings applied.
 
-    A run of shapes this server has not compiled yet is built in the background (``RunStarter``):
+    A run of shapes this server has not compiled yet is built in the background (``jobs.RunStarter``):
     the previous run stays on the page, playable, with a status saying what compiles and for how
     long, until the new one is ready (``_compile_status`` then redraws the page)."""
     ss = st.session_state
@@ -96,17 +103,16 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
     if "run" not in ss:  # a new session: nothing to show meanwhile, so it waits
         compiled = cfg.static_key() in note["compiled"]
         with st.spinner("Starting a new run..." if compiled else
-                        f"Compiling the training step for these shapes ({estimate_label(cfg)}, once per shape)..."):
-            ss.run = LiveRun(cfg, grid_res=APP_GRID_RES)
-            _prepare(ss.run)
+                        f"Compiling the training step for these shapes ({jobs.estimate_label(cfg)}, once per "
+                        "shape)..."):
+            ss.run = _built(cfg)
         note["compiled"].add(cfg.static_key())
     elif needs_reset(ss.run.config, cfg):
         if cfg.static_key() in note["compiled"]:  # nothing to compile: start it now
             starter.cancel()
-            ss.run = LiveRun(cfg, grid_res=APP_GRID_RES)
-            _prepare(ss.run)
+            ss.run = _built(cfg)
         else:
-            starter.request(cfg, what=shape_change(ss.run.config, cfg))
+            starter.request(cfg, what=jobs.shape_change(ss.run.config, cfg))
             ready = starter.take()
             if ready is not None:
                 ss.run = ready
@@ -129,7 +135,7 @@ def _compile_status() -> None:
     starter = _starter()
     if starter.ready or not starter.building:
         st.rerun(scope="app")
-    st.info(f"Compiling {starter.what}: {starter.seconds():.0f} s so far ({estimate_label(starter.wanted)}). "
+    st.info(f"Compiling {starter.what}: {starter.seconds():.0f} s so far ({jobs.estimate_label(starter.wanted)}). "
             "The previous run stays here until then; Pause, presets and settings act at once, and a newer "
             "change of shapes replaces this one.", icon="⏳")
 
