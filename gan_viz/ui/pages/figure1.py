@@ -15,8 +15,8 @@ from gan_viz.lab import figures
 from gan_viz.lab.experiment import json_ready
 from gan_viz.render.figure_png import figure_png
 from gan_viz.ui import jobs, rerun
-from gan_viz.ui.pages import keep_inputs, prose, say_why_no_result
-from gan_viz.ui.pages.progress import POLL_SECONDS, job_progress
+from gan_viz.ui.pages import background, keep_inputs, prose, say_why_no_result
+from gan_viz.ui.pages.background import POLL_SECONDS
 
 FIG1_DEFAULTS = {"fig1_seeds": 1, "fig1_steps": figures.STEPS, "fig1_ablation": False}
 FIG1_MAX_SEEDS = 4
@@ -35,26 +35,9 @@ class _Stopped(Exception):
     """Raised from the progress callback once Stop is pressed: ends the training at its next evaluation."""
 
 
-@st.cache_resource(show_spinner=False)
-def _figures() -> dict[str, jobs.Job]:
-    """Process-wide: figures by request, training or done, so a figure trained once is there for
-    every session."""
-    return {}
-
-
 def _fig1_request() -> str:
     ss = st.session_state
     return json.dumps({k: ss[k] for k in FIG1_DEFAULTS}, sort_keys=True)
-
-
-@rerun.action
-def _fig1_train() -> None:
-    st.session_state.fig1_pending = True
-
-
-@rerun.action
-def _fig1_stop() -> None:
-    _figures()[st.session_state.fig1_request].stop.set()
 
 
 def _fig1_work(seeds: int, steps: int, ablation: bool):
@@ -76,23 +59,17 @@ def _fig1_work(seeds: int, steps: int, ablation: bool):
 @st.fragment(run_every=POLL_SECONDS)
 def _fig1_progress(job: jobs.Job) -> None:
     """A training figure: how far it got, redrawn until it is done."""
-    job_progress(job, lambda p: f"Training {p.what}: {p.done:,}/{p.total:,} steps",
-                  " (it keeps training if you switch tabs)", "fig1_stop", _fig1_stop)
+    background.show_progress(job, lambda p: f"Training {p.what}: {p.done:,}/{p.total:,} steps",
+                             " (it keeps training if you switch tabs)", "fig1_stop", ("figures", "fig1_request"))
 
 
-def _fig1_start(store: dict) -> None:
-    """Starts the figure the widgets ask for in the background (unless it is there or training, or
-    this session's figure trains: Train is disabled then)."""
+def _fig1_start() -> None:
+    """Starts the figure the widgets ask for in the background (unless this session's figure
+    trains: Train is disabled then)."""
     ss = st.session_state
-    if ss.get("fig1_request") in store and store[ss.fig1_request].running:
-        return
-    request = _fig1_request()
-    if request not in store or store[request].result is None and not store[request].running:
-        # new, or stopped or failed before: (again)
-        store[request] = jobs.Job(_fig1_work(int(ss.fig1_seeds), int(ss.fig1_steps), bool(ss.fig1_ablation)),
-                                  name="unrolled-fig1")
-    ss.fig1_request = request
-    ss.playing = False  # training uses every core; Live waits
+    if not background.running("figures", "fig1_request"):
+        work = _fig1_work(int(ss.fig1_seeds), int(ss.fig1_steps), bool(ss.fig1_ablation))
+        background.submit("figures", "fig1_request", _fig1_request(), work, name="unrolled-fig1")
 
 
 def _pct(x: float | None) -> str:
@@ -154,19 +131,15 @@ def render() -> None:
     c[2].checkbox("also train the ablation", key="fig1_ablation", on_change=rerun.request,
                   help=f"{len(figures.ABLATION) - 1} more runs per seed, each one change to the standard GAN: "
                        "which single change stops it from hopping")
-    store = _figures()
     if ss.pop("fig1_pending", False):
-        _fig1_start(store)
-    training = store[ss.fig1_request].running if ss.get("fig1_request") in store else False
-    c[3].button("Train the figure", type="primary", key="fig1_train", on_click=_fig1_train, width="stretch",
+        _fig1_start()
+    training = background.running("figures", "fig1_request")
+    c[3].button("Train the figure", type="primary", key="fig1_train", on_click=background.ask, args=("fig1_pending",),
+                width="stretch",
                 disabled=training, help="Stop the figure that trains to train another" if training else None)
     st.caption(f"Source: {figures.SOURCE}")
-    if ss.get("fig1_request") not in store:
-        st.info(text["fig1_empty"])
-        return
-    job = store[ss.fig1_request]
-    if job.running:
-        _fig1_progress(job)
+    job = background.finished("figures", "fig1_request", text["fig1_empty"], _fig1_progress)
+    if job is None:
         return
     if job.result is None and job.error is None:  # stopped: its progress counts steps, not evaluations
         p = job.progress

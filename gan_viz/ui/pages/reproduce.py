@@ -14,34 +14,17 @@ import streamlit as st
 
 from gan_viz.lab import reproduce
 from gan_viz.ui import jobs, rerun
-from gan_viz.ui.pages import figure1, keep_inputs, prose, say_why_no_result
-from gan_viz.ui.pages.progress import POLL_SECONDS, job_progress
+from gan_viz.ui.pages import background, figure1, keep_inputs, prose, say_why_no_result
+from gan_viz.ui.pages.background import POLL_SECONDS
 
 DEFAULTS = {"rep_dataset": "ring8", "rep_seeds": reproduce.DEFAULT_SEEDS,
             "rep_steps": reproduce.SETUPS["ring8"].train.steps}
 MAX_SEEDS = 16
 
 
-@st.cache_resource(show_spinner=False)
-def _tables() -> dict[str, jobs.Job]:
-    """Process-wide: tables by request, computing or done, so a table computed once is there for
-    every session."""
-    return {}
-
-
 def _request() -> str:
     ss = st.session_state
     return json.dumps({k: ss[k] for k in (*DEFAULTS, "rep_methods")}, sort_keys=True)
-
-
-@rerun.action
-def _compute() -> None:
-    st.session_state.rep_pending = True
-
-
-@rerun.action
-def _stop() -> None:
-    _tables()[st.session_state.rep_request].stop.set()
 
 
 @rerun.action
@@ -97,28 +80,24 @@ def _work(dataset: str, seeds: int, steps: int, methods: list[str]):
 @st.fragment(run_every=POLL_SECONDS)
 def _progress(job: jobs.Job) -> None:
     """A computing table: how far it got and the rows done, redrawn until it is done."""
-    job_progress(job, lambda p: f"{f'Training {p.method}: ' if p.method else ''}{p.done}/{p.total} evaluations",
-                  " (it keeps computing if you switch tabs)", "rep_stop", _stop)
+    background.show_progress(
+        job, lambda p: f"{f'Training {p.method}: ' if p.method else ''}{p.done}/{p.total} evaluations",
+        " (it keeps computing if you switch tabs)", "rep_stop", ("tables", "rep_request"))
     p = job.progress
     if p is not None and p.rows:
         _show(st, p.rows)
 
 
-def _start(store: dict) -> str | None:
-    """Starts the table the widgets ask for in the background (unless it is there or computing, or
-    this session's table computes: Compute is disabled then); why not, if the choice is wrong."""
+def _start() -> str | None:
+    """Starts the table the widgets ask for in the background (unless this session's table
+    computes: Compute is disabled then); why not, if the choice is wrong."""
     ss = st.session_state
-    if ss.get("rep_request") in store and store[ss.rep_request].running:
+    if background.running("tables", "rep_request"):
         return None
     if not ss.rep_methods:
         return "choose at least one method."
-    request = _request()
-    if request not in store or store[request].result is None and not store[request].running:
-        # new, or stopped or failed before: (again)
-        store[request] = jobs.Job(_work(ss.rep_dataset, int(ss.rep_seeds), int(ss.rep_steps), list(ss.rep_methods)),
-                                  name="reproduce")
-    ss.rep_request = request
-    ss.playing = False  # training every seed at once uses every core; Live waits
+    work = _work(ss.rep_dataset, int(ss.rep_seeds), int(ss.rep_steps), list(ss.rep_methods))
+    background.submit("tables", "rep_request", _request(), work, name="reproduce")
     return None
 
 
@@ -139,22 +118,16 @@ def _render_table() -> None:
                      on_change=rerun.request)
     c[2].number_input("Seeds", 1, MAX_SEEDS, key="rep_seeds", on_change=rerun.request)
     c[3].number_input("Steps", 100, 200_000, step=1000, key="rep_steps", on_change=rerun.request)
-    store = _tables()
-    refused = _start(store) if ss.pop("rep_pending", False) else None
-    computing = store[ss.rep_request].running if ss.get("rep_request") in store else False
-    c[4].button("Compute table", type="primary", key="rep_compute", on_click=_compute, use_container_width=True,
+    refused = _start() if ss.pop("rep_pending", False) else None
+    computing = background.running("tables", "rep_request")
+    c[4].button("Compute table", type="primary", key="rep_compute", on_click=background.ask, args=("rep_pending",),
+                use_container_width=True,
                 disabled=computing, help="Stop the table that computes to compute another" if computing else None)
     st.caption(f"{text['setup']} Setup: {reproduce.setup_text(ss.rep_dataset, int(ss.rep_steps))}.")
     if refused:
         st.error(f"Table not computed: {refused}")
-    if ss.get("rep_request") not in store:
-        st.info(text["empty"])
-        return
-    job = store[ss.rep_request]
-    if job.running:
-        _progress(job)
-        return
-    if say_why_no_result(job, "Table", "Compute table"):
+    job = background.finished("tables", "rep_request", text["empty"], _progress)
+    if job is None or say_why_no_result(job, "Table", "Compute table"):
         return
     report = job.result
     rows = report["rows"]
