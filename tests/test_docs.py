@@ -1,12 +1,16 @@
 """The README and docs/ point at what is there: every repository path they name exists, every
-relative link (and its #section) resolves, the README stays short, and its Python examples'
-imports (and the names they call on the imported modules) exist."""
+relative link (and its #section) resolves, every gan_viz name they give (``GAN.run``,
+``controls.config_from_widgets``, a config key) exists, the README stays short, and the Python
+examples' imports (and the names they use on the imported modules) exist."""
 
 import ast
+import functools
+import importlib
 import json
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -106,6 +110,94 @@ def test_the_checker_catches_a_made_up_path_link_and_section(tmp_path):
 def test_anchor_follows_github():
     assert anchor("Set-up: two commands") == "set-up-two-commands"
     assert anchor("The `gan-viz` command, flag by flag") == "the-gan-viz-command-flag-by-flag"
+
+
+_DOTTED = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:\(.*\))?(?:=.*)?$")
+
+
+def dotted_names(text: str) -> set[str]:
+    """Code spans that name something in Python: ``GAN.run``, ``controls.config_from_widgets``,
+    ``train.eval_every`` (a config key), ``gan_viz.core.metrics``; a file name is not one."""
+    names = set()
+    for span in _CODE_SPAN.findall(text):
+        m = _DOTTED.match(span.strip())
+        if m and m.group(1).rsplit(".", 1)[1] not in FILE_SUFFIXES:
+            names.add(m.group(1))
+    return names
+
+
+@functools.cache
+def _owners() -> dict[str, list[str]]:
+    """Each module's last name and each top-level class's name (or a capitalised alias of one, such as
+    ``GAN = Trainer``) in gan_viz -> the modules they are in."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "gan_viz").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        owners.setdefault(module.rsplit(".", 1)[-1], []).append(module)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                owners.setdefault(node.name, []).append(f"{module}:{node.name}")
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+                for t in node.targets:
+                    if isinstance(t, ast.Name) and t.id[:1].isupper():
+                        owners.setdefault(t.id, []).append(f"{module}:{t.id}")
+    return owners
+
+
+def unresolved(name: str) -> bool:
+    """Whether ``name`` starts with a gan_viz module, class or config section and names nothing there,
+    or starts with a class gan_viz does not have (a lower-case name of another library, or a local
+    such as ``info.diverged``, is not checked)."""
+    from gan_viz.core import config
+
+    first, *rest = name.split(".")
+    candidates = ["gan_viz"] if first == "gan_viz" else _owners().get(first, [])
+    if first in ("data", "model", "train", "view") and name in config.keys():
+        return False
+    if not candidates:
+        return first[:1].isupper()  # a class the docs name that gan_viz no longer has
+    return not any(_has(owner, rest) for owner in candidates)
+
+
+_MISSING = object()
+
+
+def _has(owner: str, attrs: list[str]) -> bool:
+    """Whether ``owner`` ("module" or "module:Class") has the attribute chain ``attrs`` (a dataclass
+    field counts; a submodule is imported)."""
+    module, _, cls = owner.partition(":")
+    obj = importlib.import_module(module)
+    obj = getattr(obj, cls) if cls else obj
+    for attr in attrs:
+        fields = getattr(obj, "__dataclass_fields__", {})
+        nxt = getattr(obj, attr, _MISSING)
+        if nxt is _MISSING and attr in fields:
+            return attr == attrs[-1]
+        if nxt is _MISSING and isinstance(obj, types.ModuleType):
+            try:
+                nxt = importlib.import_module(f"{obj.__name__}.{attr}")
+            except ImportError:
+                return False
+        if nxt is _MISSING:
+            return False
+        obj = nxt
+    return True
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_python_name_a_doc_gives_exists(doc):
+    assert sorted(n for n in dotted_names(doc.read_text(encoding="utf-8")) if unresolved(n)) == []
+
+
+def test_the_name_checker_catches_a_made_up_name():
+    text = ("`Config.seed`, `controls.config_from_widgets`, `train.eval_every`, `data.layout=samples`, "
+            "`gan_viz.core.metrics`, `jax.device_get`, `info.diverged`, `np.load(allow_pickle=False)`, "
+            "`Config.nope`, `Nope.run`, `controls.nope(1)`, `train.nope`, `gan_viz.core.nope`, `plots.py`")
+    names = dotted_names(text)
+    assert "plots.py" not in names and "np.load" in names
+    assert sorted(n for n in names if unresolved(n)) == ["Config.nope", "Nope.run", "controls.nope",
+                                                         "gan_viz.core.nope", "train.nope"]
 
 
 def test_the_readme_is_short():
