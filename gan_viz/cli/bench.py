@@ -4,7 +4,11 @@ Run with ``gan-viz bench`` (``--json`` for machines). A step is one optimizer up
 G; every implementation runs rounds of k_d = k_g = 1 (two steps), non-saturating loss, Adam,
 on ring-8, with the same batch and layer sizes.
 Compile times are measured in fresh subprocesses: once with an empty persistent compilation
-cache and once more with the cache that the first left behind.
+cache and once more with the cache that the first left behind. Every measurement sets its run up
+with the run driver (``driver.setup``, seed 0).
+
+Size (~340 lines): one report, one short function per figure in it (the PyTorch round alone is 40
+lines) and its text; split, the report's figures would be read in several places.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ import jax
 import jax.numpy as jnp
 
 from gan_viz.core import metrics
-from gan_viz.core.config import Config, ModelConfig, hyper_from, steps_per_round
-from gan_viz.core.train import make_gan
-from gan_viz.lab import presets
+from gan_viz.core.config import Config, ModelConfig, steps_per_round
+from gan_viz.lab import driver, presets
 
 
 def model_sizes() -> list[tuple[str, Config]]:
@@ -56,12 +59,11 @@ def _time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
 
 def jax_rate(cfg: Config, min_seconds: float) -> float:
     """Steps (D or G updates) per second of the jitted multi-round call, 1000 rounds a call."""
-    gan = make_gan(cfg)
-    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    box = {"s": gan.init(0)}
+    run = driver.setup(cfg, seed=0)
+    box = {"s": run.state}
 
     def fn(n):
-        box["s"], _ = gan.run(box["s"], h, mix, n)
+        box["s"], _ = run.gan.run(box["s"], run.hyper, run.mixture, n)
         jax.block_until_ready(box["s"])
 
     return _time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
@@ -72,30 +74,26 @@ def frame_ms(cfg: Config, frames: int = 200) -> float:
     (``GAN.run``, its losses and step read back) and the picture (``GAN.view``: samples, D on the
     picture grid, mode statistics) on the host. At GAN Lab's size the round itself is ~0.1 ms, so
     this is mostly the calls' fixed costs and round trips."""
-    gan = make_gan(cfg)
-    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    ev = gan.eval_set(0, mix)
-    grid = metrics.make_grid((-3.0, 3.0, -3.0, 3.0), metrics.PICTURE_RES)
-    state = gan.init(0)
+    run = driver.setup(cfg, seed=0, extent=(-3.0, 3.0, -3.0, 3.0), grid_res=metrics.PICTURE_RES)
+    gan, state = run.gan, run.state
     times = []
     for i in range(frames + 5):  # the first 5 compile and warm up
         start = time.perf_counter()
-        state, info = gan.run(state, h, mix, 1)
-        jax.device_get(gan.view(state, mix, ev, grid, cfg.train.loss))
+        state, info = gan.run(state, run.hyper, run.mixture, 1)
+        jax.device_get(gan.view(state, run.mixture, run.ev, run.grid, cfg.train.loss))
         if i >= 5:
             times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
 
 
 def nojit_rate(cfg: Config, min_seconds: float) -> float:
-    gan = make_gan(cfg)
-    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    box = {"s": gan.init(0)}
+    run = driver.setup(cfg, seed=0)
+    box = {"s": run.state}
 
     def fn(n):
         with jax.disable_jit():
             for _ in range(n):
-                box["s"], _, _ = gan.round(box["s"], h, mix)
+                box["s"], _, _ = run.gan.round(box["s"], run.hyper, run.mixture)
         jax.block_until_ready(box["s"])
 
     return _time_rate(fn, 5, min_seconds) * steps_per_round(cfg.train)
@@ -146,13 +144,13 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
 
 def recompiles_on_hyperparameter_change(cfg: Config) -> int:
     """Compilations caused by changing lr_d, lr_g, k_d, k_g, the loss and the round count."""
-    gan = make_gan(cfg)
-    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    s, _ = gan.run(gan.init(0), h, mix, 2)
+    run = driver.setup(cfg, seed=0)
+    gan, h = run.gan, run.hyper
+    s, _ = gan.run(run.state, h, run.mixture, 2)
     before = gan.compiles
     for v in (h._replace(lr_d=jnp.float32(3e-4)), h._replace(lr_g=jnp.float32(3e-2)),
               h._replace(k_d=jnp.int32(5)), h._replace(k_g=jnp.int32(3)), h._replace(loss=jnp.int32(0))):
-        s, _ = gan.run(s, v, mix, 3)
+        s, _ = gan.run(s, v, run.mixture, 3)
     return gan.compiles - before
 
 
@@ -160,16 +158,11 @@ _PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
 from gan_viz.core import compilation_cache
-from gan_viz.lab import presets
-from gan_viz.core.config import hyper_from
-from gan_viz.core.train import make_gan
+from gan_viz.lab import driver, presets
 compilation_cache.enable(sys.argv[1])
-cfg = presets.get(presets.DEFAULT)
-gan = make_gan(cfg)
-mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-s = gan.init(0)
+run = driver.setup(presets.get(presets.DEFAULT), seed=0)
 t = time.perf_counter()
-s, _ = gan.run(s, h, mix, 1)
+s, _ = run.gan.run(run.state, run.hyper, run.mixture, 1)
 s.step.block_until_ready()
 print(json.dumps({"compile_seconds": time.perf_counter() - t}))
 """
@@ -185,14 +178,13 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
     from gan_viz.core.config import Hyper
     from gan_viz.lab.sweep import place_runs
 
-    gan = make_gan(cfg)
-    m = parallel.mesh()
+    run = driver.setup(cfg, seed=0)
+    gan, m = run.gan, parallel.mesh()
     padded = parallel.padded(runs, m)
     batched = tuple(f == "lr_d" for f in Hyper._fields)
-    h = hyper_from(cfg.train)
-    hypers = [h._replace(lr_d=jnp.float32(lr)) for lr in np.geomspace(1e-4, 1e-2, padded)]
+    hypers = [run.hyper._replace(lr_d=jnp.float32(lr)) for lr in np.geomspace(1e-4, 1e-2, padded)]
     states, hyper, z = place_runs(gan, range(padded), hypers, batched, m)
-    mix = parallel.replicate(cfg.data.mixture(), m)
+    mix = parallel.replicate(run.mixture, m)
     rounds = parallel.shard_runs(jnp.full((padded,), 100, jnp.int32), m)
     box = {"s": states}
 
@@ -206,10 +198,8 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
 def flops_per_step(cfg: Config) -> float:
     """Floating-point operations of one training step of ``cfg`` (k_d = k_g = 1), as XLA counts
     them in the compiled round (its cost analysis), divided by the round's two steps."""
-    gan = make_gan(cfg)
-    mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    state = gan.init(0)
-    cost = jax.jit(lambda s: gan.round(s, h, mix)[0]).lower(state).compile().cost_analysis()
+    run = driver.setup(cfg, seed=0)
+    cost = jax.jit(lambda s: run.gan.round(s, run.hyper, run.mixture)[0]).lower(run.state).compile().cost_analysis()
     cost = cost[0] if isinstance(cost, list) else cost  # a list of one dict in older JAX
     return float(cost["flops"]) / steps_per_round(cfg.train)
 

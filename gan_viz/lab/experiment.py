@@ -1,7 +1,7 @@
 """Train a configuration for its step budget, evaluating as it goes: the API behind the CLI.
 
 Example:
-    >>> from gan_viz import experiment, presets
+    >>> from gan_viz.lab import experiment, presets
     >>> result = experiment.train(presets.get("ring8-hopping"), steps=2000)
     >>> result.summary["modes_captured"], result.summary["hop_events"]
 """
@@ -13,14 +13,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import jax
 import numpy as np
 
-from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import Config, hyper_from, steps_per_round, validate
-from gan_viz.core.train import GAN, EvalSet, Frame, State, make_gan
-from gan_viz.lab.history import History, mean_losses
+from gan_viz.core.config import Config
+from gan_viz.core.train import Measures, State
+from gan_viz.lab import driver
+from gan_viz.lab.history import History
 
 
 @dataclass
@@ -35,16 +34,15 @@ class Snapshot:
 
 @dataclass
 class Result:
+    """A trained run: its final state and measures (``GAN.measure``: samples, mode statistics, D's
+    means, V, JSD, D's surface), its history, its summary (``driver.summary``) and its snapshots."""
+
     config: Config
     state: State
-    frame: Frame
+    frame: Measures
     history: History
     summary: dict
     snapshots: list[Snapshot] = field(default_factory=list)
-
-
-def _finite_or_none(x: float) -> float | None:
-    return x if math.isfinite(x) else None
 
 
 def json_ready(obj):
@@ -88,14 +86,9 @@ def train(
     Returns:
         A ``Result`` with the final state and frame, the history and a JSON-ready summary.
     """
-    validate(config)
-    total = config.train.steps if steps is None else int(steps)
-    gan: GAN = make_gan(config)
-    mixture = config.data.mixture()
-    hyper = hyper_from(config.train)
-    ev: EvalSet = gan.eval_set(config.seed, mixture)
-    grid = metrics.make_grid(data_lib.extent(mixture))
-    state = gan.init(config.seed)
+    run = driver.setup(config)
+    gan, ev = run.gan, run.ev
+    plan = driver.budget(config.train, steps)
     history = History(max_points=10_000)
 
     wanted = sorted(set(int(s) for s in snapshot_steps))
@@ -105,70 +98,29 @@ def train(
         """Keeps the samples (and ``st``, the state's mode statistics, if taken) when a snapshot is due."""
         step = int(state.step)
         if wanted and step >= wanted[0]:
-            st = jax.device_get(gan.mode_stats(state, mixture, ev)) if st is None else st
+            st = run.mode_stats(state) if st is None else st
             snapshots.append(Snapshot(step, np.asarray(gan.generate(state.g_ema, ev.z)), st))
             while wanted and wanted[0] <= step:
                 wanted.pop(0)
 
-    def record(state: State, d_loss: float, g_loss: float) -> None:
-        st = jax.device_get(gan.mode_stats(state, mixture, ev))
-        history.add(int(state.step), st, d_loss, g_loss, value=math.nan, jsd=math.nan)
-        snap(state, st)
-
-    per_round = steps_per_round(config.train)
-    total_rounds = -(-total // per_round)
-    rounds_per_eval = -(-config.train.eval_every // per_round)
-    diverged = False
-    rounds = 0
     t0 = time.perf_counter()
-    state, _ = gan.run(state, hyper, mixture, 0)  # compile first: steps_per_second is training only
+    state, rounds, diverged, interrupted, train_seconds = run.state, 0, False, False, 0.0
     snap(state)
-    train_seconds = 0.0
-    interrupted = False
-    while rounds < total_rounds and not diverged:
-        n = min(rounds_per_eval, total_rounds - rounds)
-        t = time.perf_counter()
-        try:
-            new, info = gan.run(state, hyper, mixture, n)
-            jax.block_until_ready(new)
-        except KeyboardInterrupt:
-            if not interruptible:
-                raise
-            interrupted = True
-            break
-        state = new
-        train_seconds += time.perf_counter() - t
-        rounds += info.rounds
-        diverged = info.diverged
-        record(state, *mean_losses(info))
-        if progress is not None:
-            progress(int(state.step), total_rounds * per_round)
-    done = int(state.step)
-    frame = jax.device_get(gan.evaluate(state, mixture, ev, grid, config.train.loss))
-    wall = time.perf_counter() - t0
-    summary = {
-        "preset_seed": config.seed,
-        "steps": done,
-        "rounds": rounds,
-        "modes_captured": int(frame.modes.modes_captured),
-        "num_modes": mixture.num_modes,
-        "hq_fraction": float(frame.modes.hq_fraction),
-        "reverse_kl": float(frame.modes.reverse_kl),
-        "jsd": float(frame.jsd),
-        "value": float(frame.value),
-        "value_at_equilibrium": -math.log(4.0),
-        "d_real": float(frame.d_real),
-        "d_fake": float(frame.d_fake),
-        "hop_events": history.hop_count,
-        "mean_dwell_steps": history.mean_dwell_steps,
-        "collapsed_hq_fraction": history.collapsed_hq_fraction,
-        "collapsed_share": history.collapsed_share,
-        "near_mode_distance": history.near_mode_distance,
-        "diverged": diverged,
-        "interrupted": interrupted,
-        "wall_seconds": wall,
-        "steps_per_second": done / train_seconds if train_seconds > 0 else None,
-        "final_d_loss": _finite_or_none(history.d_loss[-1]) if history.d_loss else None,
-        "final_g_loss": _finite_or_none(history.g_loss[-1]) if history.g_loss else None,
-    }
+    try:
+        for e in driver.evaluations(run, plan.marks()):
+            state, rounds, diverged = e.state, e.rounds, e.diverged
+            train_seconds += e.seconds
+            history.add(e.step, e.measured, *e.losses, value=math.nan, jsd=math.nan)
+            snap(state, e.measured)
+            if progress is not None:
+                progress(e.step, plan.steps)
+    except KeyboardInterrupt:
+        if not interruptible:
+            raise
+        interrupted = True
+    frame = run.measure(state)
+    last = (history.d_loss[-1], history.g_loss[-1]) if history.d_loss else None
+    summary = driver.summary(history.tracker, frame.modes, seed=config.seed, steps=int(state.step), rounds=rounds,
+                             diverged=diverged, interrupted=interrupted, frame=frame, final_losses=last,
+                             wall_seconds=time.perf_counter() - t0, train_seconds=train_seconds)
     return Result(config, state, frame, history, summary, snapshots)

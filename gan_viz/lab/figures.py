@@ -32,14 +32,14 @@ the same seeds: which single change stops it from hopping.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from gan_viz.core import bounds, metrics
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, apply_overrides
-from gan_viz.lab import experiment
+from gan_viz.lab import driver, experiment
 
 SOURCE = ("Metz et al. 2016, Unrolled GAN, Figure 1 and Appendix A, with the settings of the reference "
           "implementation adrianriv/gans-mode-collapse unrolled_mix_gaussians.py (from poolio/unrolled_gan): "
@@ -129,16 +129,11 @@ def _summary(r: experiment.Result) -> dict:
                               "modes_captured", "hq_fraction", "diverged", "steps", "wall_seconds")}
 
 
-def _mean(values: Sequence[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
-    return float(np.mean(vals)) if vals else None
-
-
 def ablation_row(variant: Variant, per_seed: list[dict]) -> dict:
     """One row of the ablation: the per-seed summaries and their means."""
     row = {"name": variant.name, "label": variant.label, "overrides": list(variant.overrides), "per_seed": per_seed}
     for key in ("hop_events", "collapsed_share", "near_mode_distance", "modes_captured", "hq_fraction"):
-        row[f"{key}_mean"] = _mean([p[key] for p in per_seed])
+        row[f"{key}_mean"] = driver.mean([p[key] for p in per_seed])
     return row
 
 

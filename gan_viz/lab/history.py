@@ -37,7 +37,7 @@ class History:
     hops: list[tuple[int, int, int]] = field(default_factory=list)  # (step, from mode, to mode)
     hop_count: int = 0
     _skipped: int = 0
-    _tracker: metrics.HopTracker = field(default_factory=metrics.HopTracker)
+    tracker: metrics.HopTracker = field(default_factory=metrics.HopTracker)  # every evaluation's hop statistics
 
     _FIELDS = ("step", "d_loss", "g_loss", "value", "jsd", "hq_fraction", "modes_captured",
                "occupancy", "region", "off_mode")
@@ -49,7 +49,7 @@ class History:
         Hops are detected on every evaluation, before any thinning, with the definition in
         ``gan_viz.core.metrics``; ``hops`` keeps the newest ``max_points`` of them.
         """
-        _, _, hop = self._tracker.update(modes.region, int(step), float(modes.hq_fraction), modes.region_offset)
+        _, _, hop = self.tracker.update(modes.region, int(step), float(modes.hq_fraction), modes.region_offset)
         if hop is not None:
             self.hops.append((int(step), *hop))
             del self.hops[:-self.max_points]
@@ -72,26 +72,6 @@ class History:
             for name in self._FIELDS:
                 setattr(self, name, getattr(self, name)[::2])
             self.stride *= 2
-
-    @property
-    def mean_dwell_steps(self) -> float | None:
-        """Mean steps between consecutive hops over the whole run (``metrics.HopTracker``)."""
-        return self._tracker.mean_dwell_steps
-
-    @property
-    def collapsed_hq_fraction(self) -> float | None:
-        """Mean HQ fraction at the collapsed evaluations of the whole run (``metrics.HopTracker``)."""
-        return self._tracker.collapsed_hq_fraction
-
-    @property
-    def collapsed_share(self) -> float | None:
-        """Share of the whole run's evaluations at which G was collapsed (``metrics.HopTracker``)."""
-        return self._tracker.collapsed_share
-
-    @property
-    def near_mode_distance(self) -> float | None:
-        """Median std between a collapsed G's cluster and its mode over the whole run (``metrics.HopTracker``)."""
-        return self._tracker.near_mode_distance
 
     def update_last(self, value: float, jsd: float) -> None:
         """Fills in the full-evaluation numbers of the newest record."""

@@ -1,7 +1,7 @@
 """A run recorded for replay: evenly spaced frames from step 0 to the end, as host arrays.
 
-``record`` trains a configuration from its seed exactly as ``experiment.train`` does (same
-state, same keys: the core's ``GAN.init``, ``eval_set`` and ``run``) and keeps F frames, the
+``record`` trains a configuration from its seed exactly as ``experiment.train`` does (the run
+driver, ``driver.setup`` and ``driver.evaluations``: same state, same keys) and keeps F frames, the
 first at step 0 and the last at the end of the budget. A frame holds what the live view and
 its charts draw: the generated samples (the first ``FAKE_POINTS`` of the fixed evaluation
 noise, as the app draws), D on a ``surface_res`` grid over the view box, each mode's share of
@@ -21,11 +21,9 @@ import jax
 import numpy as np
 
 from gan_viz.core import config as config_lib
-from gan_viz.core import data as data_lib
-from gan_viz.core import metrics, viewbox
-from gan_viz.core.config import Config, hyper_from, steps_per_round, validate
-from gan_viz.core.train import make_gan
-from gan_viz.lab import presets
+from gan_viz.core import metrics
+from gan_viz.core.config import Config
+from gan_viz.lab import driver, presets
 
 SURFACE_RES = 48  # D's surface per frame: cells per axis (the live view's pictures use 48 too)
 FAKE_POINTS = 1000  # generated samples kept per frame (the live view draws the first 1,000 of 2,500)
@@ -113,7 +111,6 @@ def record(
     Returns:
         The ``Replay``.
     """
-    validate(config)
     total = config.train.steps if steps is None else int(steps)
     if int(frames) < 2:
         raise ValueError(f"frames must be >= 2 (the first step and the last), got {frames}")
@@ -121,42 +118,33 @@ def record(
         raise ValueError(f"steps must be >= 1, got {total}")
     if not 2 <= int(surface_res) <= 256 or not 2 <= int(grid_res) <= 512:
         raise ValueError("surface_res must be in [2, 256] and grid_res in [2, 512]")
-    gan = make_gan(config)
-    mixture = config.data.mixture()
-    hyper = hyper_from(config.train)
-    ev = gan.eval_set(config.seed, mixture)
-    state = gan.init(config.seed)
-    start = np.asarray(gan.generate(state.g_ema, ev.z))
-    extent = viewbox.view_extent(data_lib.extent(mixture), start)
-    grid = metrics.make_grid(extent, int(grid_res))
-    picture = metrics.make_grid(extent, int(surface_res))
-    per_round = steps_per_round(config.train)
-    total_rounds = -(-total // per_round)
-    kept: list[tuple] = []
-    done, diverged = 0, False
-    for r in frame_rounds(total_rounds, frames):
-        if r > done:
-            state, info = gan.run(state, hyper, mixture, int(r) - done)
-            done += info.rounds
-            diverged = info.diverged
-            if diverged and kept and int(state.step) == kept[-1][0]:
-                break  # the last finite state is the previous frame
-        full = gan.evaluate(state, mixture, ev, grid, config.train.loss)
-        fake, surface, _ = gan.view(state, mixture, ev, picture)
+    run = driver.setup(config, view_box=True, grid_res=grid_res)
+    picture = run.grid_at(surface_res)
+    plan = driver.budget(config.train, total)
+
+    def measure(run: driver.Run, state) -> tuple:
+        full = run.gan.measure(state, run.mixture, run.ev, run.grid, config.train.loss)
+        fake, surface, _ = run.gan.view(state, run.mixture, run.ev, picture)
         step, modes, jsd, fake, surface = jax.device_get((full.step, full.modes, full.jsd, fake, surface))
-        kept.append((int(step), modes, float(jsd), np.asarray(fake[:FAKE_POINTS], np.float32),
-                     np.asarray(surface, np.float32)))
+        return (int(step), modes, float(jsd), np.asarray(fake[:FAKE_POINTS], np.float32),
+                np.asarray(surface, np.float32))
+
+    kept: list[tuple] = []
+    diverged = False
+    for e in driver.evaluations(run, frame_rounds(plan.rounds, frames), measure=measure):
+        diverged = e.diverged
+        if diverged and kept and e.step == kept[-1][0]:
+            break  # the last finite state is the previous frame
+        kept.append(e.measured)
         if progress is not None:
-            progress(int(step), total_rounds * per_round)
-        if diverged:
-            break
+            progress(e.step, plan.steps)
     return Replay(
         config=config,
-        extent=tuple(float(v) for v in extent),
+        extent=run.extent,
         grid_x=np.asarray(picture.xs, np.float32),
         grid_y=np.asarray(picture.ys, np.float32),
-        real=np.asarray(ev.real, np.float32)[:REAL_POINTS],
-        centres=np.asarray(mixture.centres, np.float32),
+        real=np.asarray(run.ev.real, np.float32)[:REAL_POINTS],
+        centres=np.asarray(run.mixture.centres, np.float32),
         steps=np.array([k[0] for k in kept], np.int64),
         fake=np.stack([k[3] for k in kept]),
         surface=np.stack([k[4] for k in kept]),

@@ -30,8 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, apply_overrides, steps_per_round
-from gan_viz.lab import figures, sweep
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, apply_overrides
+from gan_viz.lab import driver, figures, sweep
 
 DATASETS = ("ring8", "grid25")
 DEFAULT_SEEDS = 10  # PacGAN averages 10 trials
@@ -180,7 +180,7 @@ def reproduce_iter(dataset: str, *, seeds: int = DEFAULT_SEEDS, first_seed: int 
             raise ValueError(f"unknown method {unknown[0]!r}; choose from {', '.join(m.name for m in chosen)}")
         chosen = [m for m in chosen if m.name in only]
     configs = [config(dataset, m.name, steps) for m in chosen]
-    evals = [sweep.evaluations(c.train.steps, c.train.eval_every, steps_per_round(c.train)) for c in configs]
+    evals = [driver.budget(c.train).evaluations for c in configs]
     rows: list[dict] = []
     done = 0
     for method, cfg, n in zip(chosen, configs, evals):

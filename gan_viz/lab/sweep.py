@@ -8,13 +8,18 @@ Example:
     >>> result.cells[0]["modes_captured_mean"]
 
 Every run of a cell starts from its seed's weights, exactly as ``experiment.train`` would with
-that seed and those settings, and is measured the same way: mode statistics on the seed's
-fixed evaluation noise every ``eval_every`` steps (rounded up to whole rounds), hops counted
-with ``metrics.HopTracker``. The numbers match training the cell alone up to float rounding
-(a batched matrix product may round differently), which tests/test_sweep.py checks.
+that seed and those settings, and is measured the same way: the run driver's budget
+(``driver.budget``), mode statistics on the seed's fixed evaluation noise at every evaluation,
+hops counted with ``metrics.HopTracker``, each run's figures in the driver's schema
+(``driver.summary``), which a cell averages over its seeds. The numbers match training the cell
+alone up to float rounding (a batched matrix product may round differently), which
+tests/test_sweep.py checks.
 
 A run that diverges keeps its last finite state, stops, and is left out of its cell's means;
 ``diverged_fraction`` counts it.
+
+Size (~320 lines): a map's axes (their parsing and cells) and its engine (runs grouped by loop
+settings, placed over the devices, advanced chunk by chunk) are one feature that nothing else uses.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import bounds, metrics, parallel
-from gan_viz.core.config import Config, Hyper, hyper_from, override, steps_per_round, validate
+from gan_viz.core.config import Config, Hyper, hyper_from, override, validate
 from gan_viz.core.train import make_gan
+from gan_viz.lab import driver
 
 KEYS: tuple[str, ...] = Hyper._fields  # what a map may vary: the run-time settings
 MAX_AXIS_VALUES = 64
@@ -126,17 +132,20 @@ class RunRecord:
 
     cell: int
     seed: int
-    total_rounds: int
-    rounds_per_eval: int
-    per_round: int
+    plan: driver.Budget
     rounds: int = 0
     diverged: bool = False
     tracker: metrics.HopTracker = field(default_factory=metrics.HopTracker)
-    modes: dict | None = None  # the latest evaluation's mode statistics
+    modes: metrics.ModeStats | None = None  # the latest evaluation's mode statistics
 
     @property
     def finished(self) -> bool:
-        return self.diverged or self.rounds >= self.total_rounds
+        return self.diverged or self.rounds >= self.plan.rounds
+
+    def summary(self) -> dict:
+        """The run's figures in the driver's schema (no full evaluation: JSD, V and timings are None)."""
+        return driver.summary(self.tracker, self.modes, seed=self.seed, steps=self.rounds * self.plan.per_round,
+                              rounds=self.rounds, diverged=self.diverged)
 
 
 @dataclass
@@ -170,11 +179,6 @@ class SweepResult:
         return np.asarray([np.nan if v is None else v for v in vals], float).reshape(ny, len(self.x.values))
 
 
-def _mean(values: Sequence[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
-    return float(np.mean(vals)) if vals else None
-
-
 def _std(values: Sequence[float | None]) -> float | None:
     """The spread over seeds (population standard deviation, ddof 0)."""
     vals = [v for v in values if v is not None]
@@ -182,32 +186,21 @@ def _std(values: Sequence[float | None]) -> float | None:
 
 
 def cell_summary(records: list[RunRecord]) -> dict:
-    """A cell's figures over its seeds; diverged runs are left out of every mean but the last."""
-    ok = [r for r in records if not r.diverged and r.modes is not None]
-    collapsed = [metrics.collapsed_and_dominant(r.modes["region"])[0] for r in ok]
-    return {
-        "modes_captured_mean": _mean([r.modes["modes_captured"] for r in ok]),
-        "modes_captured_std": _std([r.modes["modes_captured"] for r in ok]),
-        "hq_fraction_mean": _mean([r.modes["hq_fraction"] for r in ok]),
-        "hq_fraction_std": _std([r.modes["hq_fraction"] for r in ok]),
-        "reverse_kl_mean": _mean([r.modes["reverse_kl"] for r in ok]),
-        "reverse_kl_std": _std([r.modes["reverse_kl"] for r in ok]),
-        "hop_events_mean": _mean([r.tracker.hops for r in ok]),
-        "mean_dwell_steps_mean": _mean([r.tracker.mean_dwell_steps for r in ok]),
-        "collapsed_hq_fraction_mean": _mean([r.tracker.collapsed_hq_fraction for r in ok]),
-        "collapsed_share_mean": _mean([r.tracker.collapsed_share for r in ok]),
-        "near_mode_distance_mean": _mean([r.tracker.near_mode_distance for r in ok]),
-        "collapsed_fraction": float(np.mean(collapsed)) if ok else None,
-        "diverged_fraction": float(np.mean([r.diverged for r in records])),
-        "steps_mean": float(np.mean([r.rounds * r.per_round for r in records])),
-    }
-
-
-def evaluations(train_steps: int, eval_every: int, per_round: int) -> int:
-    """Compiled calls ``sweep_iter`` makes for a run of ``train_steps`` steps, one per evaluation
-    (both numbers rounded up to whole rounds of ``per_round`` steps)."""
-    rounds, rounds_per_eval = -(-train_steps // per_round), -(-eval_every // per_round)
-    return -(-rounds // rounds_per_eval)
+    """A cell's figures over its seeds: the mean (and for the mode figures the spread) of each run's
+    ``driver.summary``; diverged runs are left out of every figure but ``diverged_fraction`` and
+    ``steps_mean``."""
+    runs = [r.summary() for r in records]
+    ok = [s for s in runs if not s["diverged"] and s["modes_captured"] is not None]
+    out = {}
+    for key in ("modes_captured", "hq_fraction", "reverse_kl"):
+        out[f"{key}_mean"] = driver.mean([s[key] for s in ok])
+        out[f"{key}_std"] = _std([s[key] for s in ok])
+    for key in ("hop_events", "mean_dwell_steps", "collapsed_hq_fraction", "collapsed_share", "near_mode_distance"):
+        out[f"{key}_mean"] = driver.mean([s[key] for s in ok])
+    out["collapsed_fraction"] = float(np.mean([s["collapsed"] for s in ok])) if ok else None
+    out["diverged_fraction"] = float(np.mean([s["diverged"] for s in runs]))
+    out["steps_mean"] = float(np.mean([s["steps"] for s in runs]))
+    return out
 
 
 def place_runs(gan, seeds: Sequence[int], hypers: Sequence[Hyper], batched: tuple[bool, ...], m):
@@ -259,11 +252,10 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
 
     records, hypers, groups_of = [], [], {}
     for c, cfg in enumerate(cells):
-        per_round = steps_per_round(cfg.train)
+        plan = driver.budget(cfg.train, total_steps)
         for s in seed_list:
             groups_of.setdefault(tuple(getattr(cfg.train, k) for k in LOOP_KEYS), []).append(len(records))
-            records.append(RunRecord(c, s, -(-total_steps // per_round), -(-cfg.train.eval_every // per_round),
-                                     per_round))
+            records.append(RunRecord(c, s, plan))
             hypers.append(hyper_from(cfg.train))
 
     t0 = time.perf_counter()
@@ -278,11 +270,11 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
         g.states, *_ = gan.run_many(g.states, g.hyper, mixture, none, g.z, batched)
         jax.block_until_ready(g.states)
     compile_seconds = time.perf_counter() - t0
-    total_calls = max(evaluations(total_steps, cfg.train.eval_every, steps_per_round(cfg.train)) for cfg in cells)
+    total_calls = max(r.plan.evaluations for r in records)
     train_seconds = 0.0
 
     def result(done: int) -> SweepResult:
-        trained = sum(r.rounds * r.per_round for r in records)
+        trained = sum(r.rounds * r.plan.per_round for r in records)
         summaries = []
         for c in range(len(cells)):
             summary = cell_summary(records[c * seeds:(c + 1) * seeds])
@@ -298,7 +290,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
             for j, i in enumerate(g.members):
                 r = records[i]
                 if not r.finished:
-                    n[j] = min(r.rounds_per_eval, r.total_rounds - r.rounds)
+                    n[j] = min(r.plan.every, r.plan.rounds - r.rounds)
             if not n.any():
                 continue
             t = time.perf_counter()
@@ -314,11 +306,9 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
                 r.diverged = bool(diverged[j])
                 if r.diverged:
                     continue
-                row = {"hq_fraction": float(modes.hq_fraction[j]), "modes_captured": int(modes.modes_captured[j]),
-                       "reverse_kl": float(modes.reverse_kl[j]), "region": np.asarray(modes.region[j])}
-                r.modes = row
-                r.tracker.update(row["region"], r.rounds * r.per_round, row["hq_fraction"],
-                                 np.asarray(modes.region_offset[j]))
+                r.modes = metrics.ModeStats(*(None if a is None else np.asarray(a[j]) for a in modes))
+                r.tracker.update(r.modes.region, r.rounds * r.plan.per_round, float(r.modes.hq_fraction),
+                                 r.modes.region_offset)
         yield result(call + 1)
 
 

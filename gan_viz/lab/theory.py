@@ -21,7 +21,8 @@ import numpy as np
 from gan_viz.core import losses, metrics, viewbox
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
 from gan_viz.core.data import Mixture
-from gan_viz.core.train import Frame, make_gan
+from gan_viz.core.train import Frame
+from gan_viz.lab import driver
 
 
 def alignment(points: np.ndarray, arrows: np.ndarray, mixture: Mixture) -> float:
@@ -68,10 +69,8 @@ def k_d_scene(config: Config, k_values: list[int], grid_res: int = 48) -> KdScen
     The generator never moves, so the only thing that changes between points is how well
     D is trained; the loss used for the arrows is ``config.train.loss``.
     """
-    gan = make_gan(config)
-    mix = config.data.mixture()
-    ev = gan.eval_set(config.seed, mix)
-    start = gan.init(config.seed)
+    run = driver.setup(config)
+    gan, mix, ev, start = run.gan, run.mixture, run.ev, run.state
     # a square holding 99 % of both clouds, so the frozen generator shows too
     extent = viewbox.around([np.asarray(ev.real), np.asarray(gan.generate(start.g_ema, ev.z))], margin=0.5)
     grid = metrics.make_grid(extent, grid_res)

@@ -51,7 +51,7 @@ def run_contrast(seed: int = 0, rounds: int = 400, every: int = 20, *, simultane
     state = phases.fresh_classifier(gan, sb.config, sb.state)
     done, marks, jsds, means, fakes = 0, [], [], [], []
     while True:
-        frame = jax.device_get(gan.evaluate(state, mixture, sb.ev, grid, setup.loss))
+        frame = jax.device_get(gan.measure(state, mixture, sb.ev, grid, setup.loss))
         marks.append(done)
         jsds.append(float(frame.jsd))
         fakes.append(np.asarray(frame.fake))

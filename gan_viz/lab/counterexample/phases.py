@@ -42,7 +42,7 @@ import numpy as np
 from gan_viz.core import bounds, losses, metrics, models
 from gan_viz.core.config import Config, Hyper, hyper_from, validate
 from gan_viz.core.train import GAN, State, make_gan
-from gan_viz.lab import presets
+from gan_viz.lab import driver, presets
 from gan_viz.lab.counterexample.records import MAX_ROUNDS, SETUP, RoundRecord, Setup, Storyboard
 
 FROZEN = ("g.0.w",)  # the affine generator's scale W: only its location b learns
@@ -75,17 +75,14 @@ def start(seed: int = 0, config: Config | None = None, setup: Setup = SETUP) -> 
         raise ValueError(f"unknown loss {setup.loss!r}; choose from {', '.join(losses.LOSSES)}")
     if setup.d_steps < 1 or setup.g_steps < 1 or setup.res < 2:
         raise ValueError("setup.d_steps and setup.g_steps must be >= 1 and setup.res >= 2")
-    gan = make(config)
-    mixture = config.data.mixture()
-    state = gan.init(seed)
+    run = driver.setup(config, seed=seed, extent=setup.extent, grid_res=setup.res, frozen=FROZEN)
+    gan, ev = run.gan, run.ev
     scale = jnp.eye(2, dtype=jnp.float32) * config.data.std  # p_theta has p_x's spread
     g_params = [{"w": scale, "b": jnp.asarray(setup.start, jnp.float32)}]
-    state = state._replace(g_params=g_params, g_ema=g_params, g_opt=gan.g_tx.init(g_params))
-    ev = gan.eval_set(seed, mixture)
-    grid = grid_of(setup)
+    state = run.state._replace(g_params=g_params, g_ema=g_params, g_opt=gan.g_tx.init(g_params))
     real, fake = jax.device_get((ev.real, gan.generate(g_params, ev.z)))
     return Storyboard(config, setup, seed, state, ev, np.asarray(real), np.asarray(fake),
-                      np.asarray(grid.xs), np.asarray(grid.ys))
+                      np.asarray(run.grid.xs), np.asarray(run.grid.ys))
 
 
 def train_classifier(sb: Storyboard) -> Storyboard:
@@ -96,7 +93,7 @@ def train_classifier(sb: Storyboard) -> Storyboard:
     state = fresh_classifier(gan, sb.config, sb.state)
     state, info = gan.run(state, hyper(sb.config, sb.setup, k_d=1, k_g=0), mixture, sb.setup.d_steps)
     check(info.diverged, "the classifier", len(sb.records) + 1)
-    frame = jax.device_get(gan.evaluate(state, mixture, sb.ev, grid_of(sb.setup), sb.setup.loss))
+    frame = jax.device_get(gan.measure(state, mixture, sb.ev, grid_of(sb.setup), sb.setup.loss))
     fake = np.asarray(frame.fake)
     record = RoundRecord(
         round=len(sb.records) + 1,
@@ -125,7 +122,7 @@ def move_generator(sb: Storyboard) -> Storyboard:
 def record_move(sb: Storyboard, state: State) -> Storyboard:
     """The storyboard once the generator has moved to ``state`` against the frozen D_t."""
     gan, mixture = make(sb.config), sb.config.data.mixture()
-    frame = jax.device_get(gan.evaluate(state, mixture, sb.ev, grid_of(sb.setup), sb.setup.loss))
+    frame = jax.device_get(gan.measure(state, mixture, sb.ev, grid_of(sb.setup), sb.setup.loss))
     fake = np.asarray(frame.fake)
     rec = sb.records[-1]
     mean_after = fake.mean(axis=0)
