@@ -6,10 +6,12 @@ import pytest
 
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig
+from gan_viz.core.viewbox import view_extent
 from gan_viz.lab import presets
+from gan_viz.lab.history import History
 from gan_viz.render.status import dead_discriminator
 from gan_viz.ui.player import Player
-from gan_viz.ui.session import History, LiveRun, needs_reset, view_extent
+from gan_viz.ui.session import LiveRun, needs_reset
 
 SMALL = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 
@@ -34,8 +36,8 @@ def test_history_counts_hops_online_like_the_metric_and_stays_bounded():
     expected = metrics.hop_events(np.stack(seq)).hops
     assert h.hop_count == len(expected)
     full = metrics.hop_events(np.stack(seq), np.arange(len(seq)) * 10, np.full(len(seq), 0.5))
-    assert h.mean_dwell_steps == pytest.approx(full.mean_dwell_steps)  # counted before thinning
-    assert h.collapsed_hq_fraction == pytest.approx(0.5)
+    assert h.tracker.mean_dwell_steps == pytest.approx(full.mean_dwell_steps)  # counted before thinning
+    assert h.tracker.collapsed_hq_fraction == pytest.approx(0.5)
     assert [(s, a, b) for s, a, b in h.hops] == [(t * 10, a, b) for t, a, b in expected][-50:]
     assert len(h) <= 50 and h.stride > 1
     assert h.step == sorted(h.step)

@@ -1,8 +1,9 @@
 """One live run for the app: state, run-time hyperparameters, bounded history, divergence.
 
-``LiveRun`` is plain Python over the compiled core, so the app stays thin and the logic is
-testable without a browser. Compiled ``GAN`` objects are shared through ``make_gan``'s
-cache; each browser session owns one ``LiveRun``.
+``LiveRun`` is plain Python over the compiled core, set up by the one run driver
+(``gan_viz.lab.driver.setup``), so the app stays thin and the logic is testable without a browser.
+Compiled ``GAN`` objects are shared through ``make_gan``'s cache; each browser session owns one
+``LiveRun``, played frame by frame by a ``gan_viz.ui.player.Player``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import jax
 import numpy as np
 
 from gan_viz.core import config as config_lib
-from gan_viz.core import data as data_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from, validate
-from gan_viz.core.train import GAN, EvalSet, Measures, RunInfo, State, TheoryView, make_gan
-from gan_viz.core.viewbox import view_extent
+from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from
+from gan_viz.core.train import Measures, RunInfo, State, TheoryView
+from gan_viz.lab import driver
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
 from gan_viz.ui.pacing import Plan
@@ -41,19 +41,15 @@ class LiveRun:
     """A run the app steps frame by frame."""
 
     def __init__(self, config: Config, grid_res: int = metrics.GRID_RES):
-        self.config = validate(config)
-        self.gan: GAN = make_gan(config)
-        self.mixture = config.data.mixture()
-        self.eval_set: EvalSet = self.gan.eval_set(config.seed, self.mixture)
-        self.state: State = self.gan.init(config.seed)
-        start = np.asarray(self.gan.generate(self.state.g_ema, self.eval_set.z))
-        self.extent = view_extent(data_lib.extent(self.mixture), start)
-        self.grid = metrics.make_grid(self.extent, grid_res)  # measures and theory: JSD, D*, D
-        self.picture_grid = metrics.make_grid(self.extent, min(grid_res, metrics.PICTURE_RES))  # frames while playing
+        run = driver.setup(config, view_box=True, grid_res=grid_res)  # the app's view box
+        self.config, self.gan, self.mixture, self.eval_set = run.config, run.gan, run.mixture, run.ev
+        self.state: State = run.state
+        self.extent, self.grid = run.extent, run.grid  # measures and theory: JSD, D*, D
+        self.picture_grid = run.grid_at(min(grid_res, metrics.PICTURE_RES))  # frames while playing
         # host copies of what every frame draws, made once
         self.real = np.asarray(self.eval_set.real)
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
-        self.hyper = hyper_from(config.train)
+        self.hyper = run.hyper
         self.history = History()
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
