@@ -1,3 +1,5 @@
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -6,6 +8,7 @@ import pytest
 
 from gan_viz.core import optim
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.spec import make_spec
 from gan_viz.core.train import GAN, make_gan
 
 MODEL = ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1)
@@ -18,10 +21,9 @@ def leaves_equal(a, b) -> bool:
 
 def hand_written_lr_gan(kind: str) -> GAN:
     """The former update: the lr-free direction (scale_by_adam or identity), then p - lr * u."""
-    gan = GAN(MODEL, kind, 0.5, 0.999, 32)  # not make_gan: this instance is patched below
     direction = optax.scale_by_adam(b1=0.5, b2=0.999) if kind == "adam" else optax.identity()
-    gan.g_tx = gan.d_tx = direction
-    return gan
+    spec = make_spec(MODEL, kind, 0.5, 0.999, 32)
+    return GAN.of_spec(dataclasses.replace(spec, g_tx=direction, d_tx=direction))  # not make_gan: not shared
 
 
 def hand_written_apply(tx, grads, opt_state, params, lr):

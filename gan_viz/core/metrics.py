@@ -51,6 +51,9 @@ Divergences on a grid:
   the spread of the modes fitted to the points (``data.fit_modes``), which the mode metrics use.
 - The optimal discriminator D*(x) = p_x / (p_x + p_g) is evaluated on the same grid from the
   same two smoothed densities (1/2 where both are negligible).
+
+Size (just over 300 lines): every reported number is defined here, next to its documentation
+above, so that a definition is read and changed in one place.
 """
 
 from __future__ import annotations

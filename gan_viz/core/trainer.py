@@ -1,0 +1,263 @@
+"""The ``Trainer``: the one owner of ``jax.jit`` in gan_viz, compiling the pure functions of
+``spec``, ``step`` and ``evaluation`` once per static configuration.
+
+``make_trainer(config)`` gives the shared instance for a configuration's ``Spec`` (cached), so
+every session and every call with the same shapes shares the same compiled code. ``run``
+advances many rounds in compiled calls of at most ``MAX_ROUNDS_PER_CALL`` rounds (a
+``while_loop`` with one loss buffer per call); ``run_many`` trains a stack of runs at once
+(``vmap``, shardable over devices); the evaluation calls (``measure``, ``theory``,
+``evaluate``, ``view``, ``round_pictures``) take the state and the fixed evaluation set.
+Optimizers (``optim``): the run-time learning rate is set into the optimizer state inside the
+compiled call; parameters named in ``frozen`` (e.g. ``"g.0.w"``) never move.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gan_viz.core import evaluation, metrics, spec, step
+from gan_viz.core.config import Config, Hyper, ModelConfig
+from gan_viz.core.data import Mixture
+from gan_viz.core.state import ArrowView, EvalSet, Frame, Measures, Pictures, RunInfo, State, TheoryView, View
+
+MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
+
+
+class Trainer:
+    """Compiled functions for one static configuration (shapes and optimizer kind).
+
+    Build with ``make_trainer(config)``, which caches instances. The networks and objectives are
+    also available uncompiled (``generate``, ``logits``, ``d_objective``, ...), for use inside
+    one's own ``jax.jit``. Every array result stays on the device unless a method says otherwise.
+    """
+
+    def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
+                 unroll: int = 0, frozen: tuple[str, ...] = ()):
+        self._compile(spec.make_spec(model, optimizer, beta1, beta2, batch_size, unroll, frozen))
+
+    @classmethod
+    def of_spec(cls, s: spec.Spec) -> Trainer:
+        """A trainer for a ``Spec`` built by hand (other optax transforms, say); not cached."""
+        trainer = cls.__new__(cls)
+        trainer._compile(s)
+        return trainer
+
+    def _compile(self, s: spec.Spec) -> None:
+        """Wraps each pure function of ``s`` in its ``jax.jit`` (compiled at its first call)."""
+        self.spec = s
+        self._run = jax.jit(functools.partial(_run_calls, s))
+        self._many = jax.jit(functools.partial(_many_calls, s), static_argnums=5)
+        self._init_many = jax.jit(jax.vmap(functools.partial(spec.init, s)))
+        self._eval_noise_many = jax.jit(jax.vmap(functools.partial(evaluation.eval_noise, s)))
+        self._round_pictures = jax.jit(functools.partial(evaluation.round_pictures, s))
+        self._evaluate = jax.jit(functools.partial(evaluation.evaluate, s))
+        self._measure = jax.jit(functools.partial(evaluation.measure, s))
+        self._theory = jax.jit(functools.partial(evaluation.theory, s))
+        self._view = jax.jit(functools.partial(evaluation.view, s), static_argnums=6)
+        self._grad_norms = jax.jit(functools.partial(evaluation.grad_norms, s))
+        self._mode_stats = jax.jit(functools.partial(evaluation.mode_stats, s))
+
+    # -- the static configuration -------------------------------------------------------------
+
+    model = property(lambda self: self.spec.model)
+    batch_size = property(lambda self: self.spec.batch_size)
+    pack = property(lambda self: self.spec.pack)
+    draws = property(lambda self: self.spec.draws)
+    unroll = property(lambda self: self.spec.unroll)
+    frozen = property(lambda self: self.spec.frozen)
+    g_tx = property(lambda self: self.spec.g_tx)
+    d_tx = property(lambda self: self.spec.d_tx)
+    d_tx_unrolled = property(lambda self: self.spec.d_tx_unrolled)
+
+    @property
+    def compiles(self) -> int:
+        """How many times the training call has been compiled (once per argument shape): read
+        from its jit cache, so changing a ``Hyper`` value or a mixture's weights must leave it
+        unchanged."""
+        return self._run._cache_size()
+
+    # -- uncompiled pieces (see ``spec`` and ``step``) ------------------------------------------
+
+    def init(self, seed: int | jax.Array) -> State:
+        """A fresh state; the seed fixes the weights and every later sample."""
+        return spec.init(self.spec, seed)
+
+    def generate(self, g_params, z: jax.Array) -> jax.Array:
+        return spec.generate(self.spec, g_params, z)
+
+    def logits(self, d_params, x: jax.Array) -> jax.Array:
+        return spec.logits(self.spec, d_params, x)
+
+    def packed_logits(self, d_params, x: jax.Array) -> jax.Array:
+        return spec.packed_logits(self.spec, d_params, x)
+
+    def noise(self, key: jax.Array, n: int) -> jax.Array:
+        return spec.noise(self.spec, key, n)
+
+    def d_objective(self, d_params, g_params, real, z, hyper: Hyper, key=None) -> jax.Array:
+        return step.d_objective(self.spec, d_params, g_params, real, z, hyper, key)
+
+    def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
+        return step.g_objective(self.spec, g_params, d_params, z, hyper)
+
+    def unrolled_g_objective(self, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture, key) -> jax.Array:
+        return step.unrolled_g_objective(self.spec, g_params, d_params, d_opt, z, hyper, mixture, key)
+
+    def round(self, state: State, hyper: Hyper, mixture: Mixture, shoot=None, pictures=None):
+        """One round, uncompiled: ``(state, d_loss, g_loss)``, and the pictures with ``shoot``
+        (``step.one_round``)."""
+        return step.one_round(self.spec, state, hyper, mixture, shoot, pictures)
+
+    # -- training ------------------------------------------------------------------------------
+
+    def run(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, RunInfo]:
+        """Advances up to ``n`` rounds; stops early (keeping the last finite state) on divergence."""
+        d_all, g_all, done = [], [], 0
+        diverged = False
+        if n <= 0:  # compiles (once per shape) without training
+            state, *_ = self._run(state, hyper, mixture, jnp.asarray(0, jnp.int32))
+        step_done = None
+        while done < n and not diverged:
+            chunk = min(n - done, MAX_ROUNDS_PER_CALL)
+            state, *out = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
+            # one device-to-host copy per call: the loss buffers are trimmed here, not on the device
+            d_buf, g_buf, i, div, step_done = jax.device_get((*out, state.step))
+            i = int(i)
+            d_all.append(d_buf[:i])
+            g_all.append(g_buf[:i])
+            done += i
+            diverged = bool(div)
+        cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0,), np.float32))
+        return state, RunInfo(cat(d_all), cat(g_all), done, diverged,
+                              int(state.step if step_done is None else step_done))
+
+    def init_many(self, seeds: jax.Array) -> State:
+        """``init`` for each seed, stacked along a leading run axis."""
+        return self._init_many(jnp.asarray(seeds, jnp.int32))
+
+    def eval_noise_many(self, seeds: jax.Array) -> jax.Array:
+        """Each seed's fixed evaluation noise (``eval_set(seed, ...).z``), stacked: (runs, n, latent)."""
+        return self._eval_noise_many(jnp.asarray(seeds, jnp.int32))
+
+    def run_many(self, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
+                 batched: tuple[bool, ...]):
+        """Many runs of these shapes at once, in one compiled call: run ``r`` advances up to
+        ``n[r]`` rounds (as ``run``) from ``states[r]`` with its hyperparameters, then its mode
+        statistics are taken on its evaluation noise ``z[r]``.
+
+        ``states``, ``n`` and ``z`` carry a leading run axis; so does each ``Hyper`` field whose
+        ``batched`` flag is set, the others are one value for all runs (so a loop bound or an R1
+        branch that no run varies stays a plain loop or branch under ``vmap``). A run that
+        diverges keeps its last finite state and stops; the others go on. The arrays may be
+        sharded along the run axis over several devices (``gan_viz.core.parallel``); the result
+        keeps that sharding. Returns ``(states, rounds_done, diverged, mode_stats)``, on the device.
+        """
+        return self._many(states, hypers, mixture, n, z, tuple(bool(b) for b in batched))
+
+    def round_pictures(self, state: State, hyper: Hyper, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                       every: int) -> tuple[State, RunInfo, Pictures, metrics.ModeStats]:
+        """One round, as ``run(state, ..., 1)``, with a picture (generated samples and D on the grid)
+        after every ``every``-th step of it and at its end: slow motion finer than a round (a D
+        phase shows D learning, a G phase the samples moving). At most ``MAX_PICTURES``; also
+        returns the mode statistics of the round's end. On divergence the state is the one
+        before the round and ``RunInfo.rounds`` is 0.
+
+        Pictures and mode statistics are host numpy arrays, trimmed to the pictures taken.
+        """
+        new, d_loss, g_loss, pics, modes, diverged = self._round_pictures(
+            state, hyper, mixture, ev.z, grid.points, jnp.asarray(max(int(every), 1), jnp.int32))
+        pics, modes, d_loss, g_loss, diverged, at = jax.device_get((pics, modes, d_loss, g_loss, diverged, new.step))
+        n = int(pics.count)
+        res = grid.xs.shape[0]
+        pics = Pictures(pics.fake[:n], pics.surface[:n].reshape(n, res, res), pics.step[:n], n)
+        done = 0 if diverged else 1
+        info = RunInfo(np.asarray([d_loss])[:done], np.asarray([g_loss])[:done], done, bool(diverged), int(at))
+        return new, info, pics, modes
+
+    # -- evaluation ----------------------------------------------------------------------------
+
+    def eval_set(self, seed: int, mixture: Mixture) -> EvalSet:
+        """The fixed evaluation noise and real samples of a run."""
+        return evaluation.eval_set(self.spec, seed, mixture)
+
+    def measure(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                loss: str | int = "non_saturating") -> Measures:
+        """The cheap part of ``evaluate`` (step, samples, mode stats, D's means, V, JSD, D's
+        surface), the same numbers, without the theory-only part."""
+        measures, _ = self._measure(state, mixture, ev, grid, evaluation.loss_array(loss))
+        return measures
+
+    def theory(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+               loss: str | int = "non_saturating") -> TheoryView:
+        """The theory-only part of ``evaluate`` (D*, the arrows, the three gradient norms, the
+        manifold), the same numbers."""
+        return self._theory(state, mixture, ev, grid, evaluation.loss_array(loss))
+
+    def evaluate(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                 loss: str | int = "non_saturating") -> Frame:
+        """Measures ``state`` on the fixed evaluation set: ``measure`` and ``theory`` together, in
+        one compiled call (the samples and densities they share computed once)."""
+        return self._evaluate(state, mixture, ev, grid, evaluation.loss_array(loss))
+
+    def view(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+             loss: str | int = "non_saturating") -> View:
+        """What the live picture needs, cheaply, in one compiled call: generated samples, D on the
+        grid (``evaluation.surface_of``), mode stats (one ``jax.device_get`` copies them all)."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture,
+                          evaluation.loss_array(loss), False)
+
+    def view_with_arrows(self, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
+                         loss: str | int = "non_saturating") -> ArrowView:
+        """``view`` plus the gradient arrows of this same state (``TheoryView.g_arrows``, equal to
+        ``evaluate``'s), in the same one compiled call: a frame draws its own arrows."""
+        return self._view(state.g_ema, state.d_params, ev.z, grid.points, mixture,
+                          evaluation.loss_array(loss), True)
+
+    def mode_stats(self, state: State, mixture: Mixture, ev: EvalSet) -> metrics.ModeStats:
+        """Only the mode statistics of ``state`` (cheaper than ``evaluate``)."""
+        return self._mode_stats(state.g_ema, mixture, ev.z)
+
+    def generator_grad_norms(self, state: State, z: jax.Array) -> np.ndarray:
+        """||grad_theta L_G|| for each loss (minimax, non-saturating, least squares) at ``state``,
+        as host numpy."""
+        return np.asarray(self._grad_norms(state.g_params, state.d_params, z))
+
+
+def _run_calls(s: spec.Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
+    """One compiled call of ``Trainer.run``: up to ``n`` rounds, their losses in two buffers."""
+    buf = jnp.full((MAX_ROUNDS_PER_CALL,), jnp.nan)
+    state, i, diverged, (d_buf, g_buf) = step.rounds(s, state, hyper, mixture, n, (buf, buf))
+    return state, d_buf, g_buf, i, diverged
+
+
+def _many_calls(s: spec.Spec, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
+                batched: tuple[bool, ...]):
+    """One compiled call of ``Trainer.run_many``: ``run`` without the loss buffer, vmapped over runs."""
+    def one(state, hyper, n, z):
+        state, done, diverged, _ = step.rounds(s, state, hyper, mixture, n)
+        return state, done, diverged, evaluation.mode_stats(s, state.g_ema, mixture, z)
+
+    hyper_axes = Hyper(*(0 if b else None for b in batched))
+    return jax.vmap(one, in_axes=(0, hyper_axes, 0, 0))(states, hypers, n, z)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
+            unroll: int, frozen: tuple[str, ...]) -> Trainer:
+    return Trainer(model, optimizer, beta1, beta2, batch_size, unroll, frozen)
+
+
+def make_trainer(config: Config, frozen: tuple[str, ...] = ()) -> Trainer:
+    """The shared compiled ``Trainer`` for this configuration's shapes and optimizer kind.
+
+    Args:
+        config: the run configuration; only its static part (shapes, ``COMPILED_TRAIN_KEYS``)
+            matters here.
+        frozen: parameters that never move, named ``net.layer.param`` (``"g.0.w"``: the
+            generator's first weight matrix). Part of the compiled configuration.
+    """
+    return _cached(config.model, **config.compiled_train(), frozen=tuple(sorted(frozen)))
