@@ -2,20 +2,37 @@
 
 The public API, for notebooks and for the app::
 
+    import gan_viz
     from gan_viz.lab import presets, experiment
+    gan_viz.configure()  # first, before JAX starts: XLA flags and faster random draws
     result = experiment.train(presets.get("ring8-hopping", seed=1))
     print(result.summary)
 
-Lower level: ``make_gan(config)`` gives the compiled ``GAN`` (``init``, ``run``,
-``evaluate``); ``hyper_from(config.train)`` gives the run-time hyperparameters.
+Lower level: ``make_trainer(config)`` gives the compiled ``Trainer`` (``init``, ``run``,
+``measure``, ``theory``, ``evaluate``, ``view``); ``hyper_from(config.train)`` gives the
+run-time hyperparameters. ``GAN`` and ``make_gan`` are the same under their older names.
+
+Importing gan_viz changes nothing in the process; ``configure()`` (``core.runtime``) is the
+one call that sets JAX up, and the command line, the app and the tests make it first.
 """
 
-from gan_viz.core import _xla  # noqa: F401, I001  (must run before JAX compiles anything)
 from gan_viz.core import data, losses, metrics
-from gan_viz.lab import presets
 from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, ViewConfig, hyper_from
+from gan_viz.core.runtime import configure
+from gan_viz.core.train import (
+    GAN,
+    EvalSet,
+    Frame,
+    Measures,
+    RunInfo,
+    State,
+    TheoryView,
+    Trainer,
+    make_gan,
+    make_trainer,
+)
+from gan_viz.lab import presets
 from gan_viz.lab.experiment import Result, train
-from gan_viz.core.train import GAN, EvalSet, Frame, RunInfo, State, make_gan
 
 __all__ = [
     "Config",
@@ -24,16 +41,21 @@ __all__ = [
     "Frame",
     "GAN",
     "Hyper",
+    "Measures",
     "ModelConfig",
     "Result",
     "RunInfo",
     "State",
+    "TheoryView",
     "TrainConfig",
+    "Trainer",
     "ViewConfig",
+    "configure",
     "data",
     "hyper_from",
     "losses",
     "make_gan",
+    "make_trainer",
     "metrics",
     "presets",
     "train",

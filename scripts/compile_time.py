@@ -15,13 +15,14 @@ os.environ["GAN_VIZ_CACHE_DIR"] = tempfile.mkdtemp()  # cold: an empty persisten
 
 import jax  # noqa: E402
 
-from gan_viz.core import compilation_cache  # noqa: E402
+from gan_viz.core import compilation_cache, runtime  # noqa: E402
 from gan_viz.core.config import hyper_from  # noqa: E402
 from gan_viz.core.train import make_gan  # noqa: E402
 from gan_viz.lab import presets  # noqa: E402
 
 
 def main() -> None:
+    runtime.configure()  # as the app: XLA flags (optimisation level 1) before JAX starts
     unroll = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     name = sys.argv[2] if len(sys.argv) > 2 else "ring8-healthy"
     compilation_cache.enable()

@@ -19,7 +19,7 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from gan_viz.core import metrics
+from gan_viz.core import metrics, runtime
 from gan_viz.lab import presets
 from gan_viz.render import raster
 from gan_viz.ui.session import LiveRun
@@ -28,6 +28,7 @@ GAP = 8  # px of white between panels
 
 
 def main() -> None:
+    runtime.configure()  # as the app: XLA flags and faster random draws, before JAX starts
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--panels", type=int, default=6)

@@ -1,8 +1,9 @@
-"""Shared test set-up: keep JAX on the CPU and quiet, and reuse compiled code between runs.
+"""Shared test set-up: keep JAX on the CPU and quiet, set it up as the app does
+(``runtime.configure()``: XLA flags, unrolled threefry) and reuse compiled code between runs.
 
 JAX's persistent compilation cache (the app's, ``gan_viz.core.compilation_cache``) makes a
 second run of the suite skip most XLA compilation; compile counts are unaffected (they count
-tracing, which still happens).
+the jit cache's entries, which a persistent-cache hit still adds).
 """
 
 import os
@@ -11,8 +12,9 @@ import pytest
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-from gan_viz.core import compilation_cache  # noqa: E402  (after JAX_PLATFORMS is set)
+from gan_viz.core import compilation_cache, runtime  # noqa: E402  (after JAX_PLATFORMS is set)
 
+runtime.configure()  # before anything starts JAX's backend
 compilation_cache.enable()
 
 

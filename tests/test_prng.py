@@ -6,21 +6,23 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.core import prng
+from gan_viz.core import runtime
 
 DRAWS = """
 import jax, jax.numpy as jnp, numpy as np
-from gan_viz.core import data, prng
+from gan_viz.core import data, runtime
+unrolled = runtime.configure().unrolled_threefry
 key = jax.random.PRNGKey(7)
 f = jax.jit(lambda k: (jax.random.bits(k, (64, 3)), jax.random.normal(jax.random.fold_in(k, 5), (64, 2)),
                        jax.random.split(k, 4), data.sample(data.ring(), k, 64)))
-print(prng.UNROLLED, *[np.asarray(x).tobytes().hex() for x in jax.tree_util.tree_leaves(f(key))])
+print(unrolled, *[np.asarray(x).tobytes().hex() for x in jax.tree_util.tree_leaves(f(key))])
 """
 
 
 def test_threefry_is_compiled_without_a_loop_on_this_jax():
-    assert prng.UNROLLED, ("the unrolled threefry lowering could not be registered: JAX renamed "
-                           "jax._src.random.threefry2x32 or its lowering rule; see gan_viz/core/prng.py")
+    assert runtime.configure().unrolled_threefry, (
+        "the unrolled threefry lowering could not be registered: JAX renamed "
+        "jax._src.random.threefry2x32 or its lowering rule; see gan_viz/core/prng.py")
     hlo = jax.jit(lambda k: jax.random.bits(k, (8,))).lower(jax.random.PRNGKey(0)).compile().as_text()
     assert "while" not in hlo
 

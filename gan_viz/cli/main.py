@@ -8,11 +8,13 @@ import sys
 
 from gan_viz.cli.common import CliError, fail
 from gan_viz.cli.parser import build_parser
+from gan_viz.core import runtime
 
 __all__ = ["CliError", "build_parser", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:
+    runtime.configure()  # first, before anything starts JAX: XLA flags, faster random draws
     args = build_parser().parse_args(argv)
     from gan_viz.core import _xla, compilation_cache
 

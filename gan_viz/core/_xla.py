@@ -1,4 +1,4 @@
-"""XLA settings applied before JAX starts its CPU backend (imported first by the package).
+"""XLA settings for JAX's CPU backend, applied by ``runtime.configure`` before the backend starts.
 
 LLVM optimisation level 1 instead of 2 cuts the first compile of the training call by about
 a fifth on a 2-core CPU and, measured with ``gan-viz bench``, does not slow the compiled
@@ -11,45 +11,79 @@ cores busy); two devices on a 2-core CPU give 25,500 steps/s. A single run stays
 device and is as fast as before (measured with ``gan-viz bench``).
 
 A flag the user already set in ``XLA_FLAGS`` wins; ``GAN_VIZ_XLA_DEFAULTS=0`` turns this off.
+XLA reads ``XLA_FLAGS`` once, when the backend starts: flags added later do nothing.
 ``backend_problem`` starts the backend for the command line, turning a bad ``XLA_FLAGS`` or
 ``JAX_PLATFORMS`` into one line instead of a traceback or an abort.
 """
+
+from __future__ import annotations
 
 import functools
 import os
 import re
 import subprocess
 import sys
+from typing import NamedTuple
 
 _FLAGS = {
     "--xla_backend_optimization_level": "1",
     "--xla_force_host_platform_device_count": str(os.cpu_count() or 1),
 }
 
-ENABLED = os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") != "0"  # also read by ``prng``
-USER_FLAGS = os.environ.get("XLA_FLAGS", "")  # as the user set them, before ours are added
 
-if ENABLED:
-    current = os.environ.get("XLA_FLAGS", "")
-    extra = [f"{k}={v}" for k, v in _FLAGS.items() if k not in current]
-    if extra:
-        os.environ["XLA_FLAGS"] = " ".join([current, *extra]).strip()
+class Flags(NamedTuple):
+    """What ``apply_flags`` found and did."""
+
+    user: str  # XLA_FLAGS as the user set them, before ours were added
+    added: tuple[str, ...]  # the flags added to XLA_FLAGS (empty: none)
+    backend_started: bool  # the backend had already started: nothing was added, it would not read them
+
+
+def enabled() -> bool:
+    """Whether gan_viz may set its defaults (``GAN_VIZ_XLA_DEFAULTS`` is not ``0``)."""
+    return os.environ.get("GAN_VIZ_XLA_DEFAULTS", "1") != "0"
+
+
+def backend_started() -> bool:
+    """Whether JAX's backend has started (then XLA has read its flags); False if JAX cannot say."""
+    try:
+        from jax._src import xla_bridge
+
+        return bool(xla_bridge.backends_are_initialized())
+    except (ImportError, AttributeError):
+        return False
+
+
+@functools.cache  # once a process: XLA reads the flags once
+def apply_flags() -> Flags:
+    """Adds our defaults to ``XLA_FLAGS`` (those the user did not set), unless turned off or too late."""
+    user = os.environ.get("XLA_FLAGS", "")
+    if not enabled():
+        return Flags(user, (), False)
+    if backend_started():
+        return Flags(user, (), True)
+    added = tuple(f"{k}={v}" for k, v in _FLAGS.items() if k not in user)
+    if added:
+        os.environ["XLA_FLAGS"] = " ".join([user, *added]).strip()
+    return Flags(user, added, False)
 
 
 @functools.cache  # once a process: the backend starts once
 def backend_problem() -> str | None:
-    """Starts JAX's backend; returns ``None``, or one line saying why it cannot start and which
-    environment variable to fix (``XLA_FLAGS`` or ``JAX_PLATFORMS``).
+    """Starts JAX's backend (with ``apply_flags`` applied first); returns ``None``, or one line
+    saying why it cannot start and which environment variable to fix (``XLA_FLAGS`` or
+    ``JAX_PLATFORMS``).
 
     XLA kills the whole process on a flag it cannot parse, so flags the user set are tried first in
     a child process (about a second, only when ``XLA_FLAGS`` was set before gan_viz added its own).
     """
-    if USER_FLAGS.strip():
+    user = apply_flags().user
+    if user.strip():
         probe = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=600)
         if probe.returncode not in (0, 3):  # 3: a Python error (JAX_PLATFORMS...), said below
             logged = [m.group(1) for m in map(_GLOG.match, probe.stderr.splitlines()) if m]
             reason = logged[0] if logged else f"XLA stopped with exit status {probe.returncode}"
-            return f"XLA_FLAGS={USER_FLAGS.strip()[:80]!r} is not valid: {reason[:200]} (fix or unset XLA_FLAGS)"
+            return f"XLA_FLAGS={user.strip()[:80]!r} is not valid: {reason[:200]} (fix or unset XLA_FLAGS)"
     import jax
 
     try:

@@ -9,18 +9,22 @@ same bit for bit (tests/test_prng.py). Measured with ``gan-viz bench``: see
 docs/benchmarks.md.
 
 This uses JAX's internal names (the lowering rule JAX itself uses on other platforms). If a JAX
-version lacks them, draws keep JAX's own CPU lowering (slower, same numbers) and
-``UNROLLED`` is False; ``GAN_VIZ_XLA_DEFAULTS=0`` also leaves JAX's lowering alone.
+version lacks them, draws keep JAX's own CPU lowering (slower, same numbers);
+``GAN_VIZ_XLA_DEFAULTS=0`` also leaves JAX's lowering alone. Registered by
+``runtime.configure``, never on import; it applies to functions compiled afterwards.
 """
 
 from __future__ import annotations
 
+import functools
+
 from gan_viz.core import _xla
 
 
+@functools.cache  # once a process: registering again would change nothing
 def use_unrolled_threefry() -> bool:
     """Registers the unrolled threefry lowering for CPU; whether it could."""
-    if not _xla.ENABLED:
+    if not _xla.enabled():
         return False
     try:
         from jax._src.interpreters import mlir
@@ -30,6 +34,3 @@ def use_unrolled_threefry() -> bool:
         return False
     mlir.register_lowering(primitive, rule, platform="cpu")
     return True
-
-
-UNROLLED = use_unrolled_threefry()
