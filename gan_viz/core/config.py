@@ -2,7 +2,7 @@
 
 ``data`` and ``model`` fix array shapes, so changing them builds a new compiled trainer;
 ``view`` only says how the app shows a run and never resets it. ``train`` mixes three kinds,
-named once here and used by the trainer's cache (``Config.static_key``, ``train.make_gan``)
+named once here and used by the trainer's cache (``Config.static_key``, ``trainer.make_trainer``)
 and the app (``ui.session.needs_reset``):
 ``LIVE_TRAIN_KEYS`` are the fields of ``Hyper`` (learning rates, k_d, k_g, loss, ...), which
 travel as arrays and change between calls without recompiling; ``BUDGET_TRAIN_KEYS`` say how
@@ -17,15 +17,17 @@ against the D that ``unroll`` more D steps would make, differentiated through th
 ``train.g_ema`` > 0 keeps an exponential moving average of the generator's weights
 (Yazici et al. 2019) and every evaluation and picture uses it; 0 shows G itself.
 
-Size: the dataclasses, their validation (against ``core.bounds``) and the dotted-key
-overrides are one concept, the shape of a valid run, read by the CLI, the URL parser and
-the widgets; kept together so a new key is added in one file.
+Uploaded points (layout ``samples``) get their modes from ``data.of_samples`` (k-means, K by
+BIC in ``data.choose_modes``): fitting belongs to the data, this module only describes a run.
+
+Size (over 300 lines): the dataclasses, their validation (against ``core.bounds``) and the
+dotted-key overrides and (de)serialisation are one concept, the shape of a valid run, read by
+the CLI, the URL parser and the widgets; kept together so a new key is added in one file.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -84,14 +86,8 @@ class DataConfig:
         if self.layout == "samples":
             if len(self.samples) < 2:
                 raise ValueError("data.layout samples needs data.samples: at least 2 [x, y] points (upload a file)")
-            centres, weights, std = _fitted(self.samples, self.modes)
-            return data_lib.empirical(np.asarray(self.samples, np.float32), centres, weights, max(std, 1e-3))
+            return data_lib.of_samples(self.samples, self.modes)
         raise ValueError(f"unknown data.layout {self.layout!r}; choose from {', '.join(LAYOUTS)}")
-
-
-@functools.lru_cache(maxsize=8)
-def _fitted(samples: tuple[tuple[float, float], ...], k: int) -> tuple[np.ndarray, np.ndarray, float]:
-    return data_lib.fit_modes(np.asarray(samples), k)
 
 
 @dataclass(frozen=True)
@@ -195,12 +191,12 @@ class Config:
     seed: int = 0
 
     def compiled_train(self) -> dict[str, Any]:
-        """The ``COMPILED_TRAIN_KEYS`` settings by name (what ``train.GAN`` is built with)."""
+        """The ``COMPILED_TRAIN_KEYS`` settings by name (what ``trainer.Trainer`` is built with)."""
         return {k: getattr(self.train, k) for k in COMPILED_TRAIN_KEYS}
 
     def static_key(self) -> tuple:
         """Everything in the configuration that fixes compiled shapes; equal keys share compiled
-        functions. Frozen parameters are not configuration: ``train.make_gan(config, frozen=...)``
+        functions. Frozen parameters are not configuration: ``trainer.make_trainer(config, frozen=...)``
         adds them to its own cache key."""
         return (self.data.mixture().num_modes, self.model, *self.compiled_train().values())
 
