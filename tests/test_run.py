@@ -2,6 +2,7 @@
 the one summary schema, checked against known answers."""
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -66,6 +67,10 @@ def test_a_mark_at_zero_measures_the_start_without_training():
     assert (first.step, first.rounds, first.info.rounds, first.measured, first.seconds) == (0, 0, 0, 0, 0.0)
     assert np.isnan(first.losses).all() and leaves_equal(first.state, run.state)
     assert (second.step, second.rounds, second.measured) == (6, 3, 6)
+    # a live run goes on from its own state with its own settings, compiled already: Step D twice
+    step_d = run.hyper._replace(k_g=jnp.int32(0))
+    (more,) = driver.evaluations(run, [2], state=second.state, hyper=step_d, compile_first=False)
+    assert (more.step, more.rounds, more.info.rounds) == (8, 2, 2) and np.isnan(more.info.g_loss).all()
 
 
 def test_a_diverging_run_stops_at_its_last_finite_state_and_says_so():

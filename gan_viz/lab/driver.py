@@ -1,15 +1,15 @@
 """The one run driver: a run's set-up, its budget in rounds, training with evaluations, its summary.
 
 Every way of training here (``experiment.train``, ``replay.record``, the collapse map's runs, the
-reproductions, the benchmarks, the counter-example and the theory scenes, the app's live run) is
-these four pieces:
+reproductions, the benchmarks, the counter-example and the theory scenes) is these four pieces; a
+live run that advances a few rounds at a time sets itself up with ``setup`` too:
 
 - ``setup(config)``: the compiled ``GAN``, the data mixture, the run-time ``Hyper`` arrays, the
   fixed evaluation set, the view box and its grid, and the initial state of the seed (``Run``).
 - ``budget(config.train, steps)``: steps and the evaluation interval in whole rounds of ``k_d +
   k_g`` steps (both rounded up), and the rounds after which evaluations fall (``Budget``).
-- ``evaluations(run, marks)``: trains from the run's state to each mark (a count of rounds), in one
-  compiled call per mark, and yields an ``Evaluation`` (the state, the rounds' losses, what
+- ``evaluations(run, marks)``: trains from the run's state to each mark (a count of rounds), one
+  ``GAN.run`` per mark, and yields an ``Evaluation`` (the state, the rounds' losses, what
   ``measure`` took of the state, the seconds spent training) after each; stops after a call that
   diverged, whose state is the last finite one.
 - ``summary(...)``: the one schema of a run's figures, which ``experiment.train`` returns, ``gan-viz
@@ -18,9 +18,9 @@ these four pieces:
 Example:
     >>> from gan_viz.lab import driver, presets
     >>> run = driver.setup(presets.get("ring8-hopping"))
-    >>> b = driver.budget(run.config.train, 2000)
-    >>> [e.step for e in driver.evaluations(run, b.marks())][-1]
-    2000
+    >>> plan = driver.budget(run.config.train, 2000)  # rounds of 3 + 40 steps: 47 rounds, 2,021 steps
+    >>> for e in driver.evaluations(run, plan.marks()):
+    ...     print(e.step, int(e.measured.modes_captured), e.losses)
 """
 
 from __future__ import annotations
@@ -160,17 +160,21 @@ class Evaluation(NamedTuple):
 
 
 def evaluations(run: Run, marks: Sequence[int], *, state: State | None = None, hyper: Hyper | None = None,
-                measure: Callable[[Run, State], Any] = Run.mode_stats) -> Iterator[Evaluation]:
+                measure: Callable[[Run, State], Any] = Run.mode_stats,
+                compile_first: bool = True) -> Iterator[Evaluation]:
     """Trains ``state`` (default the run's initial one) with ``hyper`` (default the run's) to each of
-    ``marks``, increasing counts of rounds from the start (a mark of 0 measures the start), and
+    ``marks``, increasing counts of rounds from that state (a mark of 0 measures it untrained), and
     yields an ``Evaluation`` at each; stops after the first call that diverges.
 
-    The training call is compiled before the first mark, so ``Evaluation.seconds`` is training alone.
+    With ``compile_first`` the training call is compiled before the first mark, so
+    ``Evaluation.seconds`` is training alone; a run that has compiled it already (a live run
+    advancing a few rounds at a time) passes False and saves that call.
     """
     gan, mixture = run.gan, run.mixture
     state = run.state if state is None else state
     hyper = run.hyper if hyper is None else hyper
-    state, info = gan.run(state, hyper, mixture, 0)  # compiles; no round
+    if compile_first:
+        state, _ = gan.run(state, hyper, mixture, 0)  # no round
     done = 0
     for mark in marks:
         seconds = 0.0
@@ -180,10 +184,12 @@ def evaluations(run: Run, marks: Sequence[int], *, state: State | None = None, h
             jax.block_until_ready(state)
             seconds = time.perf_counter() - t
             done += info.rounds
+        else:  # reached already: nothing to train
+            empty = np.zeros((0,), np.float32)
+            info = RunInfo(empty, empty, 0, False, int(state.step))
         yield Evaluation(state, done, info.step, info, measure(run, state), seconds, info.diverged)
         if info.diverged:
             return
-        info = info._replace(d_loss=info.d_loss[:0], g_loss=info.g_loss[:0], rounds=0)  # a repeated mark trains none
 
 
 def _finite_or_none(x: float | None) -> float | None:
