@@ -75,7 +75,9 @@ def test_partial_maps_fill_in_chunk_by_chunk():
 
 
 _FOUR_DEVICES = """
-import json, jax
+import json, gan_viz
+gan_viz.configure()  # keeps the 4 devices asked for in XLA_FLAGS
+import jax
 from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig
 from gan_viz.lab import sweep
 cfg = Config(data=DataConfig(layout="ring", modes=8, radius=2.0, std=0.1),

@@ -157,6 +157,8 @@ def recompiles_on_hyperparameter_change(cfg: Config) -> int:
 _PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
+import gan_viz
+gan_viz.configure()  # as the gan-viz command does, before JAX starts
 from gan_viz.core import compilation_cache
 from gan_viz.lab import driver, presets
 compilation_cache.enable(sys.argv[1])
