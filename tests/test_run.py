@@ -98,3 +98,16 @@ def test_one_summary_schema_for_a_run_and_the_map_averages_it():
     cell = sweep.sweep(SMALL, sweep.parse_axis(f"lr_d={SMALL.train.lr_d}"), seeds=1, steps=40).cells[0]
     assert cell["modes_captured_mean"] == s["modes_captured"] and cell["steps_mean"] == 40
     assert cell["hop_events_mean"] == s["hop_events"] and cell["collapsed_fraction"] == float(s["collapsed"])
+
+
+def test_an_interrupted_run_keeps_the_last_evaluated_state():
+    def stop_at_20(done: int, total: int) -> None:
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    result = experiment.train(SMALL, steps=60, progress=stop_at_20, interruptible=True)
+    s = result.summary
+    assert s["interrupted"] and not s["diverged"] and (s["steps"], s["rounds"]) == (20, 10)
+    assert int(result.state.step) == 20 and result.history.step == [10, 20]  # every 10 steps
+    with pytest.raises(KeyboardInterrupt):
+        experiment.train(SMALL, steps=60, progress=stop_at_20)
