@@ -111,7 +111,7 @@ def fit_modes(points: np.ndarray, k: int, iters: int = 100) -> tuple[np.ndarray,
     SciPy's ``kmeans2`` (``minit="++"``), seeded with ``default_rng(0)``: on the test cases (a
     ring of 8, a grid of 25, one cluster, 7 points; every k from 1 to 25) it fits exactly the
     centres, weights and spread of the k-means written here before (the same k-means++ draws,
-    then Lloyd's steps to the same fixed point), in a fifth to two thirds of the time, so
+    then Lloyd's steps to the same fixed point), in a fifth to three quarters of the time, so
     ``choose_modes`` picks the same K faster. A mode left without points keeps its place.
 
     Returns:

@@ -3,34 +3,18 @@
 
 The parts live in modules of one concern each: ``state`` (the pytrees and the seed's keys),
 ``spec`` (the static configuration and the networks), ``step`` (objectives, updates, rounds),
-``evaluation`` (measures, theory view, pictures) and ``trainer`` (the one owner of ``jax.jit``).
+``evaluation`` (measures, theory view, pictures) and ``trainer`` (the one owner of ``jax.jit``);
+the other value types (``View``, ``ArrowView``, ``Pictures``) are in ``state``.
 """
 
 from gan_viz.core.evaluation import surface_of
-from gan_viz.core.spec import UNROLL_EPS_ROOT, Spec
-from gan_viz.core.state import (
-    ARROWS,
-    MANIFOLD_LINES,
-    MANIFOLD_POINTS,
-    MAX_PICTURES,
-    ArrowView,
-    EvalSet,
-    Frame,
-    Measures,
-    Pictures,
-    RunInfo,
-    State,
-    TheoryView,
-    View,
-)
-from gan_viz.core.step import EXTRA_KEYS
+from gan_viz.core.state import MAX_PICTURES, EvalSet, Frame, Measures, RunInfo, State, TheoryView
 from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL, Trainer, make_trainer
 
 GAN = Trainer
 make_gan = make_trainer
 
 __all__ = [
-    "ARROWS", "EXTRA_KEYS", "MANIFOLD_LINES", "MANIFOLD_POINTS", "MAX_PICTURES", "MAX_ROUNDS_PER_CALL",
-    "UNROLL_EPS_ROOT", "ArrowView", "EvalSet", "Frame", "GAN", "Measures", "Pictures", "RunInfo", "Spec", "State",
-    "TheoryView", "Trainer", "View", "make_gan", "make_trainer", "surface_of",
+    "MAX_PICTURES", "MAX_ROUNDS_PER_CALL", "EvalSet", "Frame", "GAN", "Measures", "RunInfo", "State", "TheoryView",
+    "Trainer", "make_gan", "make_trainer", "surface_of",
 ]
