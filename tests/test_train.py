@@ -67,6 +67,8 @@ def test_changing_run_time_hyperparameters_does_not_recompile(mix):
     # data that keeps its number of modes is an argument too
     s, _ = gan.run(s, h, data.ring(8, 1.0, 0.1), 2)
     assert gan.compiles == before
+    gan.run(s, h, data.ring(5), 1)  # another number of modes is another shape: it compiles, and is counted
+    assert gan.compiles == before + 1
 
 
 def test_k_counts_updates_and_zero_freezes(gan, mix):
