@@ -157,9 +157,9 @@ def test_bad_command_arguments_exit_with_one_line(capsys, argv, fragment):
 
 
 def test_ctrl_c_during_train_stops_cleanly_and_reports_what_was_done(capsys, monkeypatch):
-    from gan_viz.core import train as train_lib
+    from gan_viz.core.trainer import Trainer
 
-    real_run, calls = train_lib.GAN.run, []
+    real_run, calls = Trainer.run, []
 
     def run_then_interrupt(self, state, hyper, mixture, n):
         calls.append(n)
@@ -167,7 +167,7 @@ def test_ctrl_c_during_train_stops_cleanly_and_reports_what_was_done(capsys, mon
             raise KeyboardInterrupt
         return real_run(self, state, hyper, mixture, n)
 
-    monkeypatch.setattr(train_lib.GAN, "run", run_then_interrupt)
+    monkeypatch.setattr(Trainer, "run", run_then_interrupt)
     code, out, err = run_cli(capsys, "train", "--preset", "ring8-healthy", "--steps", "100",
                              "--set", "train.eval_every=10", "--set", "model.g_width=16", "--set", "model.d_width=16")
     assert code == 130 and "Traceback" not in err
