@@ -4,7 +4,7 @@ Every way of training here (``experiment.train``, ``replay.record``, the collaps
 reproductions, the benchmarks, the counter-example and the theory scenes) is these four pieces; a
 live run that advances a few rounds at a time sets itself up with ``setup`` too:
 
-- ``setup(config)``: the compiled ``GAN``, the data mixture, the run-time ``Hyper`` arrays, the
+- ``setup(config)``: the compiled ``Trainer`` (``GAN``), the data mixture, the run-time ``Hyper`` arrays, the
   fixed evaluation set, the view box and its grid, and the initial state of the seed (``Run``).
 - ``budget(config.train, steps)``: steps and the evaluation interval in whole rounds of ``k_d +
   k_g`` steps (both rounded up), and the rounds after which evaluations fall (``Budget``).
@@ -38,7 +38,8 @@ from gan_viz.core import data as data_lib
 from gan_viz.core import metrics, viewbox
 from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
 from gan_viz.core.data import Mixture
-from gan_viz.core.train import GAN, EvalSet, Measures, RunInfo, State, make_gan
+from gan_viz.core.state import EvalSet, Measures, RunInfo, State
+from gan_viz.core.trainer import Trainer, make_trainer
 from gan_viz.lab.history import mean_losses
 
 Extent = tuple[float, float, float, float]
@@ -50,7 +51,7 @@ class Run:
 
     Attributes:
         config: the validated run.
-        gan: the shared compiled functions for its shapes (``make_gan``).
+        gan: the shared compiled functions for its shapes (``make_trainer``, also called ``make_gan``).
         mixture: the data.
         hyper: the run-time hyperparameters of ``config.train``.
         ev: the seed's fixed evaluation noise and real samples.
@@ -60,7 +61,7 @@ class Run:
     """
 
     config: Config
-    gan: GAN
+    gan: Trainer
     mixture: Mixture
     hyper: Hyper
     ev: EvalSet
@@ -93,11 +94,11 @@ def setup(config: Config, *, seed: int | None = None, view_box: bool = False, ex
             samples, as the app draws (``viewbox.view_extent``); else the data's extent.
         extent: a box of one's own instead (wins over ``view_box``).
         grid_res: cells per axis of ``Run.grid``.
-        frozen: parameters that never move (``make_gan``).
+        frozen: parameters that never move (``make_trainer``).
     """
     config = validate(config)
     seed = config.seed if seed is None else int(seed)
-    gan = make_gan(config, frozen)
+    gan = make_trainer(config, frozen)
     mixture = config.data.mixture()
     ev = gan.eval_set(seed, mixture)
     state = gan.init(seed)

@@ -17,7 +17,7 @@ import numpy as np
 
 from gan_viz.core import metrics
 from gan_viz.core.config import Config
-from gan_viz.core.train import Measures, State
+from gan_viz.core.state import Measures, State
 from gan_viz.lab import driver
 from gan_viz.lab.history import History
 
