@@ -32,8 +32,9 @@ def test_play_trains_the_frames_due_at_the_pace_and_counts_them():
     frames, _ = player.play(source, 1000, now=10.08)  # two frames owed
     assert len(frames) == 2 and source.step == 120 and player.frames == 3
     assert player.fps.rate() == pytest.approx(2 / 0.08) and player.sps.rate() == pytest.approx(80 / 0.08)
-    player.follow(Source())  # a new run (Reset, a preset): its frames are counted afresh
-    assert player.frames == 0
+    player.warning = "The discriminator looks dead"
+    player.follow(Source())  # a new run (Reset, a preset): its frames are counted afresh, its warning checked anew
+    assert player.frames == 0 and player.warning == ""
 
 
 def test_a_batchs_cost_is_learnt_from_its_own_rerun_when_the_browser_waits():

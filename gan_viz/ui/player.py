@@ -103,6 +103,7 @@ class Player:
         self.fps, self.sps = RateMeter(), RateMeter()
         self.slow_seconds = slow_seconds
         self.frames = 0  # frames played of ``source`` (the last source ``play`` or ``follow`` saw)
+        self.warning = ""  # a warning beside the status line (a dead D), checked with the slow parts
         self.draw_id = next(_DRAW_IDS)
         self._source_id: int | None = None
         self._drawn: Hashable = None  # what the frame ``draw_id`` showed
@@ -119,9 +120,9 @@ class Player:
         self._pending = None
 
     def follow(self, source: object) -> None:
-        """The frame count restarts with a new source (Reset, a new preset, new shapes)."""
+        """The frame count and the warning restart with a new source (Reset, a preset, new shapes)."""
         if id(source) != self._source_id:
-            self._source_id, self.frames = id(source), 0
+            self._source_id, self.frames, self.warning = id(source), 0, ""
 
     def begin(self, now: float, playing: bool) -> None:
         """A rerun starts at ``now``. When the previous one told the browser to ask at once, the time
@@ -164,8 +165,9 @@ class Player:
                               now - batch.started - batch.train_seconds)
 
     def slow_due(self, now: float, playing: bool) -> bool:
-        """Whether the slow parts (charts: ~30 ms each for the browser to draw) are redrawn now: always
-        while paused, else at most once a ``slow_seconds``."""
+        """Whether the slow parts (charts: ~30 ms each for the browser to draw; checks that need more
+        than the frame's numbers, such as ``warning``) are redone now: always while paused, else at
+        most once a ``slow_seconds``."""
         if playing and now - self._slow_at < self.slow_seconds:
             return False
         self._slow_at = now

@@ -187,26 +187,27 @@ def _live_view(view: dict) -> None:
     # one slot for the notices, so the plot below keeps its place in the page whether a notice
     # shows or not (an element appearing above it would make the browser rebuild the plot)
     notice = st.empty()
-    dead = status.dead_discriminator(f.d_surface, run.arrows(), run.config.train.lr_d, run.config.train.optimizer)
+    slow = player.slow_due(time.monotonic(), ss.playing)
+    if slow:  # D's arrows cost a call of their own: looked at with the charts, once a second while playing
+        dead = status.dead_discriminator(f.d_surface, run.arrows(), run.config.train.lr_d, run.config.train.optimizer)
+        player.warning = dead.message if dead else ""
     if run.diverged:
         notice.error(run.message)
-    elif dead is not None:
-        notice.warning(dead.message, icon="⚠️")
+    elif player.warning:
+        notice.warning(player.warning, icon="⚠️")
     editing = bool(ss.get(sidebar.EDIT_KEY))
     if batch and not view["view.dstar"]:
         main: list[dict] | dict = [main_figure(run, snap, view, editing) for snap in batch]
     else:
         main = main_figure(run, still(run, view), view, editing)
-    slow = [None, None]
-    if player.slow_due(time.monotonic(), ss.playing):
-        slow = slow_figures(run, view, player.rates(ss.playing)[1])
+    charts = slow_figures(run, view, player.rates(ss.playing)[1]) if slow else [None, None]
     # a new picture every batch, and while paused every change of state (Step, Reset, preset) or view
     frame = player.frame((id(run), run.step, run.diverged, editing, tuple(sorted(view.items()))), bool(batch))
     projector = view.get("view.projector")
     playing = ss.playing and not run.diverged
     next_in = max(due - time.perf_counter(), 0.0)
     player.finish(len(batch) if playing else 0, time.perf_counter(), pace, next_in)
-    live_plot([main, *slow], key="live", frame=frame, columns=2,
+    live_plot([main, *charts], key="live", frame=frame, columns=2,
               rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
               request_next=playing, next_in=next_in, click_plot=0 if editing else None, on_click=_on_plot_event)
     if not playing:
