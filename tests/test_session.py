@@ -180,3 +180,24 @@ def test_the_status_line_says_where_a_collapsed_generator_sits():
     assert "collapsed on mode 3" in live.status_html(run, Player(), False)
     run.frame = run.frame._replace(modes=modes._replace(region=np.full(8, 1 / 8)))
     assert "collapsed" not in live.status_html(run, Player(), False)
+
+
+def test_each_frame_draws_its_own_arrows_and_the_theory_part_is_computed_on_demand():
+    from gan_viz.ui.pacing import Plan
+
+    run = LiveRun(SMALL, grid_res=16)
+    run.arrows_shown = True
+    frames = run.advance_frames(2, 3)
+    theory = run.theory()  # D*, arrows, gradient norms, manifold: only when a view asks
+    assert run.theory() is theory  # once per state
+    np.testing.assert_allclose(frames[-1].arrows, theory.g_arrows, rtol=1e-6)  # the last frame is this state
+    assert not np.allclose(frames[0].arrows, frames[-1].arrows)  # the first has its own state's arrows
+    np.testing.assert_allclose(run.arrows(), theory.g_arrows, rtol=1e-6)
+    # frames that split rounds have no arrows of their own: while the arrows show, whole rounds play
+    split = LiveRun(replace(SMALL, train=replace(SMALL.train, k_d=4, k_g=6)), grid_res=16)
+    split.warm_up(pictures=True, wait=True)
+    plan = Plan(1, 8, 0.0, every=3)  # two 10-step rounds, a picture every 3 steps
+    assert [f.step for f in split.play(plan)] == [3, 6, 9, 10, 13, 16, 19, 20]
+    split.arrows_shown = True
+    shown = split.play(plan)
+    assert [f.step for f in shown] == [30, 40] and all(f.arrows is not None for f in shown)
