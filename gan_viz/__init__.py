@@ -10,7 +10,7 @@ The public API, for notebooks and for the app::
 
 Lower level: ``make_trainer(config)`` gives the compiled ``Trainer`` (``init``, ``run``,
 ``measure``, ``theory``, ``evaluate``, ``view``); ``hyper_from(config.train)`` gives the
-run-time hyperparameters. ``GAN`` and ``make_gan`` are the same under their older names.
+run-time hyperparameters.
 
 Importing gan_viz changes nothing in the process; ``configure()`` (``core.runtime``) is the
 one call that sets JAX up, and the command line, the app and the tests make it first.
@@ -19,18 +19,8 @@ one call that sets JAX up, and the command line, the app and the tests make it f
 from gan_viz.core import data, losses, metrics
 from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, ViewConfig, hyper_from
 from gan_viz.core.runtime import configure
-from gan_viz.core.train import (
-    GAN,
-    EvalSet,
-    Frame,
-    Measures,
-    RunInfo,
-    State,
-    TheoryView,
-    Trainer,
-    make_gan,
-    make_trainer,
-)
+from gan_viz.core.state import EvalSet, Frame, Measures, RunInfo, State, TheoryView
+from gan_viz.core.trainer import Trainer, make_trainer
 from gan_viz.lab import presets
 from gan_viz.lab.experiment import Result, train
 
@@ -39,7 +29,6 @@ __all__ = [
     "DataConfig",
     "EvalSet",
     "Frame",
-    "GAN",
     "Hyper",
     "Measures",
     "ModelConfig",
@@ -54,7 +43,6 @@ __all__ = [
     "data",
     "hyper_from",
     "losses",
-    "make_gan",
     "make_trainer",
     "metrics",
     "presets",

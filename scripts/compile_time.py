@@ -1,7 +1,7 @@
 """First-call (compile) time of a preset's training step with an empty compilation cache.
 
 Usage: python scripts/compile_time.py [UNROLL] [PRESET]   (one fresh process per measurement;
-prints one JSON line: wall and CPU seconds of make_gan, init and one training round's first call)
+prints one JSON line: wall and CPU seconds of make_trainer, init and one training round's first call)
 """
 
 import json
@@ -17,7 +17,7 @@ import jax  # noqa: E402
 
 from gan_viz.core import compilation_cache, runtime  # noqa: E402
 from gan_viz.core.config import hyper_from  # noqa: E402
-from gan_viz.core.train import make_gan  # noqa: E402
+from gan_viz.core.trainer import make_trainer  # noqa: E402
 from gan_viz.lab import presets  # noqa: E402
 
 
@@ -29,7 +29,7 @@ def main() -> None:
     cfg = presets.get(name)
     cfg = replace(cfg, train=replace(cfg.train, unroll=unroll))
     wall, cpu = time.perf_counter(), time.process_time()
-    gan, mix = make_gan(cfg), cfg.data.mixture()
+    gan, mix = make_trainer(cfg), cfg.data.mixture()
     state, _ = gan.run(gan.init(cfg.seed), hyper_from(cfg.train), mix, 1)
     jax.block_until_ready(state)
     print(json.dumps({"preset": name, "unroll": unroll, "wall_s": round(time.perf_counter() - wall, 1),

@@ -107,7 +107,7 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
     import dataclasses
     import inspect
 
-    from gan_viz.core.train import GAN, make_gan
+    from gan_viz.core.trainer import Trainer, make_trainer
 
     fields = [f.name for f in dataclasses.fields(config.TrainConfig)]
     groups = config.LIVE_TRAIN_KEYS + config.BUDGET_TRAIN_KEYS + config.COMPILED_TRAIN_KEYS
@@ -115,7 +115,7 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
     assert config.LIVE_TRAIN_KEYS == config.Hyper._fields
     assert set(config.COMPILED_TRAIN_KEYS) == {"optimizer", "beta1", "beta2", "batch_size", "unroll"}
     # the compiled trainer is built from exactly the compiled keys
-    assert list(inspect.signature(GAN).parameters) == ["model", *config.COMPILED_TRAIN_KEYS, "frozen"]
+    assert list(inspect.signature(Trainer).parameters) == ["model", *config.COMPILED_TRAIN_KEYS, "frozen"]
     train = config.TrainConfig(loss="least_squares", k_d=3, simultaneous=True, r1_weight=0.5, g_ema=0.9)
     hyper = config.hyper_from(train)
     for k in config.LIVE_TRAIN_KEYS:
@@ -128,7 +128,7 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
         compiled = k in config.COMPILED_TRAIN_KEYS
         assert (cfg.static_key() != base.static_key()) == compiled, k
         if k != "batch_size":  # building a GAN is cheap; no compilation happens here
-            assert (make_gan(cfg) is not make_gan(base)) == compiled, k
+            assert (make_trainer(cfg) is not make_trainer(base)) == compiled, k
 
 
 def test_the_samples_layout_fits_its_modes_and_refuses_missing_huge_or_far_samples():

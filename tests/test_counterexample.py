@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gan_viz import cli
-from gan_viz.core.train import make_gan
+from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import counterexample, presets
 from gan_viz.lab.counterexample import RoundRecord, phases
 from gan_viz.render import storyboard
@@ -146,7 +146,7 @@ def test_bad_arguments_raise_value_errors():
 def pinned_steps(sb, state, hyper, n):
     """What freezing W means: a GAN with nothing frozen (``state.g_opt`` is its optimizer state),
     one ``run`` call per round, and W put back on the host after each."""
-    gan, mixture = make_gan(sb.config), sb.config.data.mixture()
+    gan, mixture = make_trainer(sb.config), sb.config.data.mixture()
     scale = jnp.eye(2, dtype=jnp.float32) * sb.data_std
     for _ in range(n):
         state, info = gan.run(state, hyper, mixture, 1)
@@ -178,7 +178,7 @@ def test_a_short_move_in_one_call_equals_the_same_steps_with_w_put_back_on_the_h
     # whole storyboards are checked as claims over seeds (above).
     sb = counterexample.train_classifier(counterexample.start(seed, setup=SHORT_MOVE))
     new = counterexample.move_generator(sb)
-    fresh = sb.state._replace(g_opt=make_gan(sb.config).g_tx.init(sb.state.g_params))  # a move starts afresh
+    fresh = sb.state._replace(g_opt=make_trainer(sb.config).g_tx.init(sb.state.g_params))  # a move starts afresh
     moved = pinned_steps(sb, fresh, phases.hyper(sb.config, sb.setup, k_d=0, k_g=1), SHORT_MOVE.g_steps)
     old = phases.record_move(sb, moved._replace(g_opt=sb.state.g_opt))
     assert not np.array_equal(new.records[-1].fake_after, sb.records[-1].fake_before)  # it moved

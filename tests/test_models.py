@@ -7,7 +7,7 @@ import pytest
 
 from gan_viz.core import models
 from gan_viz.core.config import Config, ModelConfig, apply_overrides
-from gan_viz.core.train import make_gan
+from gan_viz.core.trainer import make_trainer
 
 
 @pytest.mark.parametrize("gain", [0.8, 1.0, 1.4])
@@ -55,7 +55,7 @@ def test_the_input_scale_equals_scaling_the_first_layer_weights():
 def test_a_run_starts_from_the_configured_init_and_its_d_sees_the_scaled_input():
     cfg = apply_overrides(Config(model=ModelConfig(latent_dim=8, g_width=16, d_width=16)),
                           ["model.init=orthogonal", "model.init_gain=0.8", "model.d_input_scale=0.25"])
-    gan = make_gan(cfg)
+    gan = make_trainer(cfg)
     state = gan.init(0)
     w = np.asarray(state.g_params[1]["w"], np.float64)  # 16 -> 16: orthogonal times 0.8
     np.testing.assert_allclose(w.T @ w, 0.64 * np.eye(16), atol=1e-5)

@@ -9,7 +9,7 @@ import pytest
 from gan_viz.core import optim
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
 from gan_viz.core.spec import make_spec
-from gan_viz.core.train import GAN, make_gan
+from gan_viz.core.trainer import Trainer, make_trainer
 
 MODEL = ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1)
 
@@ -19,11 +19,11 @@ def leaves_equal(a, b) -> bool:
                for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
 
 
-def hand_written_lr_gan(kind: str) -> GAN:
+def hand_written_lr_gan(kind: str) -> Trainer:
     """The former update: the lr-free direction (scale_by_adam or identity), then p - lr * u."""
     direction = optax.scale_by_adam(b1=0.5, b2=0.999) if kind == "adam" else optax.identity()
     spec = make_spec(MODEL, kind, 0.5, 0.999, 32)
-    return GAN.of_spec(dataclasses.replace(spec, g_tx=direction, d_tx=direction))  # not make_gan: not shared
+    return Trainer.of_spec(dataclasses.replace(spec, g_tx=direction, d_tx=direction))  # not make_trainer: not shared
 
 
 def hand_written_apply(tx, grads, opt_state, params, lr):
@@ -39,7 +39,7 @@ def test_injected_learning_rate_gives_the_hand_written_update_bit_for_bit(kind, 
     mix = cfg.data.mixture()
     h = hyper_from(cfg.train)
     faster = h._replace(lr_d=jnp.float32(3e-3), lr_g=jnp.float32(2e-3))
-    new = make_gan(cfg)
+    new = make_trainer(cfg)
     old = hand_written_lr_gan(kind)
     for seed in (0, 1):
         a, info_a = new.run(new.init(seed), h, mix, 20)
@@ -56,8 +56,8 @@ def test_injected_learning_rate_gives_the_hand_written_update_bit_for_bit(kind, 
 def test_frozen_parameters_never_move_and_the_others_train_as_without_the_freeze():
     cfg = Config(model=MODEL, train=TrainConfig(batch_size=32))
     mix, h = cfg.data.mixture(), hyper_from(cfg.train)
-    free, frozen = make_gan(cfg), make_gan(cfg, frozen=("g.0.w", "d.1.b"))
-    assert frozen is make_gan(cfg, frozen=("d.1.b", "g.0.w"))  # one compiled GAN per set
+    free, frozen = make_trainer(cfg), make_trainer(cfg, frozen=("g.0.w", "d.1.b"))
+    assert frozen is make_trainer(cfg, frozen=("d.1.b", "g.0.w"))  # one compiled GAN per set
     s0 = frozen.init(0)
     s, _ = frozen.run(s0, h, mix, 30)
     np.testing.assert_array_equal(s.g_params[0]["w"], s0.g_params[0]["w"])
@@ -71,7 +71,7 @@ def test_frozen_parameters_never_move_and_the_others_train_as_without_the_freeze
     # the CPU. So a short run of 3 steps: measured 2e-10 on values of 1e-2, a 16th of the
     # tolerance (after 100 steps, with XLA's fast math, beyond it).
     only_g = h._replace(k_d=jnp.int32(0))
-    g_frozen = make_gan(cfg, frozen=("g.0.w",))
+    g_frozen = make_trainer(cfg, frozen=("g.0.w",))
     a, _ = g_frozen.run(g_frozen.init(1), only_g, mix, 3)
     b = free.init(1)
     w = b.g_params[0]["w"]
@@ -86,7 +86,7 @@ def test_frozen_parameters_never_move_and_the_others_train_as_without_the_freeze
 @pytest.mark.parametrize("name", ["g.0", "x.0.w", "g.5.w", "g.0.k", "g.a.w"])
 def test_bad_frozen_names_raise(name):
     with pytest.raises(ValueError, match="frozen parameter"):
-        make_gan(Config(model=MODEL), frozen=(name,))
+        make_trainer(Config(model=MODEL), frozen=(name,))
 
 
 def test_unknown_optimizer_raises():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gan_viz.core import losses
-from gan_viz.core.train import make_gan
+from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import experiment, presets
 
 SEEDS = range(5)
@@ -96,7 +96,7 @@ def test_vanishing_gradient_non_saturating_is_ten_times_larger_on_the_same_state
     for seed in SEEDS:
         cfg = presets.get("vanishing-gradient", seed=seed)
         result = experiment.train(cfg)
-        gan = make_gan(cfg)
+        gan = make_trainer(cfg)
         z = gan.eval_set(cfg.seed, cfg.data.mixture()).z[:512]
         norms = gan.generator_grad_norms(result.state, z)
         rows.append((float(norms[losses.loss_index("minimax")]), float(norms[losses.loss_index("non_saturating")]),

@@ -6,7 +6,7 @@ import pytest
 from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import hyper_from
-from gan_viz.core.train import make_gan
+from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import experiment, presets, replay
 
 SMALL = config_lib.apply_overrides(presets.get("ring8-healthy"), [
@@ -50,7 +50,7 @@ def test_the_last_frame_is_the_run_experiment_train_and_the_core_give(rec):
     assert rec.hq_fraction[-1] == pytest.approx(result.summary["hq_fraction"], abs=0)
     assert rec.modes_captured[-1] == result.summary["modes_captured"]
     # JSD on the replay's grid (the view box), trained in one call
-    gan, mix = make_gan(SMALL), SMALL.data.mixture()
+    gan, mix = make_trainer(SMALL), SMALL.data.mixture()
     state, _ = gan.run(gan.init(SMALL.seed), hyper_from(SMALL.train), mix, 20)
     ev = gan.eval_set(SMALL.seed, mix)
     frame = gan.evaluate(state, mix, ev, metrics.make_grid(rec.extent, metrics.GRID_RES))

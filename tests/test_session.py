@@ -201,3 +201,21 @@ def test_each_frame_draws_its_own_arrows_and_the_theory_part_is_computed_on_dema
     split.arrows_shown = True
     shown = split.play(plan)
     assert [f.step for f in shown] == [30, 40] and all(f.arrows is not None for f in shown)
+
+
+@pytest.mark.parametrize("arrows", [False, True])
+def test_a_frame_is_one_copy_from_the_device_training_report_and_picture_together(monkeypatch, arrows):
+    import jax
+
+    from gan_viz.ui import session
+
+    run = LiveRun(SMALL, grid_res=16)
+    run.arrows_shown = arrows
+    run.advance_frames(1, 1)  # compiled
+    copies = []
+    real = jax.device_get
+    monkeypatch.setattr(session.jax, "device_get", lambda x: copies.append(x) or real(x))
+    frames = run.advance_frames(3, 2, refresh=False)
+    assert len(copies) == 3  # one per frame: the call's losses and step with the frame's picture
+    assert [f.step for f in frames] == [6, 10, 14] and run.step == 14
+    assert len(run.history.step) >= 3 and (frames[-1].arrows is not None) == arrows

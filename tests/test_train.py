@@ -5,15 +5,16 @@ import pytest
 
 from gan_viz.core import data, losses, metrics
 from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
-from gan_viz.core.train import GAN, MAX_PICTURES, Frame, make_gan
+from gan_viz.core.state import MAX_PICTURES, Frame, RunInfo
+from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL, Trainer, make_trainer
 from gan_viz.lab import presets
 
 SMALL = Config(model=ModelConfig(g_width=16, d_width=16, g_depth=1, d_depth=1), train=TrainConfig(batch_size=32))
 
 
 @pytest.fixture(scope="module")
-def gan() -> GAN:
-    return make_gan(SMALL)
+def gan() -> Trainer:
+    return make_trainer(SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_splitting_a_run_into_calls_changes_nothing(gan, mix):
 
 def test_changing_run_time_hyperparameters_does_not_recompile(mix):
     cfg = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
-    gan = make_gan(cfg)
+    gan = make_trainer(cfg)
     s = gan.init(0)
     h = hyper_from(cfg.train)
     s, _ = gan.run(s, h, mix, 3)
@@ -94,10 +95,25 @@ def test_simultaneous_updates_both_from_the_same_point(gan, mix):
     assert leaves_equal(only_g.g_params, s.g_params)
 
 
+def test_a_launched_call_reports_on_the_device_what_run_reports_on_the_host(gan, mix):
+    h = hyper_from(SMALL.train)
+    ran, info = gan.run(gan.init(0), h, mix, 7)
+    launched_state, launched = gan.launch(gan.init(0), h, mix, 7)
+    assert isinstance(launched.d_loss, jax.Array)  # nothing copied until the caller reads it
+    got = RunInfo.of(jax.device_get(launched))
+    assert leaves_equal(ran, launched_state)
+    np.testing.assert_array_equal(got.d_loss, info.d_loss)
+    np.testing.assert_array_equal(got.g_loss, info.g_loss)
+    assert (got.rounds, got.diverged, got.step) == (7, False, 14) == (info.rounds, info.diverged, info.step)
+    for n in (-1, MAX_ROUNDS_PER_CALL + 1):
+        with pytest.raises(ValueError, match="one call trains 0 to"):
+            gan.launch(gan.init(0), h, mix, n)
+
+
 def test_divergence_keeps_the_last_finite_state():
     cfg = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1),
                  train=TrainConfig(batch_size=16, optimizer="sgd", loss="least_squares"))
-    gan = make_gan(cfg)
+    gan = make_trainer(cfg)
     mix = cfg.data.mixture()
     h = hyper_from(cfg.train)._replace(lr_d=jnp.float32(10.0), lr_g=jnp.float32(10.0))
     s, info = gan.run(gan.init(0), h, mix, 500)
@@ -149,7 +165,7 @@ def test_measure_and_theory_are_the_two_parts_of_evaluate_bit_for_bit(mix):
     # a live frame's arrows (view_with_arrows) are those of its own state
     for loss in ("non_saturating", "wasserstein"):
         train = TrainConfig(batch_size=32, loss=loss)
-        gan = make_gan(Config(model=SMALL.model, train=train))
+        gan = make_trainer(Config(model=SMALL.model, train=train))
         s, _ = gan.run(gan.init(1), hyper_from(train), mix, 5)
         ev, grid = gan.eval_set(1, mix), metrics.make_grid(data.extent(mix), res=16)
         full = jax.device_get(gan.evaluate(s, mix, ev, grid, loss))
@@ -176,7 +192,7 @@ def test_divergence_checks_the_whole_state_optimizer_moments_included(preset):
     # lr 1e9 overflows Adam's second moments first; the weights may stay finite a while,
     # after which every update is 0 / inf: training would stall without saying so.
     cfg = presets.get(preset)
-    gan = make_gan(cfg)
+    gan = make_trainer(cfg)
     h = hyper_from(cfg.train)._replace(lr_d=jnp.float32(1e9), lr_g=jnp.float32(1e9))
     s, info = gan.run(gan.init(0), h, cfg.data.mixture(), 50)
     assert info.diverged and info.rounds < 50
@@ -186,7 +202,7 @@ def test_divergence_checks_the_whole_state_optimizer_moments_included(preset):
 
 def test_round_pictures_trains_the_same_round_and_pictures_its_steps(mix):
     cfg = Config(model=SMALL.model, train=TrainConfig(batch_size=32, k_d=4, k_g=6))
-    gan, h = make_gan(cfg), hyper_from(cfg.train)
+    gan, h = make_trainer(cfg), hyper_from(cfg.train)
     ev = gan.eval_set(0, mix)
     grid = metrics.make_grid(data.extent(mix), 16)
     s0 = gan.init(0)
@@ -229,10 +245,10 @@ def test_run_many_trains_each_run_as_run_does_and_stops_only_the_diverged(gan, m
     assert all(np.isfinite(np.asarray(x[2])).all() for x in jax.tree_util.tree_leaves(many.g_params))
 
 
-def _unrolled(unroll: int, activation: str = SMALL.model.activation, **train) -> GAN:
+def _unrolled(unroll: int, activation: str = SMALL.model.activation, **train) -> Trainer:
     from dataclasses import replace
 
-    return make_gan(replace(SMALL, model=replace(SMALL.model, activation=activation),
+    return make_trainer(replace(SMALL, model=replace(SMALL.model, activation=activation),
                             train=replace(SMALL.train, unroll=unroll, **train)))
 
 
@@ -281,7 +297,7 @@ def test_a_packing_discriminator_judges_m_samples_side_by_side(mix):
     from gan_viz.core import losses, models
 
     cfg = replace(SMALL, model=replace(SMALL.model, pack=2))
-    g = make_gan(cfg)
+    g = make_trainer(cfg)
     s = g.init(0)
     assert s.d_params[0]["w"].shape == (4, 16)  # two (x, y) samples in one input
     x = jax.random.normal(jax.random.PRNGKey(1), (6, 2))
@@ -309,14 +325,14 @@ def test_an_unrolled_gan_with_adam_and_dead_relus_trains_without_nan(mix):
     from gan_viz.core import config
 
     cfg = config.apply_overrides(presets.get("ring8-healthy"), ["train.unroll=2"])  # 2 x 64 ReLU: some die
-    g = make_gan(cfg)
+    g = make_trainer(cfg)
     state, info = g.run(g.init(0), hyper_from(cfg.train), cfg.data.mixture(), 10)
     assert not info.diverged and info.rounds == 10 and np.all(np.isfinite(info.g_loss))
 
 
 def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
     from gan_viz.core import losses, models
-    from gan_viz.core.train import surface_of
+    from gan_viz.core.evaluation import surface_of
 
     s = gan.init(2)
     real = data.sample(mix, jax.random.PRNGKey(1), 32)
@@ -346,7 +362,7 @@ def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
 
 def _looked_ahead_by_hand(g, s, gp, h, mix, key, steps):
     """D after ``steps`` of the unrolled look-ahead from ``s``, written out step by step in Python
-    (the keys as ``GAN.unrolled_g_objective`` draws them)."""
+    (the keys as ``Trainer.unrolled_g_objective`` draws them)."""
     from gan_viz.core import optim
 
     d, opt = s.d_params, s.d_opt
@@ -358,7 +374,7 @@ def _looked_ahead_by_hand(g, s, gp, h, mix, key, steps):
 
 
 def test_the_rolled_unrolled_look_ahead_is_the_python_unrolled_one(mix):
-    # GAN.unrolled_g_objective runs its D steps as one rolled loop (compile time then stays flat
+    # Trainer.unrolled_g_objective runs its D steps as one rolled loop (compile time then stays flat
     # in unroll); written out step by step in Python, as it was, it gives the same loss and
     # gradient. One short computation, not a trajectory: equal to float32 rounding (XLA fuses
     # the two graphs differently), with R1 on so the penalty's second derivative is inside.

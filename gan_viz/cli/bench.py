@@ -71,7 +71,7 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
 
 def frame_ms(cfg: Config, frames: int = 200) -> float:
     """Milliseconds of one live-view frame of whole rounds, median of ``frames``: one round
-    (``GAN.run``, its losses and step read back) and the picture (``GAN.view``: samples, D on the
+    (``Trainer.run``, its losses and step read back) and the picture (``Trainer.view``: samples, D on the
     picture grid, mode statistics) on the host. At GAN Lab's size the round itself is ~0.1 ms, so
     this is mostly the calls' fixed costs and round trips."""
     run = driver.setup(cfg, seed=0, extent=(-3.0, 3.0, -3.0, 3.0), grid_res=metrics.PICTURE_RES)
@@ -171,7 +171,7 @@ print(json.dumps({"compile_seconds": time.perf_counter() - t}))
 
 
 def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
-    """Aggregate steps per second of ``runs`` runs trained at once (``GAN.run_many``, sharded
+    """Aggregate steps per second of ``runs`` runs trained at once (``Trainer.run_many``, sharded
     over every device as a collapse map is), 100 rounds a call, each run with its own seed and
     lr_d (1e-4 to 1e-2), as in a map."""
     import numpy as np

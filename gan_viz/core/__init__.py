@@ -12,8 +12,8 @@ The parts, each a module of one concern:
 - ``spec``: the static configuration that compiles (``Spec``) and the networks as functions of it.
 - ``step``: objectives, one D or G update, one round, a loop of rounds (pure, uncompiled).
 - ``evaluation``: measures, the theory view, the live pictures, D's surface (pure, uncompiled).
-- ``trainer``: ``Trainer`` / ``make_trainer``, the only module that calls ``jax.jit``; ``train``
-  re-exports it under its older names ``GAN`` / ``make_gan``.
+- ``trainer``: ``Trainer`` / ``make_trainer``, the only module that calls ``jax.jit``: chunking,
+  ``vmap`` over runs, and ``launch``, one call whose report stays on the device.
 - ``metrics``: every reported number.
 - ``runtime``, ``_xla``, ``prng``, ``compilation_cache``, ``parallel``: how JAX runs here.
 """

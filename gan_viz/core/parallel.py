@@ -1,6 +1,6 @@
 """Spreading a batch of runs over every device: a 1-D mesh whose one axis is the run axis.
 
-``GAN.run_many`` trains runs stacked along a leading axis; placing those stacks with
+``Trainer.run_many`` trains runs stacked along a leading axis; placing those stacks with
 ``shard_runs`` splits them evenly over ``jax.devices()`` (every CPU device, GPU or TPU), and
 the jitted call then computes each device's runs where they live (GSPMD). The same code runs
 on one device, on several (``XLA_FLAGS=--xla_force_host_platform_device_count=N`` makes N CPU

@@ -55,6 +55,25 @@ class RunInfo(NamedTuple):
     diverged: bool
     step: int  # the returned state's ``step``, read with the losses (no second device round trip)
 
+    @classmethod
+    def of(cls, launched: Launched) -> RunInfo:
+        """The report of one compiled call, from its ``Launched`` copied to the host (the loss
+        buffers trimmed to the rounds done)."""
+        i = int(launched.rounds)
+        return cls(np.asarray(launched.d_loss)[:i], np.asarray(launched.g_loss)[:i], i,
+                   bool(launched.diverged), int(launched.step))
+
+
+class Launched(NamedTuple):
+    """One compiled training call's report, still on the device (``Trainer.launch``), so that a
+    caller reads it in the same device-to-host copy as what it draws of the new state."""
+
+    d_loss: jax.Array  # (MAX_ROUNDS_PER_CALL,) one entry per round done, NaN past them
+    g_loss: jax.Array
+    rounds: jax.Array  # rounds done
+    diverged: jax.Array
+    step: jax.Array  # the new state's step
+
 
 class EvalSet(NamedTuple):
     """Fixed inputs for evaluation, so that successive frames are comparable."""

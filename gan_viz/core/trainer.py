@@ -22,7 +22,7 @@ import numpy as np
 from gan_viz.core import evaluation, metrics, spec, step
 from gan_viz.core.config import Config, Hyper, ModelConfig
 from gan_viz.core.data import Mixture
-from gan_viz.core.state import ArrowView, EvalSet, Frame, Measures, Pictures, RunInfo, State, TheoryView, View
+from gan_viz.core.state import ArrowView, EvalSet, Frame, Launched, Measures, Pictures, RunInfo, State, TheoryView, View
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call
 
@@ -114,26 +114,27 @@ class Trainer:
 
     # -- training ------------------------------------------------------------------------------
 
+    def launch(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, Launched]:
+        """One compiled call of ``n`` rounds (0 to ``MAX_ROUNDS_PER_CALL``; 0 compiles without
+        training), stopping early on divergence; nothing is copied to the host, so a live frame
+        reads the ``Launched`` report with its picture in one copy (``RunInfo.of`` then reads it)."""
+        if not 0 <= n <= MAX_ROUNDS_PER_CALL:
+            raise ValueError(f"one call trains 0 to {MAX_ROUNDS_PER_CALL} rounds, not {n}")
+        state, d_buf, g_buf, done, diverged = self._run(state, hyper, mixture, jnp.asarray(n, jnp.int32))
+        return state, Launched(d_buf, g_buf, done, diverged, state.step)
+
     def run(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, RunInfo]:
-        """Advances up to ``n`` rounds; stops early (keeping the last finite state) on divergence."""
-        d_all, g_all, done = [], [], 0
-        diverged = False
-        if n <= 0:  # compiles (once per shape) without training
-            state, *_ = self._run(state, hyper, mixture, jnp.asarray(0, jnp.int32))
-        step_done = None
-        while done < n and not diverged:
-            chunk = min(n - done, MAX_ROUNDS_PER_CALL)
-            state, *out = self._run(state, hyper, mixture, jnp.asarray(chunk, jnp.int32))
-            # one device-to-host copy per call: the loss buffers are trimmed here, not on the device
-            d_buf, g_buf, i, div, step_done = jax.device_get((*out, state.step))
-            i = int(i)
-            d_all.append(d_buf[:i])
-            g_all.append(g_buf[:i])
-            done += i
-            diverged = bool(div)
-        cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0,), np.float32))
-        return state, RunInfo(cat(d_all), cat(g_all), done, diverged,
-                              int(state.step if step_done is None else step_done))
+        """Advances up to ``n`` rounds in calls of at most ``MAX_ROUNDS_PER_CALL``, reading each
+        call's report in one device-to-host copy; stops early (keeping the last finite state) on
+        divergence."""
+        state, launched = self.launch(state, hyper, mixture, min(max(n, 0), MAX_ROUNDS_PER_CALL))
+        parts = [RunInfo.of(jax.device_get(launched))]
+        while sum(p.rounds for p in parts) < n and not parts[-1].diverged:
+            chunk = min(n - sum(p.rounds for p in parts), MAX_ROUNDS_PER_CALL)
+            state, launched = self.launch(state, hyper, mixture, chunk)
+            parts.append(RunInfo.of(jax.device_get(launched)))
+        return state, RunInfo(np.concatenate([p.d_loss for p in parts]), np.concatenate([p.g_loss for p in parts]),
+                              sum(p.rounds for p in parts), parts[-1].diverged, parts[-1].step)
 
     def init_many(self, seeds: jax.Array) -> State:
         """``init`` for each seed, stacked along a leading run axis."""

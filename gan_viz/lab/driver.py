@@ -4,12 +4,12 @@ Every way of training here (``experiment.train``, ``replay.record``, the collaps
 reproductions, the benchmarks, the counter-example and the theory scenes) is these four pieces; a
 live run that advances a few rounds at a time sets itself up with ``setup`` too:
 
-- ``setup(config)``: the compiled ``Trainer`` (``GAN``), the data mixture, the run-time ``Hyper`` arrays, the
+- ``setup(config)``: the compiled ``Trainer``, the data mixture, the run-time ``Hyper`` arrays, the
   fixed evaluation set, the view box and its grid, and the initial state of the seed (``Run``).
 - ``budget(config.train, steps)``: steps and the evaluation interval in whole rounds of ``k_d +
   k_g`` steps (both rounded up), and the rounds after which evaluations fall (``Budget``).
 - ``evaluations(run, marks)``: trains from the run's state to each mark (a count of rounds), one
-  ``GAN.run`` per mark, and yields an ``Evaluation`` (the state, the rounds' losses, what
+  ``Trainer.run`` per mark, and yields an ``Evaluation`` (the state, the rounds' losses, what
   ``measure`` took of the state, the seconds spent training) after each; stops after a call that
   diverged, whose state is the last finite one.
 - ``summary(...)``: the one schema of a run's figures, which ``experiment.train`` returns, ``gan-viz
@@ -51,7 +51,7 @@ class Run:
 
     Attributes:
         config: the validated run.
-        gan: the shared compiled functions for its shapes (``make_trainer``, also called ``make_gan``).
+        gan: the shared compiled functions for its shapes (``make_trainer``).
         mixture: the data.
         hyper: the run-time hyperparameters of ``config.train``.
         ev: the seed's fixed evaluation noise and real samples.
@@ -74,7 +74,7 @@ class Run:
         return metrics.make_grid(self.extent, int(res))
 
     def measure(self, state: State) -> Measures:
-        """``state``'s cheap figures on ``grid`` (``GAN.measure``: samples, mode statistics, D's means,
+        """``state``'s cheap figures on ``grid`` (``Trainer.measure``: samples, mode statistics, D's means,
         V, JSD, D's surface for ``config.train.loss``), on the host."""
         return jax.device_get(self.gan.measure(state, self.mixture, self.ev, self.grid, self.config.train.loss))
 
@@ -206,7 +206,7 @@ def summary(hops: metrics.HopTracker, modes: metrics.ModeStats | None, *, seed: 
         hops: the run's hop statistics over all its evaluations.
         modes: the mode statistics of its end (None where unknown: every mode figure is None).
         seed, steps, rounds, diverged, interrupted: what was run.
-        frame: the measures of its end (``GAN.measure`` or ``evaluate``), for JSD, V and D's means; without
+        frame: the measures of its end (``Trainer.measure`` or ``evaluate``), for JSD, V and D's means; without
             one they are None.
         final_losses: the last recorded D and G losses.
         wall_seconds, train_seconds: time in all, and training alone (for ``steps_per_second``).

@@ -34,7 +34,7 @@ class Snapshot:
 
 @dataclass
 class Result:
-    """A trained run: its final state and measures (``GAN.measure``: samples, mode statistics, D's
+    """A trained run: its final state and measures (``Trainer.measure``: samples, mode statistics, D's
     means, V, JSD, D's surface), its history, its summary (``driver.summary``) and its snapshots."""
 
     config: Config

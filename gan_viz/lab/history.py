@@ -115,7 +115,7 @@ class History:
 
 
 def mean_losses(info) -> tuple[float, float]:
-    """The mean D and G losses of one ``GAN.run`` call (its ``RunInfo``) over its finite rounds.
+    """The mean D and G losses of one ``Trainer.run`` call (its ``RunInfo``) over its finite rounds.
 
     NaN when no round has a finite loss (e.g. zero rounds). This is what the history records.
     """

@@ -1,5 +1,5 @@
 """The collapse map: many runs of one configuration over a grid of run-time settings and seeds,
-trained together in one compiled call per chunk (``GAN.run_many``), spread over every device.
+trained together in one compiled call per chunk (``Trainer.run_many``), spread over every device.
 
 Example:
     >>> from gan_viz.lab import presets, sweep
@@ -36,7 +36,7 @@ import numpy as np
 
 from gan_viz.core import bounds, metrics, parallel
 from gan_viz.core.config import Config, Hyper, hyper_from, override, validate
-from gan_viz.core.train import make_gan
+from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import driver
 
 KEYS: tuple[str, ...] = Hyper._fields  # what a map may vary: the run-time settings
@@ -204,7 +204,7 @@ def cell_summary(records: list[RunRecord]) -> dict:
 
 
 def place_runs(gan, seeds: Sequence[int], hypers: Sequence[Hyper], batched: tuple[bool, ...], m):
-    """What ``GAN.run_many`` needs for runs with these seeds and settings, placed over the mesh
+    """What ``Trainer.run_many`` needs for runs with these seeds and settings, placed over the mesh
     ``m`` (their number a multiple of its devices, ``parallel.padded``): each seed's initial state
     and evaluation noise split along the run axis; the batched ``Hyper`` fields one row per run,
     split likewise, the others the first run's value on every device. Returns (states, hyper, z)."""
@@ -259,7 +259,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
             hypers.append(hyper_from(cfg.train))
 
     t0 = time.perf_counter()
-    gan = make_gan(config)
+    gan = make_trainer(config)
     m = parallel.mesh(devices)
     swept = {x.key, y.key if y is not None else x.key}
     batched = tuple(k in swept and k not in LOOP_KEYS for k in KEYS)

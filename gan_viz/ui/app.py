@@ -48,7 +48,7 @@ html {font-size: 20px;}
 @st.cache_resource(show_spinner=False)
 def _shared_compilation_note() -> dict:
     """Process-wide: which shapes have been compiled already (the compiled code itself is
-    shared through ``gan_viz.core.train.make_gan``'s cache)."""
+    shared through ``gan_viz.core.trainer.make_trainer``'s cache)."""
     return {"compiled": set()}
 
 

@@ -2,9 +2,9 @@
 
 The speed control asks for a pace in training steps per second. Above ``round steps x target
 frame rate`` steps/s a frame shows the state after ``pace / target frame rate`` steps, rounded
-to whole rounds (``GAN.run`` advances by rounds; a round is k_D + k_G steps). Below it, frames
+to whole rounds (``Trainer.run`` advances by rounds; a round is k_D + k_G steps). Below it, frames
 split rounds: each round is trained in one call that takes a picture every ``Plan.every``
-steps (``GAN.round_pictures``), so a slow pace still plays at the target frame rate, showing D
+steps (``Trainer.round_pictures``), so a slow pace still plays at the target frame rate, showing D
 learn during the D steps and the samples move during the G steps.
 
 The pacer measures what a step and a frame cost on this machine (a frame: everything a rerun
@@ -26,7 +26,7 @@ import math
 from typing import NamedTuple
 
 from gan_viz.core.bounds import PACE_MAX
-from gan_viz.core.train import MAX_PICTURES
+from gan_viz.core.state import MAX_PICTURES
 
 TARGET_FPS = 25.0  # frames per second the live view aims for
 MIN_FPS = 15.0  # frames never come more rarely than this to hold the pace: below it motion looks choppy

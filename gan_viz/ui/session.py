@@ -2,7 +2,7 @@
 
 ``LiveRun`` is plain Python over the compiled core, set up by the one run driver
 (``gan_viz.lab.driver.setup``), so the app stays thin and the logic is testable without a browser.
-Compiled ``GAN`` objects are shared through ``make_gan``'s cache; each browser session owns one
+Compiled ``Trainer`` objects are shared through ``make_trainer``'s cache; each browser session owns one
 ``LiveRun``, played frame by frame by a ``gan_viz.ui.player.Player``.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from
-from gan_viz.core.train import Measures, RunInfo, State, TheoryView
+from gan_viz.core.state import Launched, Measures, RunInfo, State, TheoryView
 from gan_viz.lab import driver
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
@@ -185,12 +185,18 @@ class LiveRun:
         last = self.frame
         self.train_seconds = 0.0
         for _ in range(frames):
-            t0 = time.perf_counter()
-            done = self.advance(rounds_per_frame)  # returns once the training call has finished
-            self.train_seconds += time.perf_counter() - t0
-            if not done:
+            if self.diverged:
                 break
-            snap, modes = self._snapshot()
+            t0 = time.perf_counter()
+            self._trained_with.add(self._hyper_settings)
+            state, launched = self.gan.launch(self.state, self.hyper, self.mixture, rounds_per_frame)
+            jax.block_until_ready(state)  # the training alone, for the pacer (nothing is copied yet)
+            self.train_seconds += time.perf_counter() - t0
+            info, snap, modes = self._snapshot(state, launched)
+            self.state = state
+            self._after(info)
+            if not info.rounds:
+                break
             out.append(snap)
             self._record(modes, last)
         if refresh:
@@ -199,7 +205,7 @@ class LiveRun:
 
     def advance_split(self, rounds: int, every: int, refresh: bool = True) -> list[Snapshot]:
         """Trains ``rounds`` rounds, keeping a picture after every ``every``-th step of each and at
-        its end (slow motion finer than a round: ``GAN.round_pictures``).
+        its end (slow motion finer than a round: ``Trainer.round_pictures``).
 
         Returns a ``Snapshot`` per picture, like ``advance_frames``; the history gets one record per
         round. ``train_seconds`` includes the pictures (they are taken inside the training call).
@@ -227,16 +233,18 @@ class LiveRun:
             self.refresh()
         return out
 
-    def _snapshot(self) -> tuple[Snapshot, metrics.ModeStats]:
-        """The current state's picture and mode statistics in one compiled call and one copy to the
-        host: samples, D on the picture grid and, where the view shows them, the arrows."""
-        args = (self.state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
-        if not self.arrows_shown:
-            fake, surface, modes = jax.device_get(self.gan.view(*args))
-            return Snapshot(self.step, fake, surface), modes
-        fake, surface, modes, arrows = jax.device_get(self.gan.view_with_arrows(*args))
-        self._arrows = (self.state, arrows)
-        return Snapshot(self.step, fake, surface, arrows), modes
+    def _snapshot(self, state: State, launched: Launched) -> tuple[RunInfo, Snapshot, metrics.ModeStats]:
+        """The training call's report and the new state's picture and mode statistics, read in one
+        device-to-host copy: samples, D on the picture grid and, where the view shows them, the
+        arrows, all of ``state`` (the last finite one if the call diverged)."""
+        args = (state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
+        view = self.gan.view_with_arrows(*args) if self.arrows_shown else self.gan.view(*args)
+        launched, view = jax.device_get((launched, view))
+        info = RunInfo.of(launched)
+        arrows = getattr(view, "arrows", None)
+        if arrows is not None:
+            self._arrows = (state, arrows)
+        return info, Snapshot(info.step, view.fake, view.surface, arrows), view.modes
 
     def arrows(self) -> np.ndarray:
         """Where D pushes the current state's first samples (``TheoryView.g_arrows``), on the host;
@@ -265,7 +273,7 @@ class LiveRun:
                          jsd=float(last.jsd) if last is not None else math.nan)
 
     def refresh(self) -> Measures:
-        """Measures the current state (``GAN.measure``: the numbers and D's surface, not the
+        """Measures the current state (``Trainer.measure``: the numbers and D's surface, not the
         theory-only part; one device-to-host copy) and records it."""
         measures = self.gan.measure(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
         self.frame = f = jax.device_get(measures)

@@ -3,12 +3,12 @@
 Design (each choice was needed for the storyboard to happen reliably, see the tests):
 
 - Generator: the core's affine generator (``model.g_depth = 0``), G(z) = W z + b with
-  z ~ N(0, I_2) and W = std_x * I frozen in the optimizer (``make_gan(config,
+  z ~ N(0, I_2) and W = std_x * I frozen in the optimizer (``make_trainer(config,
   frozen=FROZEN)``), so only the location b is learned and p_theta is p_x translated: the
   whole cluster moves, as in the lecture's drawing, and the JSD measures position alone.
   Left free, W changes as fast as b (Adam normalises every parameter's step), and the
   cluster collapses to a line or stretches across the board within one phase. A move is
-  one compiled ``GAN.run`` call.
+  one compiled ``Trainer.run`` call.
 - Classifier: a fresh ReLU MLP each round ("a new classifier D2 is trained"), initialised
   from the run's key, trained ``d_steps`` Adam steps on p_x vs the current samples; it then
   separates them with D ~ 1 on the data and ~ 0 on the fakes. A ReLU network grows
@@ -28,7 +28,7 @@ Design (each choice was needed for the storyboard to happen reliably, see the te
   mean D_t >= 0.99 on the moved samples and JSD >= 0.43 nats.
 
 Keys: the training key lives in the GAN state; each fresh classifier takes its weights from
-a split of it, and ``GAN.run`` splits it for every batch, so no key is used twice and a seed
+a split of it, and ``Trainer.run`` splits it for every batch, so no key is used twice and a seed
 gives a bit-identical storyboard. Evaluation uses the run's fixed noise and real samples,
 so the before and after samples of a round are the same latent points, moved.
 """
@@ -41,7 +41,8 @@ import numpy as np
 
 from gan_viz.core import bounds, losses, metrics, models
 from gan_viz.core.config import Config, Hyper, hyper_from, validate
-from gan_viz.core.train import GAN, State, make_gan
+from gan_viz.core.state import State
+from gan_viz.core.trainer import Trainer, make_trainer
 from gan_viz.lab import driver, presets
 from gan_viz.lab.counterexample.records import MAX_ROUNDS, SETUP, RoundRecord, Setup, Storyboard
 
@@ -52,9 +53,9 @@ def default_config(seed: int = 0) -> Config:
     return presets.get("counterexample", seed=seed)
 
 
-def make(config: Config) -> GAN:
+def make(config: Config) -> Trainer:
     """The compiled GAN of the storyboard: ``config``'s shapes with the generator's W frozen."""
-    return make_gan(config, frozen=FROZEN)
+    return make_trainer(config, frozen=FROZEN)
 
 
 def start(seed: int = 0, config: Config | None = None, setup: Setup = SETUP) -> Storyboard:
@@ -170,7 +171,7 @@ def hyper(config: Config, setup: Setup, k_d: int, k_g: int) -> Hyper:
     )
 
 
-def fresh_classifier(gan: GAN, config: Config, state: State) -> State:
+def fresh_classifier(gan: Trainer, config: Config, state: State) -> State:
     """A new D with its own optimizer state, its weights from a split of the run's key."""
     key, key_init = jax.random.split(state.key)
     m = config.model
@@ -183,7 +184,7 @@ def check(diverged: bool, what: str, round_: int) -> None:
         raise RuntimeError(f"round {round_}: training {what} diverged; lower the learning rates")
 
 
-def _accuracy(gan: GAN, state: State, real: jax.Array, fake: np.ndarray) -> float:
+def _accuracy(gan: Trainer, state: State, real: jax.Array, fake: np.ndarray) -> float:
     """Accuracy of D (threshold 1/2) on equally many real and fake samples."""
     l_real, l_fake = jax.device_get((gan.logits(state.d_params, real), gan.logits(state.d_params, jnp.asarray(fake))))
     return float(0.5 * (np.mean(l_real > 0) + np.mean(l_fake < 0)))

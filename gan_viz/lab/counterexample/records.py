@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from gan_viz.core.config import Config
-from gan_viz.core.train import EvalSet, State
+from gan_viz.core.state import EvalSet, State
 
 MAX_ROUNDS = 20
 
