@@ -17,7 +17,8 @@ one call that sets JAX up, and the command line, the app and the tests make it f
 """
 
 from gan_viz.core import data, losses, metrics
-from gan_viz.core.config import Config, DataConfig, Hyper, ModelConfig, TrainConfig, ViewConfig, hyper_from
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, ViewConfig
+from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.runtime import configure
 from gan_viz.core.state import EvalSet, Frame, Measures, RunInfo, State, TheoryView
 from gan_viz.core.trainer import Trainer, make_trainer

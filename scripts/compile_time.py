@@ -16,7 +16,7 @@ os.environ["GAN_VIZ_CACHE_DIR"] = tempfile.mkdtemp()  # cold: an empty persisten
 import jax  # noqa: E402
 
 from gan_viz.core import compilation_cache, runtime  # noqa: E402
-from gan_viz.core.config import hyper_from  # noqa: E402
+from gan_viz.core.hyper import hyper_from  # noqa: E402
 from gan_viz.core.trainer import make_trainer  # noqa: E402
 from gan_viz.lab import presets  # noqa: E402
 

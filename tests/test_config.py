@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from gan_viz.core import config
+from gan_viz.core import hyper as hyper_lib
 from gan_viz.core.config import Config
 
 
@@ -112,14 +113,14 @@ def test_live_budget_and_compiled_train_keys_partition_train_config():
     fields = [f.name for f in dataclasses.fields(config.TrainConfig)]
     groups = config.LIVE_TRAIN_KEYS + config.BUDGET_TRAIN_KEYS + config.COMPILED_TRAIN_KEYS
     assert sorted(groups) == sorted(fields) and len(set(groups)) == len(fields)
-    assert config.LIVE_TRAIN_KEYS == config.Hyper._fields
+    assert config.LIVE_TRAIN_KEYS == hyper_lib.Hyper._fields
     assert set(config.COMPILED_TRAIN_KEYS) == {"optimizer", "beta1", "beta2", "batch_size", "unroll"}
     # the compiled trainer is built from exactly the compiled keys
     assert list(inspect.signature(Trainer).parameters) == ["model", *config.COMPILED_TRAIN_KEYS, "frozen"]
     train = config.TrainConfig(loss="least_squares", k_d=3, simultaneous=True, r1_weight=0.5, g_ema=0.9)
-    hyper = config.hyper_from(train)
+    hyper = hyper_lib.hyper_from(train)
     for k in config.LIVE_TRAIN_KEYS:
-        want = config.loss_index(train.loss) if k == "loss" else getattr(train, k)
+        want = hyper_lib.loss_index(train.loss) if k == "loss" else getattr(train, k)
         assert float(getattr(hyper, k)) == pytest.approx(float(want)), k
 
     base = Config(train=train)

@@ -7,7 +7,8 @@ import optax
 import pytest
 
 from gan_viz.core import optim
-from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.config import Config, ModelConfig, TrainConfig
+from gan_viz.core.hyper import hyper_from
 from gan_viz.core.spec import make_spec
 from gan_viz.core.trainer import Trainer, make_trainer
 

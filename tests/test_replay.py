@@ -5,7 +5,7 @@ import pytest
 
 from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import hyper_from
+from gan_viz.core.hyper import hyper_from
 from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import experiment, presets, replay
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from gan_viz.core import data, losses, metrics
-from gan_viz.core.config import Config, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.config import Config, ModelConfig, TrainConfig
+from gan_viz.core.hyper import hyper_from
 from gan_viz.core.state import MAX_PICTURES, Frame, RunInfo
 from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL, Trainer, make_trainer
 from gan_viz.lab import presets
@@ -227,7 +228,7 @@ def test_round_pictures_trains_the_same_round_and_pictures_its_steps(mix):
 
 
 def test_run_many_trains_each_run_as_run_does_and_stops_only_the_diverged(gan, mix):
-    from gan_viz.core.config import Hyper
+    from gan_viz.core.hyper import Hyper
 
     h = hyper_from(SMALL.train)
     batched = tuple(f == "lr_g" for f in Hyper._fields)

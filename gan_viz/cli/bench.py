@@ -177,7 +177,7 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
     import numpy as np
 
     from gan_viz.core import parallel
-    from gan_viz.core.config import Hyper
+    from gan_viz.core.hyper import Hyper
     from gan_viz.lab.sweep import place_runs
 
     run = driver.setup(cfg, seed=0)

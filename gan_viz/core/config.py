@@ -4,7 +4,7 @@
 ``view`` only says how the app shows a run and never resets it. ``train`` mixes three kinds,
 named once here and used by the trainer's cache (``Config.static_key``, ``trainer.make_trainer``)
 and the app (``ui.session.needs_reset``):
-``LIVE_TRAIN_KEYS`` are the fields of ``Hyper`` (learning rates, k_d, k_g, loss, ...), which
+``LIVE_TRAIN_KEYS`` are the fields of ``hyper.Hyper`` (learning rates, k_d, k_g, loss, ...), which
 travel as arrays and change between calls without recompiling; ``BUDGET_TRAIN_KEYS`` say how
 long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) are compiled in.
 
@@ -30,15 +30,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import bounds
 from gan_viz.core import data as data_lib
-from gan_viz.core.losses import LOSSES, loss_index
+from gan_viz.core.losses import LOSSES
 from gan_viz.core.models import ACTIVATIONS, INITS, NOISE
 
 LAYOUTS = ("ring", "grid", "single", "custom", "samples")
@@ -159,22 +157,9 @@ class ViewConfig:
     pace: float = 1000.0
 
 
-class Hyper(NamedTuple):
-    """Run-time hyperparameters, passed as arrays so that changing them never recompiles."""
-
-    lr_d: jax.Array
-    lr_g: jax.Array
-    k_d: jax.Array
-    k_g: jax.Array
-    loss: jax.Array
-    simultaneous: jax.Array
-    r1_weight: jax.Array
-    g_ema: jax.Array
-    gp_weight: jax.Array
-
-
 # The three kinds of TrainConfig field (see the module docstring).
-LIVE_TRAIN_KEYS: tuple[str, ...] = Hyper._fields
+LIVE_TRAIN_KEYS: tuple[str, ...] = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema",
+                                    "gp_weight")  # the fields of ``hyper.Hyper``, in its order
 BUDGET_TRAIN_KEYS: tuple[str, ...] = ("steps", "eval_every")
 COMPILED_TRAIN_KEYS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(TrainConfig) if f.name not in LIVE_TRAIN_KEYS + BUDGET_TRAIN_KEYS)
@@ -206,21 +191,6 @@ def steps_per_round(train: TrainConfig) -> int:
     if train.simultaneous:
         return min(train.k_d, 1) + min(train.k_g, 1)
     return train.k_d + train.k_g
-
-
-def hyper_from(train: TrainConfig) -> Hyper:
-    """The ``Hyper`` arrays for a ``TrainConfig``."""
-    return Hyper(
-        lr_d=jnp.asarray(train.lr_d, jnp.float32),
-        lr_g=jnp.asarray(train.lr_g, jnp.float32),
-        k_d=jnp.asarray(train.k_d, jnp.int32),
-        k_g=jnp.asarray(train.k_g, jnp.int32),
-        loss=jnp.asarray(loss_index(train.loss), jnp.int32),
-        simultaneous=jnp.asarray(train.simultaneous, jnp.bool_),
-        r1_weight=jnp.asarray(train.r1_weight, jnp.float32),
-        g_ema=jnp.asarray(train.g_ema, jnp.float32),
-        gp_weight=jnp.asarray(train.gp_weight, jnp.float32),
-    )
 
 
 # ---------------------------------------------------------------------------------------------

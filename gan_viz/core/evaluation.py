@@ -16,8 +16,8 @@ import jax.numpy as jnp
 import optax
 
 from gan_viz.core import losses, metrics, models
-from gan_viz.core.config import Hyper
 from gan_viz.core.data import Mixture, sample
+from gan_viz.core.hyper import Hyper
 from gan_viz.core.spec import Spec, generate, logits, noise, packed_logits
 from gan_viz.core.state import (
     ARROWS,

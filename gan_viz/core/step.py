@@ -23,8 +23,8 @@ import jax
 import jax.numpy as jnp
 
 from gan_viz.core import losses, models, optim
-from gan_viz.core.config import Hyper
 from gan_viz.core.data import Mixture, sample
+from gan_viz.core.hyper import Hyper
 from gan_viz.core.spec import Spec, generate, noise, packed_logits
 from gan_viz.core.spec import logits as point_logits
 from gan_viz.core.state import State

@@ -20,8 +20,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import evaluation, metrics, spec, step
-from gan_viz.core.config import Config, Hyper, ModelConfig
+from gan_viz.core.config import Config, ModelConfig
 from gan_viz.core.data import Mixture
+from gan_viz.core.hyper import Hyper
 from gan_viz.core.state import ArrowView, EvalSet, Frame, Launched, Measures, Pictures, RunInfo, State, TheoryView, View
 
 MAX_ROUNDS_PER_CALL = 1024  # size of the per-round loss buffer of one compiled call

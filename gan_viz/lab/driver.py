@@ -36,8 +36,9 @@ import numpy as np
 
 from gan_viz.core import data as data_lib
 from gan_viz.core import metrics, viewbox
-from gan_viz.core.config import Config, Hyper, TrainConfig, hyper_from, steps_per_round, validate
+from gan_viz.core.config import Config, TrainConfig, steps_per_round, validate
 from gan_viz.core.data import Mixture
+from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.state import EvalSet, Measures, RunInfo, State
 from gan_viz.core.trainer import Trainer, make_trainer
 from gan_viz.lab.history import mean_losses

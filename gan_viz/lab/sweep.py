@@ -35,7 +35,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import bounds, metrics, parallel
-from gan_viz.core.config import Config, Hyper, hyper_from, override, validate
+from gan_viz.core.config import Config, override, validate
+from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.trainer import make_trainer
 from gan_viz.lab import driver
 

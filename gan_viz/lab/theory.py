@@ -19,8 +19,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import losses, metrics, viewbox
-from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig, hyper_from
+from gan_viz.core.config import Config, DataConfig, ModelConfig, TrainConfig
 from gan_viz.core.data import Mixture
+from gan_viz.core.hyper import hyper_from
 from gan_viz.core.state import Frame
 from gan_viz.lab import driver
 

@@ -19,7 +19,8 @@ import numpy as np
 
 from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import Config, Hyper, TrainConfig, ViewConfig, hyper_from
+from gan_viz.core.config import Config, TrainConfig, ViewConfig
+from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.state import Launched, Measures, RunInfo, State, TheoryView
 from gan_viz.lab import driver
 from gan_viz.lab.history import History, mean_losses

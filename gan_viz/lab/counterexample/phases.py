@@ -40,7 +40,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from gan_viz.core import bounds, losses, metrics, models
-from gan_viz.core.config import Config, Hyper, hyper_from, validate
+from gan_viz.core.config import Config, validate
+from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.state import State
 from gan_viz.core.trainer import Trainer, make_trainer
 from gan_viz.lab import driver, presets
