@@ -21,7 +21,7 @@ from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, TrainConfig, ViewConfig
 from gan_viz.core.hyper import Hyper, hyper_from
-from gan_viz.core.state import Launched, Measures, RunInfo, State, TheoryView
+from gan_viz.core.state import Measures, RunInfo, State, TheoryView
 from gan_viz.lab import driver
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
@@ -182,27 +182,7 @@ class LiveRun:
         divergence. The seconds spent training are left in ``train_seconds`` (the pacer learns the
         cost of a step).
         """
-        out = []
-        last = self.frame
-        self.train_seconds = 0.0
-        for _ in range(frames):
-            if self.diverged:
-                break
-            t0 = time.perf_counter()
-            self._trained_with.add(self._hyper_settings)
-            state, launched = self.gan.launch(self.state, self.hyper, self.mixture, rounds_per_frame)
-            jax.block_until_ready(state)  # the training alone, for the pacer (nothing is copied yet)
-            self.train_seconds += time.perf_counter() - t0
-            info, snap, modes = self._snapshot(state, launched)
-            self.state = state
-            self._after(info)
-            if not info.rounds:
-                break
-            out.append(snap)
-            self._record(modes, last)
-        if refresh:
-            self.refresh()
-        return out
+        return self._play(frames, lambda: self._frame(rounds_per_frame), refresh)
 
     def advance_split(self, rounds: int, every: int, refresh: bool = True) -> list[Snapshot]:
         """Trains ``rounds`` rounds, keeping a picture after every ``every``-th step of each and at
@@ -214,30 +194,40 @@ class LiveRun:
         measured).
         """
         self._pictures_joined()  # wait for a compilation already under way, not compile twice
+        return self._play(rounds, lambda: self._split_round(every), refresh)
+
+    def _play(self, calls: int, call, refresh: bool) -> list[Snapshot]:
+        """``calls`` training calls made by ``call`` (which returns the new state, the call's
+        report, its snapshots, the mode statistics of its end and the seconds it trained), each
+        recorded in the history; stops at divergence; then measures the last state (``refresh``)."""
         out = []
         last = self.frame
         self.train_seconds = 0.0
-        for _ in range(rounds):
+        for _ in range(calls):
             if self.diverged:
                 break
-            t0 = time.perf_counter()
             self._trained_with.add(self._hyper_settings)
-            self.state, info, pics, modes = self.gan.round_pictures(
-                self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, every)
-            self.train_seconds += time.perf_counter() - t0
+            state, info, snapshots, modes, seconds = call()
+            self.train_seconds += seconds
+            self.state = state
             self._after(info)
             if not info.rounds:
                 break
-            out.extend(Snapshot(int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step))
+            out.extend(snapshots)
             self._record(modes, last)
         if refresh:
             self.refresh()
         return out
 
-    def _snapshot(self, state: State, launched: Launched) -> tuple[RunInfo, Snapshot, metrics.ModeStats]:
-        """The training call's report and the new state's picture and mode statistics, read in one
-        device-to-host copy: samples, D on the picture grid and, where the view shows them, the
-        arrows, all of ``state`` (the last finite one if the call diverged)."""
+    def _frame(self, rounds: int):
+        """One frame of ``rounds`` whole rounds: the training call's report and the new state's
+        picture and mode statistics read in one device-to-host copy (samples, D on the picture
+        grid and, where the view shows them, the arrows, all of the new state: the last finite one
+        if the call diverged)."""
+        t0 = time.perf_counter()
+        state, launched = self.gan.launch(self.state, self.hyper, self.mixture, rounds)
+        jax.block_until_ready(state)  # the training alone, for the pacer (nothing is copied yet)
+        seconds = time.perf_counter() - t0
         args = (state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
         view = self.gan.view_with_arrows(*args) if self.arrows_shown else self.gan.view(*args)
         launched, view = jax.device_get((launched, view))
@@ -245,7 +235,15 @@ class LiveRun:
         arrows = getattr(view, "arrows", None)
         if arrows is not None:
             self._arrows = (state, arrows)
-        return info, Snapshot(info.step, view.fake, view.surface, arrows), view.modes
+        return state, info, [Snapshot(info.step, view.fake, view.surface, arrows)], view.modes, seconds
+
+    def _split_round(self, every: int):
+        """One round split into pictures (``Trainer.round_pictures``, one call and one copy)."""
+        t0 = time.perf_counter()
+        state, info, pics, modes = self.gan.round_pictures(
+            self.state, self.hyper, self.mixture, self.eval_set, self.picture_grid, every)
+        snapshots = [Snapshot(int(t), pics.fake[i], pics.surface[i]) for i, t in enumerate(pics.step)]
+        return state, info, snapshots, modes, time.perf_counter() - t0
 
     def arrows(self) -> np.ndarray:
         """Where D pushes the current state's first samples (``TheoryView.g_arrows``), on the host;
