@@ -155,8 +155,8 @@ def unresolved(name: str) -> bool:
     candidates = ["gan_viz"] if first == "gan_viz" else _owners().get(first, [])
     if first in ("data", "model", "train", "view") and name in config.keys():
         return False
-    if not candidates:
-        return first[:1].isupper()  # a class the docs name that gan_viz no longer has
+    if not candidates:  # a config section's key that is not one, or a class gan_viz no longer has
+        return first in ("data", "model", "train", "view") or first[:1].isupper()
     return not any(_has(owner, rest) for owner in candidates)
 
 
