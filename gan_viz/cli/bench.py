@@ -29,6 +29,7 @@ import jax.numpy as jnp
 
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, steps_per_round
+from gan_viz.core.state import RunInfo
 from gan_viz.lab import driver, presets
 
 
@@ -70,17 +71,18 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
 
 
 def frame_ms(cfg: Config, frames: int = 200) -> float:
-    """Milliseconds of one live-view frame of whole rounds, median of ``frames``: one round
-    (``Trainer.run``, its losses and step read back) and the picture (``Trainer.view``: samples, D on the
-    picture grid, mode statistics) on the host. At GAN Lab's size the round itself is ~0.1 ms, so
-    this is mostly the calls' fixed costs and round trips."""
+    """Milliseconds of one live-view frame of whole rounds, median of ``frames``, as the live run
+    makes it: one round (``Trainer.launch``) and the picture (``Trainer.view``: samples, D on the
+    picture grid, mode statistics), read to the host with the round's losses and step in one copy.
+    At GAN Lab's size the round itself is ~0.1 ms, so this is mostly the calls' fixed costs and
+    round trips."""
     run = driver.setup(cfg, seed=0, extent=(-3.0, 3.0, -3.0, 3.0), grid_res=metrics.PICTURE_RES)
     gan, state = run.gan, run.state
     times = []
     for i in range(frames + 5):  # the first 5 compile and warm up
         start = time.perf_counter()
-        state, info = gan.run(state, run.hyper, run.mixture, 1)
-        jax.device_get(gan.view(state, run.mixture, run.ev, run.grid, cfg.train.loss))
+        state, launched = gan.launch(state, run.hyper, run.mixture, 1)
+        RunInfo.of(jax.device_get((launched, gan.view(state, run.mixture, run.ev, run.grid, cfg.train.loss)))[0])
         if i >= 5:
             times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
