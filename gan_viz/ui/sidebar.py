@@ -34,7 +34,6 @@ def load_preset() -> None:
     ss.base_config = cfg
     ss.update(controls.widget_values(cfg))  # the next run of the page starts the preset's run
     ss.playing = False
-    ss.frames = 0
     rerun.request()
 
 
