@@ -471,12 +471,15 @@ def test_ring8_standard_says_where_its_collapsed_cluster_sits_and_reproduce_draw
     page.screenshot(path=ARTIFACTS / "17-ring8-standard-paused.png")
 
     page.get_by_role("tab", name="Reproduce").click()
-    steps = page.get_by_label("Steps", exact=True).last  # the figure's, below the table's
+    # the tab draws when opened: the figure's Steps (below the table's) exists once both are drawn
+    expect(page.get_by_label("Steps", exact=True)).to_have_count(2, timeout=LOAD_MS)
+    steps = page.get_by_label("Steps", exact=True).last
     steps.fill("10")
     steps.press("Enter")
     wait_settled(page)
     page.get_by_role("button", name="Train the figure").click()
     page.get_by_role("button", name="Figure (JSON)").wait_for(timeout=300_000)
+    expect(page.get_by_text("1 seed, 10 steps each")).to_be_visible()  # the budget typed, not the default
     image = page.locator("[data-testid='stImage'] img").last
     image.scroll_into_view_if_needed()
     assert image.evaluate("img => img.naturalWidth") > 1000  # 6 snapshots and the target per row
