@@ -219,3 +219,11 @@ def test_a_frame_is_one_copy_from_the_device_training_report_and_picture_togethe
     assert len(copies) == 3  # one per frame: the call's losses and step with the frame's picture
     assert [f.step for f in frames] == [6, 10, 14] and run.step == 14
     assert len(run.history.step) >= 3 and (frames[-1].arrows is not None) == arrows
+
+
+def test_a_frame_longer_than_one_compiled_call_trains_all_its_rounds():
+    from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL
+
+    run = LiveRun(SMALL, grid_res=16)
+    frames = run.advance_frames(1, MAX_ROUNDS_PER_CALL + 3)
+    assert [f.step for f in frames] == [2 * (MAX_ROUNDS_PER_CALL + 3)] and run.step == frames[0].step

@@ -22,6 +22,7 @@ from gan_viz.core import metrics
 from gan_viz.core.config import Config, TrainConfig, ViewConfig
 from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.state import Measures, RunInfo, State, TheoryView
+from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL
 from gan_viz.lab import driver
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
@@ -225,13 +226,17 @@ class LiveRun:
         grid and, where the view shows them, the arrows, all of the new state: the last finite one
         if the call diverged)."""
         t0 = time.perf_counter()
-        state, launched = self.gan.launch(self.state, self.hyper, self.mixture, rounds)
-        jax.block_until_ready(state)  # the training alone, for the pacer (nothing is copied yet)
+        if rounds > MAX_ROUNDS_PER_CALL:  # more than one call holds (a tiny network at "max"): run chunks it
+            state, info = self.gan.run(self.state, self.hyper, self.mixture, rounds)
+            launched = None
+        else:
+            state, launched = self.gan.launch(self.state, self.hyper, self.mixture, rounds)
+            jax.block_until_ready(state)  # the training alone, for the pacer (nothing is copied yet)
         seconds = time.perf_counter() - t0
         args = (state, self.mixture, self.eval_set, self.picture_grid, self.config.train.loss)
         view = self.gan.view_with_arrows(*args) if self.arrows_shown else self.gan.view(*args)
         launched, view = jax.device_get((launched, view))
-        info = RunInfo.of(launched)
+        info = info if launched is None else RunInfo.of(launched)
         arrows = getattr(view, "arrows", None)
         if arrows is not None:
             self._arrows = (state, arrows)
