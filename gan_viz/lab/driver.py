@@ -182,8 +182,7 @@ def evaluations(run: Run, marks: Sequence[int], *, state: State | None = None, h
         seconds = 0.0
         if mark > done:
             t = time.perf_counter()
-            state, info = gan.run(state, hyper, mixture, int(mark) - done)
-            jax.block_until_ready(state)
+            state, info = gan.run(state, hyper, mixture, int(mark) - done)  # returns once its report is read
             seconds = time.perf_counter() - t
             done += info.rounds
         else:  # reached already: nothing to train
