@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from gan_viz.cli.commands import app, experiments, measure, replays, runs
+from gan_viz.cli.commands import app, experiments, measure, replays, runs, site
 from gan_viz.cli.common import fail, parse_float, parse_int
 
 
@@ -115,6 +115,19 @@ def _add_replays(sub) -> None:
                    help="frames kept, evenly spaced from step 0 to the end (default 200; at most one per round)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="the file to write")
     p.set_defaults(func=replays.cmd_export)
+
+    p = sub.add_parser("site", help="a lecture's class copy: a static site of its scenes' replays, the index with "
+                       "each scene's title, what to watch and the speaker notes; plays from disk, no server")
+    p.add_argument("--lecture", default="w3l8", metavar="NAME|FILE",
+                   help="a packaged lecture (default w3l8) or a lecture script file (TOML, docs/lecture.md)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (created if missing)")
+    p.add_argument("--frames", type=parse_int, default=120, help="frames per replay (default 120)")
+    p.add_argument("--story-rounds", type=parse_int, default=3, help="the counter-example's rounds (default 3)")
+    p.add_argument("--map-values", type=parse_int, default=4,
+                   help="the collapse map's values per axis, lr_D x lr_G from 1e-4 to 1e-2 (default 4)")
+    p.add_argument("--map-seeds", type=parse_int, default=2, help="the collapse map's runs per cell (default 2)")
+    p.add_argument("--map-steps", type=parse_int, default=2000, help="the collapse map's steps per run (default 2,000)")
+    p.set_defaults(func=site.cmd_site)
 
 
 def _add_measure(sub) -> None:

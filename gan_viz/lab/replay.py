@@ -8,13 +8,18 @@ noise, as the app draws), D on a ``surface_res`` grid over the view box, each mo
 high-quality samples, the off-mode rest, JSD, the HQ fraction and the modes captured. The real
 samples and the view box are kept once. Drawn by ``gan_viz.render.export``; no plotting here.
 
+A replay may start later than step 0 (``start``: trained to, without frames) and follow a
+``schedule`` of run-time settings changed at given steps, as a lecture's scripted actions change
+them (freezing D is ``k_d = 0`` from a step on): each change takes effect at the first whole round
+at or after its step, and ``Replay.changed_at`` says at which step it did.
+
 Same configuration and seed, same frames, bit for bit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import jax
@@ -22,7 +27,8 @@ import numpy as np
 
 from gan_viz.core import config as config_lib
 from gan_viz.core import metrics
-from gan_viz.core.config import Config
+from gan_viz.core.config import Config, TrainConfig, steps_per_round
+from gan_viz.core.hyper import hyper_from
 from gan_viz.lab import driver, presets
 
 SURFACE_RES = 48  # D's surface per frame: cells per axis (the live view's pictures use 48 too)
@@ -49,6 +55,8 @@ class Replay:
         hq_fraction: (F,) share of generated samples that are high quality.
         modes_captured: (F,) modes with at least one high-quality sample.
         diverged: training met a non-finite value; the frames stop at the last finite state.
+        changed_at: the step at which each change of ``record``'s ``schedule`` took effect (in its
+            order; a change the run did not reach is left out).
     """
 
     config: Config
@@ -66,6 +74,7 @@ class Replay:
     hq_fraction: np.ndarray
     modes_captured: np.ndarray
     diverged: bool
+    changed_at: tuple[int, ...] = ()
 
     @property
     def frames(self) -> int:
@@ -91,6 +100,8 @@ def record(
     grid_res: int = metrics.GRID_RES,
     surface_res: int = SURFACE_RES,
     progress: Callable[[int, int], None] | None = None,
+    start: int = 0,
+    schedule: Sequence[tuple[int, TrainConfig]] = (),
 ) -> Replay:
     """Trains ``config`` from its seed for ``steps`` steps and keeps ``frames`` evenly spaced frames.
 
@@ -107,6 +118,9 @@ def record(
             ``experiment.train`` and the CLI ``metrics.GRID_RES``).
         surface_res: cells per axis of the recorded decision surface.
         progress: called as ``progress(step, total steps)`` after each frame.
+        start: the first frame's step: the run trains there first, and ``steps`` more after it.
+        schedule: ``(step, train)`` pairs in increasing steps: from that step on, the run-time settings
+            (``config.LIVE_TRAIN_KEYS``) of ``train``; each lasts at least until the next one's step.
 
     Returns:
         The ``Replay``.
@@ -118,9 +132,10 @@ def record(
         raise ValueError(f"steps must be >= 1, got {total}")
     if not 2 <= int(surface_res) <= 256 or not 2 <= int(grid_res) <= 512:
         raise ValueError("surface_res must be in [2, 256] and grid_res in [2, 512]")
+    if int(start) < 0 or any(b[0] < a[0] for a, b in zip(schedule, schedule[1:])):
+        raise ValueError("start must be >= 0 and the schedule's steps increasing")
     run = driver.setup(config, view_box=True, grid_res=grid_res)
     picture = run.grid_at(surface_res)
-    plan = driver.budget(config.train, total)
 
     def measure(run: driver.Run, state) -> tuple:
         full = run.gan.measure(state, run.mixture, run.ev, run.grid, config.train.loss)
@@ -129,15 +144,14 @@ def record(
         return (int(step), modes, float(jsd), np.asarray(fake[:FAKE_POINTS], np.float32),
                 np.asarray(surface, np.float32))
 
-    kept: list[tuple] = []
-    diverged = False
-    for e in driver.evaluations(run, frame_rounds(plan.rounds, frames), measure=measure):
-        diverged = e.diverged
-        if diverged and kept and e.step == kept[-1][0]:
-            break  # the last finite state is the previous frame
-        kept.append(e.measured)
-        if progress is not None:
-            progress(e.step, plan.steps)
+    if start == 0 and not schedule:
+        plan = driver.budget(config.train, total)
+        marks = frame_rounds(plan.rounds, frames)
+        kept = _frames(driver.evaluations(run, marks, measure=measure), progress, plan.steps)
+        changed: tuple[int, ...] = ()
+    else:
+        kept, changed = _scheduled(run, measure, int(start), total, int(frames), list(schedule), progress)
+    diverged = bool(kept[-1][5])
     return Replay(
         config=config,
         extent=run.extent,
@@ -154,7 +168,61 @@ def record(
         hq_fraction=np.array([float(k[1].hq_fraction) for k in kept], np.float64),
         modes_captured=np.array([int(k[1].modes_captured) for k in kept], np.int32),
         diverged=diverged,
+        changed_at=changed,
     )
+
+
+def _frames(evaluations, progress, end: int, kept: list | None = None) -> list[tuple]:
+    """``kept`` (a new list by default) with each evaluation's measured frame appended, its divergence
+    flag last; stops after a diverged one (dropping it if it repeats the last finite frame's step)."""
+    kept = [] if kept is None else kept
+    for e in evaluations:
+        if kept and e.measured[0] == kept[-1][0]:
+            if e.diverged:
+                kept[-1] = (*kept[-1][:5], True)
+                break
+            continue  # a round past this frame's step already: the frame is there
+        kept.append((*e.measured, e.diverged))
+        if progress is not None:
+            progress(e.step, end)
+        if e.diverged:
+            break
+    return kept
+
+
+def _scheduled(run: driver.Run, measure, start: int, total: int, frames: int,
+               schedule: list[tuple[int, TrainConfig]], progress) -> tuple[list[tuple], tuple[int, ...]]:
+    """``record`` from ``start`` with ``schedule``: the run trains segment by segment, each with its
+    own ``Hyper`` and round size, taking the frames that fall in it (each on the first whole round at
+    or after its even spacing); returns them and the steps at which each change took effect."""
+    end = start + total
+    targets = np.floor(np.linspace(start, end, frames) + 0.5).astype(np.int64)
+    segments = [(0, run.config.train), *schedule]
+    state, kept, changed = run.state, [], []
+    for i, (at, train) in enumerate(segments):
+        last = i + 1 == len(segments)
+        until = end if last else segments[i + 1][0]
+        if i > 0:
+            changed.append(int(state.step))
+        per_round = steps_per_round(train)
+        if per_round == 0:
+            raise ValueError(f"from step {at:,} both networks are frozen (k_d = k_g = 0): nothing trains")
+        entry = int(state.step)
+        rounds = -(-max(until - entry, 0 if last else until - at) // per_round)
+        frame_marks = {-(-(int(t) - entry) // per_round) for t in targets if entry <= t <= entry + rounds * per_round}
+        frame_marks |= {rounds} if last else set()
+        marks = sorted(frame_marks | {rounds})
+        for m, e in zip(marks, driver.evaluations(run, marks, state=state, hyper=hyper_from(train), measure=measure)):
+            state = e.state
+            if e.step >= start and (m in frame_marks or e.diverged):
+                _frames([e], progress, end, kept)
+            if e.diverged:
+                if not kept:
+                    raise ValueError(f"the run diverged at step {e.step:,}, before the replay's start ({start:,})")
+                return kept, tuple(changed)
+        if int(state.step) >= end:
+            break
+    return kept, tuple(changed)
 
 
 IGNORED_KEYS = ("seed", "train.steps", "train.eval_every", "view.pace")  # said elsewhere, or no effect on a replay

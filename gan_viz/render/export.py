@@ -3,7 +3,9 @@ offline, with Play and a slider.
 
 Pure drawing (plotly only: no streamlit, no jax): arrays in, an HTML string out. plotly.js is
 inlined from the installed plotly package and MathJax is not used, so the file makes no network
-request. Figures travel as plotly JSON (numpy arrays as base64 typed arrays); the frames as
+request; a page of a site of many replays (``render/site.py``) instead loads the site's one copy of
+plotly.js by a relative ``plotly_src``, and may carry a ``banner`` (its place in the site) on top.
+Figures travel as plotly JSON (numpy arrays as base64 typed arrays); the frames as
 base64 arrays of their own: D's surface as uint8 levels, the samples as float32.
 
 - ``replay_html``: a run (``gan_viz.lab.replay.Replay``, read by attribute). Left, the main view
@@ -68,8 +70,9 @@ def frame_ms(frames: int) -> int:
 
 def replay_heading(replay: Any, preset: str | None, changes: Sequence[str] = ()) -> tuple[str, str]:
     """The title (preset, seed, steps) and the line below it (the settings that differ from the preset)."""
-    last = int(replay.steps[-1])
-    title = f"gan_viz replay: {preset or 'a custom configuration'}, seed {replay.config.seed}, steps 0 to {last:,}"
+    first, last = int(replay.steps[0]), int(replay.steps[-1])
+    title = (f"gan_viz replay: {preset or 'a custom configuration'}, seed {replay.config.seed}, "
+             f"steps {first:,} to {last:,}")
     if replay.diverged:
         title += " (diverged: stopped at the last finite state)"
     if preset is None:
@@ -156,27 +159,25 @@ def replay_frames(replay: Any) -> list[dict]:
                  x=_b64(fake[i, :, 0]), y=_b64(fake[i, :, 1])) for i, s in enumerate(replay.steps)]
 
 
-
-
-
 def _controls(frames: int) -> str:
     return ("<div class='bar'><button id='play' type='button'>&#9654; Play</button>"
             f"<input id='frame' type='range' min='0' max='{frames - 1}' step='1' value='0' aria-label='frame'>"
             "<span id='frame-label'></span></div>")
 
 
-def replay_html(replay: Any, preset: str | None = None, changes: Sequence[str] = ()) -> str:
-    """The replay as one self-contained HTML page (see the module docstring)."""
+def replay_html(replay: Any, preset: str | None = None, changes: Sequence[str] = (), *,
+                plotly_src: str | None = None, banner: str = "") -> str:
+    """The replay as one HTML page, self-contained unless ``plotly_src`` (see the module docstring)."""
     title, sub = replay_heading(replay, preset, changes)
     n = len(replay.steps)
-    script = _template("replay.js",
-        frames=_safe(json.dumps(replay_frames(replay))), res=len(replay.grid_x), config=json.dumps(CONFIG),
-        main=_safe(pio.to_json(main_figure(replay), validate=False)),
-        charts=_safe(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n))
-    body = (f"<h1>{html.escape(title)}</h1><div class='sub'>{html.escape(sub)}</div>{_controls(n)}"
+    script = template("replay.js",
+        frames=safe_json(json.dumps(replay_frames(replay))), res=len(replay.grid_x), config=json.dumps(CONFIG),
+        main=safe_json(pio.to_json(main_figure(replay), validate=False)),
+        charts=safe_json(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n))
+    body = (f"{banner}<h1>{html.escape(title)}</h1><div class='sub'>{html.escape(sub)}</div>{_controls(n)}"
             f"<div id='status' class='status'>{status_text(replay, 0)}</div>"
             "<div class='row'><div id='main' class='square'></div><div id='charts' class='plot'></div></div>")
-    return _page(title, body, n, script)
+    return page_html(title, body, n, script, plotly_src)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,39 +206,50 @@ def storyboard_phases(sb: Any) -> list[tuple[str, go.Figure]]:
     return out
 
 
-
-
-def storyboard_html(sb: Any, title: str | None = None) -> str:
-    """The storyboard as one self-contained HTML page: a phase at a time, Play and a slider."""
+def storyboard_html(sb: Any, title: str | None = None, *, plotly_src: str | None = None, banner: str = "") -> str:
+    """The storyboard as one HTML page (self-contained unless ``plotly_src``): a phase at a time,
+    Play and a slider."""
     phases = storyboard_phases(sb)
     title = title or (f"gan_viz: the lecture's counter-example, seed {sb.seed}, "
                       f"{sum(r.complete for r in sb.records)} rounds")
     figs = "[" + ",".join(pio.to_json(fig, validate=False) for _, fig in phases) + "]"
-    script = _template("storyboard.js", figs=_safe(figs), labels=_safe(json.dumps([lab for lab, _ in phases])),
+    script = template("storyboard.js", figs=safe_json(figs), labels=safe_json(json.dumps([lab for lab, _ in phases])),
                        config=json.dumps(CONFIG), ms=PHASE_MS)
-    body = (f"<h1>{html.escape(title)}</h1>{_controls(len(phases))}"
+    body = (f"{banner}<h1>{html.escape(title)}</h1>{_controls(len(phases))}"
             f"<div id='status' class='status'>{html.escape(phases[0][0])}</div>"
             "<div class='row'><div id='story' class='story'></div></div>")
-    return _page(title, body, len(phases), script)
+    return page_html(title, body, len(phases), script, plotly_src)
 
 
-def _safe(js: str) -> str:
+def safe_json(js: str) -> str:
     """JSON text safe inside a <script> element."""
     return js.replace("</", "<\\/")
 
 
-
-
-def _template(name: str, **values: object) -> str:
+def template(name: str, **values: object) -> str:
     """The package template ``templates/<name>`` with its ``$name`` placeholders filled."""
     text = resources.files("gan_viz.render").joinpath("templates", name).read_text(encoding="utf-8")
     return string.Template(text).substitute({k: str(v) for k, v in values.items()})
 
 
-def _page(title: str, body: str, frames: int, script: str) -> str:
-    """A whole page (``templates/page.html``): the body, then plotly.js (from the installed plotly
-    package), then the player (``templates/player.js``) and ``script``."""
-    css = _template("page.css", ink=INK, contour=CONTOUR, title_px=TITLE_PX, sub_px=TEXT_PX - 2, text_px=TEXT_PX,
-                    min_height_px=MIN_HEIGHT_PX)
-    return _template("page.html", title=html.escape(title), css=css, frames=int(frames), body=body,
-                     plotlyjs=get_plotlyjs(), player=_template("player.js"), script=script)
+def page_css() -> str:
+    """The replays' style sheet (``templates/page.css``) with the theme's colours and sizes."""
+    return template("page.css", ink=INK, contour=CONTOUR, title_px=TITLE_PX, sub_px=TEXT_PX - 2, text_px=TEXT_PX,
+                     min_height_px=MIN_HEIGHT_PX)
+
+
+def plotly_script(src: str | None = None) -> str:
+    """The element that loads plotly.js: inlined from the installed plotly package, or, with ``src``,
+    a ``<script src>`` for a copy beside the page (a relative URL)."""
+    if src is None:
+        return f"<script>{get_plotlyjs()}</script>"
+    return f"<script src='{html.escape(src, quote=True)}'></script>"
+
+
+def page_html(title: str, body: str, frames: int, script: str, plotly_src: str | None = None,
+              page_class: str = "page") -> str:
+    """A whole page (``templates/page.html``): the body (in a ``page_class`` element), then plotly.js
+    (``plotly_script``), then the player (``templates/player.js``) and ``script``."""
+    return template("page.html", title=html.escape(title), css=page_css(), frames=int(frames), body=body,
+                     page_class=page_class, plotly=plotly_script(plotly_src), player=template("player.js"),
+                     script=script)
