@@ -65,3 +65,25 @@ def test_configure_after_the_backend_started_adds_no_flag_it_would_not_read():
     env = {**{k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}, "JAX_PLATFORMS": "cpu"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split() == ["True", "()", "True"]
+
+
+def test_on_a_gpu_configure_leaves_xla_flags_and_the_threefry_lowering_alone():
+    """Forced by ``JAX_PLATFORMS=cuda``: the backend is never started, so no GPU is needed."""
+    gpu = _report({"JAX_PLATFORMS": "cuda"})
+    assert gpu["added"] == [] and gpu["flags"] == "" and not gpu["unrolled"] and not gpu["rule_replaced"]
+    assert not gpu["backend_started"] and gpu["again_same"]
+
+
+def test_the_cpu_settings_go_to_the_cpu_only(monkeypatch):
+    from gan_viz.core import _xla
+
+    assert _xla.cpu_settings("cpu") == {"--xla_backend_optimization_level": "1",
+                                        "--xla_force_host_platform_device_count": str(os.cpu_count())}
+    assert _xla.cpu_settings("gpu") == {} and _xla.cpu_settings("tpu") == {}
+    monkeypatch.setattr(_xla, "backend_started", lambda: False)  # as before JAX starts
+    for platforms, plugins, expected in [("cuda", [], "gpu"), ("rocm,cpu", [], "gpu"), ("tpu", [], "tpu"),
+                                         ("cpu", ["xla_cuda12"], "cpu"), ("", ["xla_cuda12"], "gpu"),
+                                         ("", ["libtpu"], "tpu"), ("", [], "cpu")]:
+        monkeypatch.setenv("JAX_PLATFORMS", platforms)
+        monkeypatch.setattr(_xla, "_plugin_names", lambda p=plugins: p)
+        assert _xla.platform() == expected, (platforms, plugins)

@@ -71,7 +71,8 @@ def test_partial_maps_fill_in_chunk_by_chunk():
     assert [m.cells[0]["steps_mean"] for m in maps] == [10, 20, 30, 40]
     assert maps[-1].grid("modes_captured_mean").shape == (1, 2)
     doc = json.loads(json.dumps(maps[-1].to_json()))
-    assert set(doc) >= {"x", "y", "seeds", "steps", "cells", "runs", "wall_seconds", "steps_per_s_aggregate", "devices"}
+    assert set(doc) >= {"x", "y", "seeds", "steps", "cells", "runs", "wall_seconds", "steps_per_s_aggregate", "devices",
+                        "processes"} and doc["processes"] == 1
 
 
 _FOUR_DEVICES = """

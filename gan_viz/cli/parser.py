@@ -76,6 +76,8 @@ def _add_experiments(sub) -> None:
     p.add_argument("--y", metavar="KEY=VALUES", help="a second setting (the map's rows)")
     p.add_argument("--seeds", type=parse_int, default=4, help="runs per cell, seeds first-seed, first-seed+1, ...")
     p.add_argument("--first-seed", type=parse_int, default=None, help="the first seed (default: the preset's)")
+    p.add_argument("--processes", type=parse_int, default=None,
+                   help="run as N processes of JAX's distributed runtime on this machine (docs/cli.md)")
     p.set_defaults(func=experiments.cmd_sweep)
 
     p = sub.add_parser("reproduce", help="the literature's mode-collapse table (VEEGAN, PacGAN): every method "

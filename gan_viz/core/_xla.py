@@ -10,6 +10,10 @@ batch of small networks on about one core (196 runs of ring8-hopping: 13,500 ste
 cores busy); two devices on a 2-core CPU give 25,500 steps/s. A single run stays on the first
 device and is as fast as before (measured with ``gan-viz bench``).
 
+Both are CPU settings, measured on CPUs: they are added only when JAX will run on the CPU
+(``platform``, guessed before the backend starts; ``cpu_settings`` says what each platform gets).
+On a GPU or TPU, JAX runs with its own defaults.
+
 A flag the user already set in ``XLA_FLAGS`` wins; ``GAN_VIZ_XLA_DEFAULTS=0`` turns this off.
 XLA reads ``XLA_FLAGS`` once, when the backend starts: flags added later do nothing.
 ``backend_problem`` starts the backend for the command line, turning a bad ``XLA_FLAGS`` or
@@ -19,7 +23,9 @@ XLA reads ``XLA_FLAGS`` once, when the backend starts: flags added later do noth
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -31,12 +37,45 @@ _FLAGS = {
 }
 
 
+def platform() -> str:
+    """The platform JAX will run on, as far as can be told before its backend starts: the first of
+    ``JAX_PLATFORMS`` (``cuda`` and ``rocm`` read as ``gpu``), else ``gpu`` or ``tpu`` when a JAX
+    plugin for one is installed (a machine without the device then falls back to the CPU, without
+    gan_viz's CPU settings: the same numbers, slower), else ``cpu``. Once the backend has
+    started, the platform it chose."""
+    if backend_started():
+        import jax
+
+        return jax.default_backend()
+    first = os.environ.get("JAX_PLATFORMS", "").split(",")[0].strip().lower()
+    if first:
+        return "gpu" if first in ("cuda", "rocm") else first
+    plugins = " ".join(_plugin_names())
+    return "gpu" if ("cuda" in plugins or "rocm" in plugins) else "tpu" if "tpu" in plugins else "cpu"
+
+
+def _plugin_names() -> list[str]:
+    """JAX's installed PJRT plugins (modules under ``jax_plugins``, ``libtpu``), found without importing them."""
+    try:
+        spec = importlib.util.find_spec("jax_plugins")
+        names = [m.name for m in pkgutil.iter_modules(spec.submodule_search_locations or [])] if spec else []
+        return names + (["libtpu"] if importlib.util.find_spec("libtpu") else [])
+    except (ImportError, ValueError):
+        return []
+
+
+def cpu_settings(platform_name: str) -> dict[str, str]:
+    """The XLA flags gan_viz adds on ``platform_name``: its CPU defaults on ``cpu``, none elsewhere."""
+    return dict(_FLAGS) if platform_name == "cpu" else {}
+
+
 class Flags(NamedTuple):
     """What ``apply_flags`` found and did."""
 
     user: str  # XLA_FLAGS as the user set them, before ours were added
     added: tuple[str, ...]  # the flags added to XLA_FLAGS (empty: none)
     backend_started: bool  # the backend had already started: nothing was added, it would not read them
+    platform: str = "cpu"  # the platform the flags were chosen for (``platform``)
 
 
 def enabled() -> bool:
@@ -58,14 +97,15 @@ def backend_started() -> bool:
 def apply_flags() -> Flags:
     """Adds our defaults to ``XLA_FLAGS`` (those the user did not set), unless turned off or too late."""
     user = os.environ.get("XLA_FLAGS", "")
+    where = platform()
     if not enabled():
-        return Flags(user, (), False)
+        return Flags(user, (), False, where)
     if backend_started():
-        return Flags(user, (), True)
-    added = tuple(f"{k}={v}" for k, v in _FLAGS.items() if k not in user)
+        return Flags(user, (), True, where)
+    added = tuple(f"{k}={v}" for k, v in cpu_settings(where).items() if k not in user)
     if added:
         os.environ["XLA_FLAGS"] = " ".join([user, *added]).strip()
-    return Flags(user, added, False)
+    return Flags(user, added, False, where)
 
 
 @functools.cache  # once a process: the backend starts once
@@ -86,6 +126,18 @@ def backend_problem() -> str | None:
             return f"XLA_FLAGS={user.strip()[:80]!r} is not valid: {reason[:200]} (fix or unset XLA_FLAGS)"
     import jax
 
+    from gan_viz.core import parallel
+
+    try:
+        joined = parallel.join()  # a process of a distributed job (GAN_VIZ_DISTRIBUTED) joins it first
+    except ValueError as e:
+        return str(e)
+    except Exception as e:  # noqa: BLE001 - the coordinator unreachable, a timeout: XLA's own errors
+        where = os.environ.get("JAX_COORDINATOR_ADDRESS", "from the cluster")
+        return (f"cannot join the distributed job ({parallel.JOB_ENV}={os.environ.get(parallel.JOB_ENV)}, "
+                f"coordinator {where}): {str(e).splitlines()[0][:200]}")
+    if joined:
+        _stdout_to_stderr()
     try:
         jax.devices()
     except RuntimeError as e:
@@ -95,6 +147,15 @@ def backend_problem() -> str | None:
             else "check JAX_PLATFORMS and the jax installation"
         return f"JAX cannot start: {reason} ({fix})"
     return None
+
+
+def _stdout_to_stderr() -> None:
+    """Sends what the C++ runtime writes to stdout (gloo's "[Gloo] Rank 0 is connected ..." lines)
+    to stderr, keeping stdout, where Python prints, for the command's report (``--json``)."""
+    sys.stdout.flush()
+    report = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = os.fdopen(report, "w", buffering=1)
 
 
 _PROBE = "import jax\ntry:\n    jax.devices()\nexcept Exception:\n    raise SystemExit(3)"

@@ -4,19 +4,59 @@
 ``shard_runs`` splits them evenly over ``jax.devices()`` (every CPU device, GPU or TPU), and
 the jitted call then computes each device's runs where they live (GSPMD). The same code runs
 on one device, on several (``XLA_FLAGS=--xla_force_host_platform_device_count=N`` makes N CPU
-devices, which is how the tests check it), and is written for several hosts once
-``jax.distributed`` is initialised: ``jax.devices()`` then lists every host's devices, every
-process places the same host values (``shard_runs`` goes through numpy then) and ``to_host``
-gathers the results from all of them. Only one host is tested (docs/experiments.md, "Collapse map").
+devices), and over several processes joined by JAX's distributed runtime (``join``, called
+before the backend starts; CPU collectives through gloo, JAX's default): ``jax.devices()`` then
+lists every process's devices, every process places the same host values (``shard_runs`` goes
+through numpy then), computes its own devices' runs, and ``to_host`` gathers the results of all
+of them (``multihost_utils.process_allgather``). tests/test_distributed.py runs a map as two
+processes on one machine; docs/cli.md says how to start one per host.
 """
 
 from __future__ import annotations
+
+import os
+import re
 
 import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 AXIS = "runs"
+
+JOB_ENV = "GAN_VIZ_DISTRIBUTED"  # "auto", or "I/N": this process is process I of N (see ``job``)
+MAX_PROCESSES = 64
+
+
+def job(text: str | None) -> tuple[int, int] | None | bool:
+    """What ``GAN_VIZ_DISTRIBUTED`` asks: ``False`` when unset or empty (one process); ``None`` for
+    ``auto`` (JAX reads the process count and id from the cluster: SLURM, Open MPI, Cloud TPU,
+    Kubernetes); ``(I, N)`` for ``I/N``. A bad value raises ``ValueError`` with one line."""
+    if text is None or not text.strip():
+        return False
+    text = text.strip()
+    if text == "auto":
+        return None
+    m = re.fullmatch(r"([0-9]{1,3})/([0-9]{1,3})", text)
+    if m is None:
+        raise ValueError(f"{JOB_ENV} is auto or I/N, this process's number I of N processes, e.g. 0/2 (got {text!r})")
+    i, n = int(m.group(1)), int(m.group(2))
+    if not 1 <= n <= MAX_PROCESSES or i >= n:
+        raise ValueError(f"{JOB_ENV}={text}: N is 1 to {MAX_PROCESSES} and I is 0 to N-1")
+    return i, n
+
+
+def join(text: str | None = None, timeout_s: int = 300) -> bool:
+    """Joins the distributed job ``GAN_VIZ_DISTRIBUTED`` (or ``text``) asks for, if any; whether it
+    joined one. JAX reads the coordinator's host:port from ``JAX_COORDINATOR_ADDRESS`` (or from
+    the cluster with ``auto``). Call before anything starts JAX's backend."""
+    spec = job(os.environ.get(JOB_ENV) if text is None else text)
+    if spec is False or (spec is not None and spec[1] == 1):
+        return False
+    i, n = (None, None) if spec is None else spec
+    if spec is not None and not os.environ.get("JAX_COORDINATOR_ADDRESS"):
+        raise ValueError(f"{JOB_ENV}={i}/{n} needs JAX_COORDINATOR_ADDRESS=HOST:PORT, process 0's host")
+    jax.distributed.initialize(num_processes=n, process_id=i, initialization_timeout=timeout_s)
+    return True
 
 
 def mesh(devices: list | None = None) -> Mesh:

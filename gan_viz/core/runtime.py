@@ -6,7 +6,10 @@ suite's ``conftest.py``, the scripts in ``scripts/``) call ``configure()`` first
 
 - adds gan_viz's XLA flags to ``XLA_FLAGS`` (LLVM optimisation level 1, one CPU device per
   core; ``_xla``), those the user did not set, and
-- registers the unrolled threefry lowering for CPU (``prng``: same random numbers, faster).
+- registers the unrolled threefry lowering for CPU (``prng``: same random numbers, faster),
+
+both only when JAX will run on the CPU (``_xla.platform``); on a GPU or TPU JAX keeps its own
+settings.
 
 Call it before anything starts JAX's backend (``jax.devices()``, the first computation or
 array): XLA reads its flags once, then. Called later, it adds no flag (``Runtime.backend_started``
@@ -30,10 +33,12 @@ class Runtime(NamedTuple):
     added_flags: tuple[str, ...]  # flags added to XLA_FLAGS (empty: none)
     backend_started: bool  # JAX's backend had started already, so no flag was added
     unrolled_threefry: bool  # the unrolled threefry lowering is registered for CPU
+    platform: str = "cpu"  # the platform these were chosen for (``_xla.platform``)
 
 
 @functools.cache
 def configure() -> Runtime:
     """Sets up JAX for gan_viz (see the module docstring); idempotent, returns what it did."""
     flags = _xla.apply_flags()
-    return Runtime(flags.user, flags.added, flags.backend_started, prng.use_unrolled_threefry())
+    unrolled = prng.use_unrolled_threefry() if flags.platform == "cpu" else False
+    return Runtime(flags.user, flags.added, flags.backend_started, unrolled, flags.platform)

@@ -1,5 +1,6 @@
 """The collapse map: many runs of one configuration over a grid of run-time settings and seeds,
-trained together in one compiled call per chunk (``Trainer.run_many``), spread over every device.
+trained together in one compiled call per chunk (``Trainer.run_many``), spread over every device,
+of one process or of several joined by JAX's distributed runtime (``parallel.join``).
 
 Example:
     >>> from gan_viz.lab import presets, sweep
@@ -18,7 +19,7 @@ tests/test_sweep.py checks.
 A run that diverges keeps its last finite state, stops, and is left out of its cell's means;
 ``diverged_fraction`` counts it.
 
-Size (~320 lines): a map's axes (their parsing and cells) and its engine (runs grouped by loop
+Size (~335 lines): a map's axes (their parsing and cells) and its engine (runs grouped by loop
 settings, placed over the devices, advanced chunk by chunk) are one feature that nothing else uses.
 """
 
@@ -165,13 +166,14 @@ class SweepResult:
     devices: int
     done: int  # chunk calls made
     total: int  # chunk calls needed
+    processes: int = 1  # processes of a distributed job that computed it (``parallel.join``)
 
     def to_json(self) -> dict:
         axis = (lambda a: None if a is None else {"key": a.key, "values": list(a.values)})
         return {"x": axis(self.x), "y": axis(self.y), "seeds": self.seeds, "steps": self.steps,
                 "cells": self.cells, "runs": self.runs, "wall_seconds": self.wall_seconds,
                 "compile_seconds": self.compile_seconds, "steps_per_s_aggregate": self.steps_per_s_aggregate,
-                "devices": self.devices}
+                "devices": self.devices, "processes": self.processes}
 
     def grid(self, metric: str) -> np.ndarray:
         """``metric`` of every cell as a (len(y), len(x)) array, NaN where unknown."""
@@ -232,11 +234,10 @@ class _Group:
                                                      [hypers[i] for i in index], batched, m)
 
 
-def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
-               steps: int | None = None, devices: list | None = None) -> Iterator[SweepResult]:
-    """Trains every cell of the map for every seed; yields the map after each chunk (compiled
-    calls that advance every unfinished run to its next evaluation, one per group of runs with
-    the same ``LOOP_KEYS``), the last one complete."""
+def check(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
+          steps: int | None = None) -> tuple[Axis, Axis | None, list[Config], int, list[int]]:
+    """Checks a map before any training (``ValueError``, one line); returns the coerced axes,
+    every cell's configuration, a run's steps and the seeds."""
     if not 1 <= seeds <= 256:
         raise ValueError(f"seeds must be 1-256 (got {seeds})")
     x, y, cells = cell_configs(config, x, y)
@@ -250,7 +251,16 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
     runs = len(cells) * seeds
     if runs > MAX_RUNS:
         raise ValueError(f"{runs} runs (cells x seeds) is more than the {MAX_RUNS} a map may have")
+    return x, y, cells, total_steps, seed_list
 
+
+def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4, first_seed: int | None = None,
+               steps: int | None = None, devices: list | None = None) -> Iterator[SweepResult]:
+    """Trains every cell of the map for every seed; yields the map after each chunk (compiled
+    calls that advance every unfinished run to its next evaluation, one per group of runs with
+    the same ``LOOP_KEYS``), the last one complete."""
+    x, y, cells, total_steps, seed_list = check(config, x, y, seeds=seeds, first_seed=first_seed, steps=steps)
+    runs = len(cells) * seeds
     records, hypers, groups_of = [], [], {}
     for c, cfg in enumerate(cells):
         plan = driver.budget(cfg.train, total_steps)
@@ -283,7 +293,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
             summaries.append({"x": x.values[xi], "y": y.values[yi] if y is not None else None, **summary})
         return SweepResult(x, y, seed_list, total_steps, summaries, runs, time.perf_counter() - t0, compile_seconds,
                            trained / train_seconds if train_seconds > 0 else None, int(m.devices.size), done,
-                           total_calls)
+                           total_calls, jax.process_count())
 
     for call in range(total_calls):
         for g in groups:

@@ -1,0 +1,134 @@
+"""The collapse map as several processes of JAX's distributed runtime (``gan-viz sweep
+--processes N``): two processes on this machine give the cells one process gives; the job's
+environment variable and the launcher's command line are checked.
+
+Tolerance: none where the runs are computed the same way. Two processes of one CPU device each
+shard the runs as one process of two devices does (the same global mesh, the same per-device
+batches), and their cells are equal bit for bit. Against one device, a batch of another size may
+round differently in its matrix products: there the cells agree to 1e-5, as in test_sweep.py.
+"""
+
+import json
+import os
+
+import jax
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gan_viz import cli
+from gan_viz.cli.commands import experiments
+from gan_viz.cli.common import CliError
+from gan_viz.cli.parser import build_parser
+from gan_viz.core import parallel
+from gan_viz.core.config import override
+from gan_viz.lab import presets, sweep
+
+# a small network and one D and one G step a round: the program compiles in a few seconds
+SETS = ["train.eval_every=10", "train.k_d=1", "train.k_g=1", "model.g_width=16", "model.d_width=16",
+        "model.g_depth=1", "model.d_depth=1"]
+ARGS = ["sweep", "--preset", "ring8-hopping", "--x", "lr_d=1e-3,3e-3", "--seeds", "2", "--steps", "20",
+        *(a for s in SETS for a in ("--set", s)), "--processes", "2", "--json"]
+
+
+def _in_one_process(devices):
+    cfg = presets.get("ring8-hopping")
+    for item in SETS:
+        cfg = override(cfg, *item.split("="))
+    return sweep.sweep(cfg, sweep.parse_axis("lr_d=1e-3,3e-3"), seeds=2, steps=20, devices=devices).cells
+
+
+def test_two_processes_give_the_cells_of_one(capfd, monkeypatch):
+    monkeypatch.setenv("JAX_NUM_CPU_DEVICES", "1")  # one device a process: two in the job
+    argv = experiments.sweep_argv(build_parser().parse_args(ARGS))
+    for attempt in range(2):  # a second try with another port, should another program take the first
+        capfd.readouterr()
+        try:
+            experiments.launch(argv, 2, timeout_s=240)
+            break
+        except CliError:
+            if attempt:
+                raise
+    out = json.loads(capfd.readouterr().out)
+    assert out["processes"] == 2 and out["devices"] == 2 and out["runs"] == 4
+    assert [c["steps_mean"] for c in out["cells"]] == [20.0, 20.0] and out["cells"][0]["modes_captured_mean"] > 0
+    cells = json.loads(json.dumps(_in_one_process(jax.devices()[:1]), allow_nan=False))
+    for a, b in zip(out["cells"], cells, strict=True):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert a[k] == (pytest.approx(b[k], abs=1e-5) if isinstance(a[k], float) else b[k]), k
+    if len(jax.devices()) >= 2:  # the same mesh in one process: the same numbers, bit for bit
+        assert out["cells"] == json.loads(json.dumps(_in_one_process(jax.devices()[:2])))
+
+
+def test_a_failing_process_stops_the_job_with_its_last_line():
+    why = r"process [01] of 2 stopped with exit status 2: the following arguments are required: --x"
+    with pytest.raises(CliError, match=why):
+        experiments.launch(["sweep"], 2, timeout_s=120)  # fails in argparse, before joining
+
+
+@given(st.text(max_size=12))
+def test_the_job_variable_is_auto_or_i_of_n_or_one_line(text):
+    try:
+        spec = parallel.job(text)
+    except ValueError as e:
+        assert "\n" not in str(e) and parallel.JOB_ENV in str(e)
+        return
+    if spec is False:
+        assert not text.strip()
+    elif spec is None:
+        assert text.strip() == "auto"
+    else:
+        i, n = spec
+        assert f"{i}/{n}" == text.strip() and 0 <= i < n <= parallel.MAX_PROCESSES
+
+
+def test_the_job_variable_examples():
+    assert parallel.job("1/4") == (1, 4) and parallel.job(" auto ") is None and parallel.job("") is False
+    for bad in ("4/4", "0/0", "0/65", "1 of 2", "-1/2", "auto,1"):
+        with pytest.raises(ValueError, match=parallel.JOB_ENV):
+            parallel.job(bad)
+    assert parallel.join("0/1") is False  # a job of one process joins nothing
+
+
+def test_i_of_n_needs_the_coordinator(monkeypatch):
+    monkeypatch.delenv("JAX_COORDINATOR_ADDRESS", raising=False)
+    with pytest.raises(ValueError, match="needs JAX_COORDINATOR_ADDRESS=HOST:PORT"):
+        parallel.join("1/2")
+
+
+ITEM = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=8).filter(
+    lambda s: not s.startswith("-"))
+
+
+@given(x=ITEM, y=st.none() | ITEM, seeds=st.integers(1, 300), steps=st.none() | st.integers(-5, 10**6),
+       first=st.none() | st.integers(0, 2**31), sets=st.lists(ITEM, max_size=3),
+       processes=st.none() | st.integers(-2, 99), data=st.none() | ITEM, as_json=st.booleans())
+def test_the_launched_processes_parse_the_command_line_the_launcher_parsed(x, y, seeds, steps, first, sets, processes,
+                                                                           data, as_json):
+    argv = ["sweep", "--x", x, "--seeds", str(seeds)]
+    for flag, value in (("--y", y), ("--steps", steps), ("--first-seed", first), ("--processes", processes),
+                        ("--data", data)):
+        argv += [] if value is None else [flag, str(value)]
+    argv += [a for s in sets for a in ("--set", s)] + (["--json"] if as_json else [])
+    parse = build_parser().parse_args
+    assert vars(parse(experiments.sweep_argv(parse(argv)))) == vars(parse(argv))
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--processes", "0"], "--processes must be 1-64 (got 0)"),
+    (["--processes", "65"], "--processes must be 1-64 (got 65)"),
+    (["--processes", "2", "--x", "lr_d=fast"], "lr_d"),  # checked before any process starts
+])
+def test_bad_process_counts_and_maps_are_refused_in_one_line_before_launching(capsys, argv, fragment):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["sweep", "--x", "lr_d=1e-3", "--steps", "10", *argv])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_cluster_variables_are_documented():
+    text = open(os.path.join(os.path.dirname(__file__), "..", "docs", "cli.md"), encoding="utf-8").read()
+    for name in ("GAN_VIZ_DISTRIBUTED", "JAX_COORDINATOR_ADDRESS", "SLURM_NTASKS", "SLURM_PROCID",
+                 "OMPI_COMM_WORLD_SIZE", "JAX_NUM_CPU_DEVICES"):
+        assert name in text, name
