@@ -81,8 +81,7 @@ def replay_pages(page: Any, count: int) -> dict[str, str]:
         up = (f"<nav class='scene-nav'><a href='{scene_file(scene.number)}' target='_top'>Scene {scene.number}: "
               f"{_e(scene.title)}</a><span class='where'>{_e(shown.label)}</span></nav>")
         files[name] = export.replay_html(shown.replay, shown.preset, shown.changes, plotly_src=PLOTLY_FILE, banner=up)
-        figures.append(f"<figure><figcaption>{_e(shown.label.capitalize())}</figcaption>"
-                       f"<iframe src='{name}' title='{_e(shown.label)}'></iframe></figure>")
+        figures.append(f"<iframe src='{name}' title='{_e(shown.label)}'></iframe>")
     body = top + f"<div class='pair'>{''.join(figures)}</div>"
     files[scene_file(scene.number)] = export.page_html(_heading(page), body, 1, "", PLOTLY_FILE, page_class="doc")
     return files

@@ -27,8 +27,9 @@ def output_folder(path: str) -> Path:
             raise CliError(f"cannot create {path!r}: no such folder {str(parent)!r}")
         if not os.access(parent, os.W_OK | os.X_OK):
             raise CliError(f"cannot create {path!r}: permission denied")
-    except OSError as e:  # a name too long, ...
-        raise CliError(f"cannot write {path[:80]!r}: {(e.strerror or type(e).__name__).lower()}") from None
+    except (OSError, ValueError) as e:  # a name too long, a NUL in it, ...
+        why = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        raise CliError(f"cannot write {path[:80]!r}: {why.lower()}") from None
     return p
 
 
