@@ -11,6 +11,11 @@ long to train; ``COMPILED_TRAIN_KEYS`` (the rest: optimizer, betas, batch size) 
 ``train.loss = "wasserstein"`` makes D a critic (WGAN); ``train.gp_weight`` > 0 adds WGAN-GP's
 gradient penalty (run-time, like ``r1_weight``). Use ``k_d`` as WGAN's n_critic.
 
+``train.loss`` one of ``kl``, ``reverse_kl``, ``pearson``, ``hellinger``, ``js``, ``gan`` makes it an
+f-GAN (Nowozin et al. 2016): D's output is a critic whose objective is a lower bound on that
+f-divergence (``core.divergences``); ``train.alt_g`` gives G the paper's alternative objective,
+maximising E_q[g_f(V)] (run-time; the other losses ignore it).
+
 ``train.unroll`` > 0 makes it an unrolled GAN (Metz et al. 2016): each generator step is taken
 against the D that ``unroll`` more D steps would make, differentiated through them (compiled in).
 
@@ -142,6 +147,7 @@ class TrainConfig:
     gp_weight: float = 0.0
     g_ema: float = 0.0
     unroll: int = 0
+    alt_g: bool = False  # f-GAN losses: G maximises E_q[g_f(V)] instead of minimising -E_q[f*(g_f(V))]
     steps: int = 5000
     eval_every: int = 250
 
@@ -159,7 +165,7 @@ class ViewConfig:
 
 # The three kinds of TrainConfig field (see the module docstring).
 LIVE_TRAIN_KEYS: tuple[str, ...] = ("lr_d", "lr_g", "k_d", "k_g", "loss", "simultaneous", "r1_weight", "g_ema",
-                                    "gp_weight")  # the fields of ``hyper.Hyper``, in its order
+                                    "gp_weight", "alt_g")  # the fields of ``hyper.Hyper``, in its order
 BUDGET_TRAIN_KEYS: tuple[str, ...] = ("steps", "eval_every")
 COMPILED_TRAIN_KEYS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(TrainConfig) if f.name not in LIVE_TRAIN_KEYS + BUDGET_TRAIN_KEYS)

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from gan_viz.core import losses, metrics, models
+from gan_viz.core import divergences, losses, metrics, models
 from gan_viz.core.data import Mixture, sample
 from gan_viz.core.hyper import Hyper
 from gan_viz.core.spec import Spec, generate, logits, noise, packed_logits
@@ -43,11 +43,21 @@ def surface_of(d_logits: jax.Array, loss: jax.Array) -> jax.Array:
     """What the pictures colour at each grid point, in [0, 1]: D(x) = sigmoid(l(x)) for the
     probability losses; for the critic of ``wasserstein`` (a score, not a probability, with an
     arbitrary offset) sigmoid((f - median f) / std f) over the grid: 1/2 on its median level,
-    above 1/2 where it rates inputs more real than that."""
+    above 1/2 where it rates inputs more real than that; for an f-GAN critic T = g_f(l) the
+    classifier it implies, u / (1 + u) with T = f'(u) (``divergences.implied_d``: D* when T = T*,
+    1/2 where T says p_x = p_g)."""
     def critic(f):
         return jax.nn.sigmoid((f - jnp.median(f)) / (jnp.std(f) + 1e-6))
 
-    return jax.lax.cond(loss == losses.WASSERSTEIN, critic, jax.nn.sigmoid, d_logits)
+    def older(l):
+        return jax.lax.cond(loss == losses.WASSERSTEIN, critic, jax.nn.sigmoid, l)
+
+    return jax.lax.cond(loss >= losses.FIRST_F, lambda l: divergences.implied_d(_member(loss), l), older, d_logits)
+
+
+def _member(loss: jax.Array) -> jax.Array:
+    """The f-divergence (index into ``divergences.NAMES``) of an f-GAN loss index; 0 for the others."""
+    return jnp.clip(loss - losses.FIRST_F, 0, len(divergences.NAMES) - 1)
 
 
 def loss_array(loss: str | int | jax.Array) -> jax.Array:
@@ -68,7 +78,9 @@ def eval_set(spec: Spec, seed: int, mixture: Mixture) -> EvalSet:
 
 
 def arrows(spec: Spec, d_params: models.Params, fake: jax.Array, loss: jax.Array) -> jax.Array:
-    """-grad_x of each sample's generator loss at the first ``ARROWS`` of ``fake``: where D pushes them."""
+    """-grad_x of each sample's generator loss at the first ``ARROWS`` of ``fake``: where D pushes them.
+    An f-GAN's arrows are those of the bound's own G loss; the alternative's (``Hyper.alt_g``) point
+    the same way (f*' >= 0 scales grad T), only their lengths differ."""
     def sample_loss(x):
         return losses.g_loss(loss, logits(spec, d_params, x[None]))
 
@@ -78,7 +90,7 @@ def arrows(spec: Spec, d_params: models.Params, fake: jax.Array, loss: jax.Array
 def _loss_only_hyper(index: int) -> Hyper:
     zero = jnp.zeros((), jnp.float32)
     return Hyper(zero, zero, jnp.zeros((), jnp.int32), jnp.zeros((), jnp.int32),
-                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero, zero, zero)
+                 jnp.asarray(index, jnp.int32), jnp.zeros((), bool), zero, zero, zero, jnp.zeros((), bool))
 
 
 def grad_norms(spec: Spec, g_params: models.Params, d_params: models.Params, z: jax.Array) -> jax.Array:
@@ -110,6 +122,20 @@ def _fake_and_density(spec: Spec, state: State, mixture: Mixture, ev: EvalSet, g
     return fake, metrics.density_view(fake, mixture, grid)
 
 
+def location_scale(spec: Spec, g_params: models.Params) -> tuple[jax.Array, jax.Array] | None:
+    """The Gaussian (mean, covariance) a location-scale generator draws (``g_depth = 0``, Gaussian
+    noise: G(z) = W z + b is N(b, W^T W)); None for any other generator (static)."""
+    m = spec.model
+    if m.g_depth != 0 or m.noise != "gaussian" or m.latent_dim < 2:
+        return None
+    w, b = g_params[0]["w"], g_params[0]["b"]
+    return b, w.T @ w
+
+
+def _f_densities(spec, state, mixture, grid, dens) -> tuple[jax.Array, jax.Array]:
+    return divergences.densities(location_scale(spec, state.g_ema), mixture, grid, dens)
+
+
 def _measures(spec, state, mixture, ev, grid, loss, fake, dens) -> Measures:
     real_logits = packed_logits(spec, state.d_params, ev.real)
     fake_logits = packed_logits(spec, state.d_params, fake)
@@ -123,15 +149,22 @@ def _measures(spec, state, mixture, ev, grid, loss, fake, dens) -> Measures:
         value=losses.value(real_logits, fake_logits),
         jsd=dens.jsd,
         d_surface=surface_of(logits(spec, state.d_params, grid.points), loss).reshape(res, res),
+        bound=losses.f_bound(loss, real_logits, fake_logits),
+        f_divergences=divergences.grid_divergences(*_f_densities(spec, state, mixture, grid, dens), grid.cell**2),
+        updates=jnp.stack([state.d_updates, state.g_updates]),
     )
 
 
-def _theory(spec, state, ev, loss, fake, dens) -> TheoryView:
+def _theory(spec, state, mixture, ev, grid, loss, fake, dens) -> TheoryView:
+    res = grid.xs.shape[0]
+    member = _member(loss)
     return TheoryView(
         d_star=dens.d_star,
         g_arrows=arrows(spec, state.d_params, fake, loss),
         g_grad_norms=grad_norms(spec, state.g_params, state.d_params, ev.z[:GRAD_NORM_SAMPLES]),
         manifold=manifold(spec, state.g_ema),
+        critic=divergences.activation(member, logits(spec, state.d_params, grid.points)).reshape(res, res),
+        critic_star=divergences.optimal_critic(member, *_f_densities(spec, state, mixture, grid, dens)),
     )
 
 
@@ -149,14 +182,14 @@ def measure(spec: Spec, state: State, mixture: Mixture, ev: EvalSet, grid: metri
 
 def theory(spec: Spec, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid, loss: jax.Array) -> TheoryView:
     """The theory-only part of a frame, on the fixed evaluation set."""
-    return _theory(spec, state, ev, loss, *_fake_and_density(spec, state, mixture, ev, grid))
+    return _theory(spec, state, mixture, ev, grid, loss, *_fake_and_density(spec, state, mixture, ev, grid))
 
 
 def evaluate(spec: Spec, state: State, mixture: Mixture, ev: EvalSet, grid: metrics.Grid, loss: jax.Array) -> Frame:
     """``measure`` and ``theory`` together, the samples and densities computed once."""
     fake, dens = _fake_and_density(spec, state, mixture, ev, grid)
     return Frame(*_measures(spec, state, mixture, ev, grid, loss, fake, dens),
-                 *_theory(spec, state, ev, loss, fake, dens))
+                 *_theory(spec, state, mixture, ev, grid, loss, fake, dens))
 
 
 def picture(spec: Spec, g_ema, d_params, z, points, loss) -> tuple[jax.Array, jax.Array]:

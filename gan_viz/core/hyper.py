@@ -24,6 +24,7 @@ class Hyper(NamedTuple):
     r1_weight: jax.Array
     g_ema: jax.Array
     gp_weight: jax.Array
+    alt_g: jax.Array  # bool: f-GAN losses' alternative generator objective (``losses.g_loss``)
 
 
 assert Hyper._fields == LIVE_TRAIN_KEYS, "config.LIVE_TRAIN_KEYS lists Hyper's fields in order"
@@ -41,4 +42,5 @@ def hyper_from(train: TrainConfig) -> Hyper:
         r1_weight=jnp.asarray(train.r1_weight, jnp.float32),
         g_ema=jnp.asarray(train.g_ema, jnp.float32),
         gp_weight=jnp.asarray(train.gp_weight, jnp.float32),
+        alt_g=jnp.asarray(train.alt_g, jnp.bool_),
     )

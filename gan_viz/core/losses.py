@@ -14,18 +14,31 @@ computes them as softplus(-l) and softplus(l)).
 - ``wasserstein`` (WGAN, Arjovsky et al. 2017; with ``Hyper.gp_weight`` > 0, WGAN-GP, Gulrajani
   et al. 2017): D is a critic f = l, unbounded, not a probability; it minimises
   E f(G(z)) - E f(x) (plus the gradient penalty, ``gradient_penalty``), G minimises -E f(G(z)).
+- The f-GAN family (Nowozin et al. 2016; ``F_LOSSES``: kl, reverse_kl, pearson, hellinger, js,
+  gan; ``divergences`` holds f, g_f, f*): D's raw output l is V, the critic is T = g_f(V), and D
+  maximises the lower bound F = E_p[g_f(V)] - E_q[f*(g_f(V))] on D_f(p_x || p_g) (its loss is -F);
+  G minimises F, i.e. -E_q[f*(g_f(V(G(z))))]. With ``alt`` (``Hyper.alt_g``), G maximises
+  E_q[g_f(V(G(z)))] instead, the paper's alternative (sec. 3.2, after Goodfellow's -log D trick:
+  the same fixed point; for gan it is the non-saturating loss, the bound's own is minimax's).
 """
 
 from __future__ import annotations
+
+import functools
 
 import jax
 import jax.numpy as jnp
 import optax
 
-LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein")
+from gan_viz.core import divergences
+
+# New losses go at the end: a run's loss travels as its index, so existing indices never move.
+LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein", *divergences.NAMES)
 WASSERSTEIN = LOSSES.index("wasserstein")
 MINIMAX = LOSSES.index("minimax")
 PROBABILITY_LOSSES = LOSSES[:3]  # D(x) = sigmoid(l(x)) is a probability; the Theory page compares these
+FIRST_F = LOSSES.index(divergences.NAMES[0])  # F_LOSSES are LOSSES[FIRST_F:], in divergences.NAMES' order
+F_LOSSES = LOSSES[FIRST_F:]  # D is an f-GAN critic T = g_f(l): not a probability
 
 
 def loss_index(name: str) -> int:
@@ -78,23 +91,48 @@ def gradient_penalty(critic_grads: jax.Array) -> jax.Array:
     return jnp.mean((jnp.sqrt(jnp.sum(critic_grads**2, axis=-1) + 1e-12) - 1.0) ** 2)
 
 
+def d_loss_f(member: int, real_v: jax.Array, fake_v: jax.Array) -> jax.Array:
+    """-F: minus f-GAN member ``member``'s lower bound (``divergences.bound``), which D maximises."""
+    return -divergences.bound(member, real_v, fake_v)
+
+
+def g_loss_f(member: int, fake_v: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
+    """G's f-GAN loss: -E_q[f*(g_f(V))] (the bound's own), or with ``alt`` -E_q[g_f(V)]."""
+    return jax.lax.cond(alt, lambda v: -divergences.real_term(member, v),
+                        lambda v: -divergences.fake_term(member, v), fake_v)
+
+
 def d_loss(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """Discriminator loss selected by a (possibly traced) loss index."""
     return jax.lax.switch(
         index,
-        [d_loss_bce, d_loss_bce, d_loss_least_squares, d_loss_wasserstein],
+        [d_loss_bce, d_loss_bce, d_loss_least_squares, d_loss_wasserstein,
+         *(functools.partial(d_loss_f, m) for m in range(len(divergences.NAMES)))],
         real_logits,
         fake_logits,
     )
 
 
-def g_loss(index: jax.Array, fake_logits: jax.Array) -> jax.Array:
-    """Generator loss selected by a (possibly traced) loss index."""
+def g_loss(index: jax.Array, fake_logits: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
+    """Generator loss selected by a (possibly traced) loss index; ``alt`` (``Hyper.alt_g``) picks the
+    f-GAN members' alternative objective and is ignored by the others."""
+    def plain(fn):
+        return lambda v, _alt: fn(v)
+
     return jax.lax.switch(
         index,
-        [g_loss_minimax, g_loss_non_saturating, g_loss_least_squares, g_loss_wasserstein],
+        [plain(g_loss_minimax), plain(g_loss_non_saturating), plain(g_loss_least_squares),
+         plain(g_loss_wasserstein), *(functools.partial(g_loss_f, m) for m in range(len(divergences.NAMES)))],
         fake_logits,
+        jnp.asarray(alt, bool),
     )
+
+
+def f_bound(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """The f-GAN bound F of the run's loss on these outputs; for a loss outside ``F_LOSSES``, the gan
+    member's, which is V(D, G) (finite, so that equal states compare equal; reports leave it out)."""
+    member = jnp.where(index >= FIRST_F, index - FIRST_F, len(divergences.NAMES) - 1)
+    return divergences.bound(jnp.clip(member, 0, len(divergences.NAMES) - 1), real_logits, fake_logits)
 
 
 def value(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:

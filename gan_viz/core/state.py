@@ -93,6 +93,9 @@ class Measures(NamedTuple):
     value: jax.Array  # V(D, G); -log 4 at the equilibrium
     jsd: jax.Array
     d_surface: jax.Array  # (res, res) D on the grid, row i is x = grid.xs[i]
+    bound: jax.Array  # f-GAN losses: the bound F = E_p[g_f(V)] - E_q[f*(g_f(V))]; the others: V (gan's F)
+    f_divergences: jax.Array  # (6,) D_f(p_x || p_g) on the grid for each of ``divergences.NAMES``
+    updates: jax.Array  # (2,) D and G updates applied so far (which network moved since the last)
 
 
 class TheoryView(NamedTuple):
@@ -103,6 +106,8 @@ class TheoryView(NamedTuple):
     g_arrows: jax.Array  # (ARROWS, 2) -grad_x of the generator loss at the first fakes
     g_grad_norms: jax.Array  # (3,) ||grad_theta L_G|| for minimax, non-saturating, least squares
     manifold: jax.Array  # (2, LINES, POINTS, 2) image of a latent grid; zeros unless latent is 2D
+    critic: jax.Array  # (res, res) f-GAN losses: the learned critic T = g_f(V) on the grid
+    critic_star: jax.Array  # (res, res) f-GAN losses: the optimal critic T* = f'(p_x / p_g) on the grid
 
 
 class Frame(NamedTuple):
@@ -117,10 +122,15 @@ class Frame(NamedTuple):
     value: jax.Array
     jsd: jax.Array
     d_surface: jax.Array
+    bound: jax.Array
+    f_divergences: jax.Array
+    updates: jax.Array
     d_star: jax.Array
     g_arrows: jax.Array
     g_grad_norms: jax.Array
     manifold: jax.Array
+    critic: jax.Array
+    critic_star: jax.Array
 
 
 class View(NamedTuple):

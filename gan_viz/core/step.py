@@ -66,8 +66,8 @@ def d_objective(spec: Spec, d_params, g_params, real, z, hyper: Hyper, key=None)
 
 
 def g_objective(spec: Spec, g_params, d_params, z, hyper: Hyper) -> jax.Array:
-    """G's loss (``hyper.loss``) on the samples of ``z`` against D."""
-    return losses.g_loss(hyper.loss, packed_logits(spec, d_params, generate(spec, g_params, z)))
+    """G's loss (``hyper.loss``, ``hyper.alt_g``) on the samples of ``z`` against D."""
+    return losses.g_loss(hyper.loss, packed_logits(spec, d_params, generate(spec, g_params, z)), hyper.alt_g)
 
 
 def unrolled_g_objective(spec: Spec, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture,

@@ -25,6 +25,8 @@ RING8 = DataConfig(layout="ring", modes=8, radius=2.0, std=0.02)
 # 12-80 std away and never counts as HQ. Neighbours are 5.5 std apart, so their 3-std discs
 # overlap by 0.08 (a sample there counts for the nearer centre).
 RING8_WIDE = DataConfig(layout="ring", modes=8, radius=2.0, std=0.28)
+# Two modes 3 apart (10 std): a Gaussian that covers both puts mass where the data has almost none
+TWO_MODES = DataConfig(layout="custom", centres=((-1.5, 0.0), (1.5, 0.0)), weights=(1.0, 1.0), std=0.3)
 
 _PRESETS = [
     Preset(
@@ -98,6 +100,23 @@ _PRESETS = [
         ),
         watch="Turn on gradient arrows: they are dots against this sure D; set the loss to "
               "non_saturating and they grow (Theory tab: the gradient norms).",
+    ),
+    Preset(
+        "divergences",
+        "One Gaussian generator fitted to two modes by an f-GAN (KL here; set the loss to reverse_kl): "
+        "KL spreads it over both modes, reverse KL puts it on one (Theory tab: every divergence).",
+        Config(
+            data=TWO_MODES,
+            # g_depth=0: the location-scale generator G(z) = W z + b, one Gaussian N(b, W^T W)
+            model=ModelConfig(latent_dim=2, g_depth=0, d_depth=2, d_width=64),
+            # alt_g: G maximises E_q[g_f(V)] (f-GAN sec. 3.2); with the bound's own objective reverse KL
+            # left seed 0 spanning both modes after 6,000 steps (docs/divergences.md)
+            train=TrainConfig(loss="kl", alt_g=True, optimizer="adam", lr_d=1e-3, lr_g=1e-2,
+                              k_d=1, k_g=1, batch_size=256, steps=4000, eval_every=200),
+            view=ViewConfig(pace=100.0),  # the 4,000-step budget in 40 s
+        ),
+        watch="Press Play: under KL the orange cloud stretches over both modes; set the loss to reverse_kl and "
+              "Reset: it settles on one. Theory tab: the bound D raises and G lowers, beside the true divergence.",
     ),
     Preset(
         "counterexample",
