@@ -12,7 +12,8 @@ from gan_viz.core.config import Config, ModelConfig, TrainConfig
 
 TINY = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 
-MODEL_KEYS = {"name", "jax_steps_per_s", "nojit_steps_per_s", "torch_steps_per_s", "jax_vs_torch"}
+MODEL_KEYS = {"name", "jax_steps_per_s", "nojit_steps_per_s", "jax_step_loop_steps_per_s", "torch_steps_per_s",
+              "jax_vs_torch"}
 
 
 def is_rate(x) -> bool:
@@ -26,15 +27,16 @@ def test_changing_every_live_hyperparameter_compiles_nothing_new():
 def test_format_report_shows_every_model_and_the_compile_figures():
     report = {
         "models": [{"name": "ganlab (batch 64, 1x16)", "jax_steps_per_s": 12000.0, "nojit_steps_per_s": 8.5,
-                    "torch_steps_per_s": None, "jax_vs_torch": None}],
+                    "jax_step_loop_steps_per_s": 4000.0, "torch_steps_per_s": None, "jax_vs_torch": None}],
         "compile_seconds": 4.0, "cached_compile_seconds": 1.5, "recompiles_on_hyperparameter_change": 0,
         "cpu_count": 2, "jax_version": "0.0",
     }
     report["models"].append({"name": "unrolled 5 (default)", "jax_steps_per_s": 1500.0, "nojit_steps_per_s": None,
-                             "torch_steps_per_s": None, "jax_vs_torch": None, "unroll": 5, "g_step_in_d_steps": 5.7})
+                             "jax_step_loop_steps_per_s": None, "torch_steps_per_s": None, "jax_vs_torch": None,
+                             "unroll": 5, "g_step_in_d_steps": 5.7})
     text = bench.format_report(report)
-    assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | n/a (torch not installed) | n/a |" in text
-    assert "| unrolled 5 (default) | 1,500 | n/a | n/a | n/a |" in text
+    assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | 4,000 | 3.0x | n/a (torch not installed) | n/a |" in text
+    assert "| unrolled 5 (default) | 1,500 | n/a | n/a | n/a | n/a | n/a |" in text
     assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
@@ -49,6 +51,15 @@ def test_format_report_shows_every_model_and_the_compile_figures():
     text = bench.format_report(report)
     assert "64 runs 25,000 steps/s in all, 4.2x one run's 6,000" in text and "256 runs 22,000" in text
     assert "1.00 MFLOP a step, 6.0 GFLOP/s" in text and "reaches 120 GFLOP/s" in text and "at most 20.0x" in text
+
+
+def test_the_jitted_step_loop_trains_tiny_rounds_at_a_rate():
+    """Plain JAX's step loop (``bench_peers``) at a tiny size: a finite positive rate, far above the
+    same round without jit (compiling once, then ~100 us a round even on a loaded 2-core CPU)."""
+    from gan_viz.cli import bench_peers
+
+    rate = bench_peers.jax_step_loop_rate(TINY, 0.2)
+    assert is_rate(rate) and rate > 200
 
 
 def products(b: int, sizes: list[tuple[int, int]], inputs_too: bool = False) -> int:
@@ -94,6 +105,7 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     for m in plain:
         assert set(m) == MODEL_KEYS
         assert is_rate(m["jax_steps_per_s"]) and is_rate(m["nojit_steps_per_s"])
+        assert is_rate(m["jax_step_loop_steps_per_s"]) and m["nojit_steps_per_s"] < m["jax_step_loop_steps_per_s"]
         assert m["torch_steps_per_s"] is None or is_rate(m["torch_steps_per_s"])
     assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
     assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested

@@ -1,4 +1,6 @@
-"""Training-throughput benchmark: jitted JAX vs the same step without jit vs PyTorch eager.
+"""Training-throughput benchmark: gan_viz's jitted trainer vs the same step without jit, vs plain
+JAX as its tutorials write it (one jitted step function called from a Python loop) and vs PyTorch
+eager (``bench_peers``), in the same run.
 
 Run with ``gan-viz bench`` (``--json`` for machines). A step is one optimizer update of D or
 G; every implementation runs rounds of k_d = k_g = 1 (two steps), non-saturating loss, Adam,
@@ -7,8 +9,8 @@ Compile times are measured in fresh subprocesses: once with an empty persistent 
 cache and once more with the cache that the first left behind. Every measurement sets its run up
 with the run driver (``driver.setup``, seed 0).
 
-Size (~340 lines): one report, one short function per figure in it (the PyTorch round alone is 40
-lines) and its text; split, the report's figures would be read in several places.
+Size (~320 lines): one report, one short function per figure in it and its text; split further,
+the report's figures would be read in several places.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import replace
 import jax
 import jax.numpy as jnp
 
+from gan_viz.cli.bench_peers import jax_step_loop_rate, time_rate, torch_rate
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, steps_per_round
 from gan_viz.core.state import RunInfo
@@ -46,18 +49,6 @@ def model_sizes() -> list[tuple[str, Config]]:
     ]
 
 
-def _time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
-    """Steps per second of ``fn(n)``, repeated until ``min_seconds`` have passed."""
-    fn(n)  # warm up (compiles, fills caches)
-    done, start = 0, time.perf_counter()
-    while True:
-        fn(n)
-        done += n
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return done / elapsed
-
-
 def jax_rate(cfg: Config, min_seconds: float) -> float:
     """Steps (D or G updates) per second of the jitted multi-round call, 1000 rounds a call."""
     run = driver.setup(cfg, seed=0)
@@ -67,7 +58,7 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
         box["s"], _ = run.gan.run(box["s"], run.hyper, run.mixture, n)
         jax.block_until_ready(box["s"])
 
-    return _time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
+    return time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
 
 
 def frame_ms(cfg: Config, frames: int = 200) -> float:
@@ -98,50 +89,7 @@ def nojit_rate(cfg: Config, min_seconds: float) -> float:
                 box["s"], _, _ = run.gan.round(box["s"], run.hyper, run.mixture)
         jax.block_until_ready(box["s"])
 
-    return _time_rate(fn, 5, min_seconds) * steps_per_round(cfg.train)
-
-
-def torch_rate(cfg: Config, min_seconds: float) -> float | None:
-    """The same GAN round in PyTorch eager mode, or None when torch is not installed."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.manual_seed(0)
-    m, t = cfg.model, cfg.train
-    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "leaky_relu": lambda: torch.nn.LeakyReLU(0.2),
-           "elu": torch.nn.ELU, "gelu": torch.nn.GELU}[m.activation]
-
-    def mlp(n_in, depth, width, n_out):
-        layers, n = [], n_in
-        for _ in range(depth):
-            layers += [torch.nn.Linear(n, width), act()]
-            n = width
-        return torch.nn.Sequential(*layers, torch.nn.Linear(n, n_out))
-
-    g, d = mlp(m.latent_dim, m.g_depth, m.g_width, 2), mlp(2, m.d_depth, m.d_width, 1)
-    opt_g = torch.optim.Adam(g.parameters(), t.lr_g, betas=(t.beta1, t.beta2))
-    opt_d = torch.optim.Adam(d.parameters(), t.lr_d, betas=(t.beta1, t.beta2))
-    mix = cfg.data.mixture()
-    centres = torch.tensor(jax.device_get(mix.centres))
-    std, b = float(mix.std), t.batch_size
-    sp = torch.nn.functional.softplus
-
-    def round_():
-        real = centres[torch.randint(len(centres), (b,))] + std * torch.randn(b, 2)
-        opt_d.zero_grad()
-        loss = sp(-d(real)).mean() + sp(d(g(torch.randn(b, m.latent_dim)).detach())).mean()
-        loss.backward()
-        opt_d.step()
-        opt_g.zero_grad()
-        sp(-d(g(torch.randn(b, m.latent_dim)))).mean().backward()
-        opt_g.step()
-
-    def fn(n):
-        for _ in range(n):
-            round_()
-
-    return _time_rate(fn, 50, min_seconds) * steps_per_round(cfg.train)
+    return time_rate(fn, 5, min_seconds) * steps_per_round(cfg.train)
 
 
 def recompiles_on_hyperparameter_change(cfg: Config) -> int:
@@ -196,7 +144,7 @@ def sweep_rate(cfg: Config, runs: int, min_seconds: float) -> float:
         box["s"], *_ = gan.run_many(box["s"], hyper, mix, rounds, z, batched)
         jax.block_until_ready(box["s"])
 
-    return _time_rate(fn, 100, min_seconds) * steps_per_round(cfg.train) * runs
+    return time_rate(fn, 100, min_seconds) * steps_per_round(cfg.train) * runs
 
 
 def flops_per_step(cfg: Config) -> float:
@@ -250,7 +198,8 @@ def unrolled_report(name: str, cfg: Config, seconds: float, unroll: int = UNROLL
     d_rate = jax_rate(replace(cfg, train=replace(cfg.train, k_d=1, k_g=0)), seconds)
     g_rate = jax_rate(replace(u, train=replace(u.train, k_d=0, k_g=1)), seconds)
     return {"name": f"unrolled {unroll} ({name})", "jax_steps_per_s": jax_rate(u, seconds),
-            "nojit_steps_per_s": None, "torch_steps_per_s": None, "jax_vs_torch": None,
+            "nojit_steps_per_s": None, "jax_step_loop_steps_per_s": None, "torch_steps_per_s": None,
+            "jax_vs_torch": None,
             "unroll": unroll, "g_step_in_d_steps": d_rate / g_rate}
 
 
@@ -274,11 +223,13 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
         say(f"timing {name} ...")
         j = jax_rate(cfg, seconds)
         nj = nojit_rate(cfg, seconds)
+        loop = jax_step_loop_rate(cfg, seconds)
         tr = torch_rate(cfg, seconds)
         models.append({
             "name": name,
             "jax_steps_per_s": j,
             "nojit_steps_per_s": nj,
+            "jax_step_loop_steps_per_s": loop,
             "torch_steps_per_s": tr,
             "jax_vs_torch": (j / tr) if tr else None,
         })
@@ -308,14 +259,17 @@ def format_report(r: dict) -> str:
         return na if x is None else fmt.format(x)
 
     lines = [
-        "| model | jitted JAX steps/s | JAX without jit | PyTorch eager | JAX / PyTorch |",
-        "|---|---:|---:|---:|---:|",
+        "| model | jitted JAX steps/s | JAX without jit | jitted step loop | JAX / step loop | PyTorch eager "
+        "| JAX / PyTorch |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for m in r["models"]:
         ratio = "n/a" if m["jax_vs_torch"] is None else f"{m['jax_vs_torch']:.1f}x"
         na = "n/a" if "unroll" in m else "n/a (torch not installed)"  # no unrolled GAN in the comparisons
+        loop = m.get("jax_step_loop_steps_per_s")
+        vs_loop = "n/a" if loop is None else f"{m['jax_steps_per_s'] / loop:.1f}x"
         lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}', na)} "
-                     f"| {num(m['torch_steps_per_s'], na=na)} | {ratio} |")
+                     f"| {num(loop, na='n/a')} | {vs_loop} | {num(m['torch_steps_per_s'], na=na)} | {ratio} |")
     lines += [f"an unrolled G step ({m['unroll']} look-ahead D steps) costs {m['g_step_in_d_steps']:.1f} plain D "
               f"steps ({m['unroll'] + 1} expected)" for m in r["models"] if "unroll" in m]
     lines += [
