@@ -102,3 +102,13 @@ def test_storyboard_page_has_one_frame_per_phase_in_one_view(story):
     assert len(script_value(page, "FIGS")) == 5
     half = counterexample.train_classifier(story)  # round 3's classifier, not moved yet
     assert len(export.storyboard_phases(half)) == 6
+
+
+def test_a_page_can_load_plotly_js_from_beside_it_and_carry_a_banner(story):
+    bundle = get_plotlyjs()
+    for page in (export.replay_html(fake_replay(3), "ring8-hopping", plotly_src="plotly.min.js", banner="<nav>b</nav>"),
+                 export.storyboard_html(story, plotly_src="plotly.min.js", banner="<nav>b</nav>")):
+        assert bundle[:1000] not in page and len(page) < len(bundle)
+        assert page.count("<script src='plotly.min.js'></script>") == 1
+        assert page.index("<nav>b</nav>") < page.index("<h1>")
+    assert export.plotly_script("a'b.js") == "<script src='a&#x27;b.js'></script>"

@@ -14,10 +14,12 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-def open_offline(browser, path: Path):
-    """A 1280 x 800 page (a projector) showing ``path``; every request that is not file:// is aborted
-    and recorded in the list returned with it, as are page errors."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def open_offline(browser, path: Path, ready: str | None = "() => document.body.dataset.shown === '0'",
+                 size: tuple[int, int] = (1280, 800)):
+    """A ``size`` page (default 1280 x 800, a projector) showing ``path``, once ``ready`` holds (by
+    default: its first frame is drawn); every request that is not file:// is aborted and recorded in
+    the list returned with it, as are page errors and console errors."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     elsewhere, errors = [], []
 
     def route(r):
@@ -29,8 +31,10 @@ def open_offline(browser, path: Path):
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(path.as_uri())
-    page.wait_for_function("() => document.body.dataset.shown === '0'", timeout=60_000)
+    if ready:
+        page.wait_for_function(ready, timeout=60_000)
     return page, elsewhere, errors
 
 
