@@ -110,6 +110,7 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
     assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested
     assert r["recompiles_on_hyperparameter_change"] == 0
+    assert r["platform"] == "cpu" and r["device_kind"] == "cpu"  # the suite runs JAX on the CPU (conftest.py)
     assert is_rate(r["frame_ms"])
     assert is_rate(r["compile_seconds"]) and is_rate(r["cached_compile_seconds"])
     assert "JAX / PyTorch" in bench.format_report(r)

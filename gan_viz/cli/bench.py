@@ -205,11 +205,13 @@ def unrolled_report(name: str, cfg: Config, seconds: float, unroll: int = UNROLL
 
 def compile_seconds() -> tuple[float, float]:
     """First-call time of the default preset's jitted step: cold, then with a warm cache."""
+    # on the platform this process runs on (a CPU unless JAX picked an accelerator)
+    env = {**os.environ, **({} if jax.default_backend() != "cpu" else {"JAX_PLATFORMS": "cpu"})}
     with tempfile.TemporaryDirectory(prefix="gan-viz-jax-cache-") as cache:
         out = []
         for _ in range(2):
             proc = subprocess.run([sys.executable, "-c", _PROBE, cache], capture_output=True, text=True,
-                                  check=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+                                  check=True, env=env)
             out.append(json.loads(proc.stdout.strip().splitlines()[-1])["compile_seconds"])
     return out[0], out[1]
 
@@ -250,6 +252,8 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
         "cached_compile_seconds": warm,
         "recompiles_on_hyperparameter_change": recompiles_on_hyperparameter_change(model_sizes()[1][1]),
         "cpu_count": os.cpu_count(),
+        "platform": jax.default_backend(),
+        "device_kind": jax.devices()[0].device_kind,
         "jax_version": jax.__version__,
     }
 
@@ -280,7 +284,7 @@ def format_report(r: dict) -> str:
         f"{r['cached_compile_seconds']:.2f} s with the persistent cache",
         f"recompilations after changing lr_d, lr_g, k_d, k_g and loss: "
         f"{r['recompiles_on_hyperparameter_change']}",
-        f"({r['cpu_count']} CPUs, jax {r['jax_version']})",
+        f"({r['cpu_count']} CPUs, {r.get('device_kind', 'cpu')} ({r.get('platform', 'cpu')}), jax {r['jax_version']})",
     ]
     if "sweep" in r:
         sw = r["sweep"]
