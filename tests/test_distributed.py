@@ -8,8 +8,11 @@ batches), and their cells are equal bit for bit. Against one device, a batch of 
 round differently in its matrix products: there the cells agree to 1e-5, as in test_sweep.py.
 """
 
+import contextlib
+import io
 import json
 import os
+import re
 
 import jax
 import pytest
@@ -132,3 +135,14 @@ def test_the_cluster_variables_are_documented():
     for name in ("GAN_VIZ_DISTRIBUTED", "JAX_COORDINATOR_ADDRESS", "SLURM_NTASKS", "SLURM_PROCID",
                  "OMPI_COMM_WORLD_SIZE", "JAX_NUM_CPU_DEVICES"):
         assert name in text, name
+
+
+NOT_AN_INT = st.text(max_size=6).filter(lambda s: not re.fullmatch(r"[+-]?[0-9]+", s.strip()))  # as parse_int reads
+
+
+@given(st.integers(-10**6, 0) | st.integers(65, 10**6) | NOT_AN_INT)
+def test_any_process_count_but_1_to_64_is_refused_in_one_line(value):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as e:
+        cli.main(["sweep", "--x", "lr_d=1e-3", "--processes", str(value)])
+    assert e.value.code == 2 and len(err.getvalue().strip().splitlines()) == 1 and "gan-viz: error:" in err.getvalue()
