@@ -3,6 +3,7 @@ of lab/replay.py), the pages it draws (render/site.py) and the command's inputs,
 with tiny budgets."""
 
 import io
+import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
@@ -19,52 +20,33 @@ from gan_viz.lab import lecture, presets, replay, reproduce, site
 from gan_viz.render import site as render_site
 
 SMALL = ["train.steps=120", "train.eval_every=20", "model.g_width=16", "model.d_width=16"]
-SCRIPT = f"""
-title = "A test lecture <&>"
+SCENES = [  # (title, tab, extra keys); every scene but the counter-example's trains a small ring8-healthy
+    ("Live & frozen", "live", {"start_step": 10, "watch": "Watch <this> & that",
+                               "notes": 'Line one.\nLine two with "quotes".',
+                               "actions": [{"do": "freeze_d", "at_step": 60}, {"do": "play"}]}),
+    ("The storyboard", "counterexample", {"preset": "counterexample", "overrides": [],
+                                          "watch": "D fails, G is no closer"}),
+    ("Side by side", "compare", {"remedy": "R1", "notes": "Count the modes."}),
+    ("D steps alone", "theory", {"actions": [{"do": "step_d", "at_step": 40, "times": 3}]}),
+    ("The map", "collapse_map", {}),
+    ("The literature", "reproduce", {}),
+]
 
-[[scene]]
-title = "Live & frozen"
-tab = "live"
-preset = "ring8-healthy"
-overrides = {SMALL!r}
-start_step = 10
-watch = "Watch <this> & that"
-notes = '''Line one.
-Line two with "quotes".'''
-actions = [{{do = "freeze_d", at_step = 60}}, {{do = "play"}}]
 
-[[scene]]
-title = "The storyboard"
-tab = "counterexample"
-preset = "counterexample"
-watch = "D fails, G is no closer"
+def _toml(value) -> str:
+    """``value`` as TOML: strings and lists as JSON writes them, a dict as an inline table."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value)
 
-[[scene]]
-title = "Side by side"
-tab = "compare"
-preset = "ring8-healthy"
-overrides = {SMALL!r}
-remedy = "R1"
-notes = "Count the modes."
 
-[[scene]]
-title = "D steps alone"
-tab = "theory"
-preset = "ring8-healthy"
-overrides = {SMALL!r}
-actions = [{{do = "step_d", at_step = 40, times = 3}}]
+SCRIPT = 'title = "A test lecture <&>"\n' + "".join(
+    "\n[[scene]]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in {
+        "title": title, "tab": tab, "preset": "ring8-healthy", "overrides": SMALL, **extra}.items())
+    for title, tab, extra in SCENES)
 
-[[scene]]
-title = "The map"
-tab = "collapse_map"
-preset = "ring8-healthy"
-overrides = {SMALL!r}
-
-[[scene]]
-title = "The literature"
-tab = "reproduce"
-preset = "ring8-healthy"
-"""
 OPTIONS = site.Options(frames=5, story_rounds=1, map_values=2, map_seeds=1, map_steps=40)
 
 
@@ -205,7 +187,7 @@ def test_the_literature_page_quotes_the_published_figures(made):
 
 def test_the_command_writes_the_folder_and_says_its_size(tmp_path, capsys):
     script = tmp_path / "mine.toml"
-    script.write_text(SCRIPT.split("[[scene]]\ntitle = \"The storyboard\"")[0])  # the first scene only
+    script.write_text(SCRIPT.split('[[scene]]\ntitle = "The storyboard"')[0])  # the first scene only
     out = tmp_path / "site"
     code, stdout, err = _cli("site", "--lecture", str(script), "--out", str(out), "--frames", "3")
     assert code == 0, err
