@@ -947,3 +947,50 @@ def test_reproduce_trains_the_real_unrolled_figure_in_a_few_steps():
     assert len(at.get("image")) == 1
     captions = " ".join(c.value for c in at.caption)
     assert "standard GAN, seed 0:" in captions and "unrolled GAN (4 steps), seed 0:" in captions
+
+
+def fgan_numbers(at: AppTest) -> dict:
+    """The f-GAN section's bound, true divergence and record count (its data attributes)."""
+    html = next(m.value for m in at.markdown if "fgan-numbers" in m.value)
+    return {k: float(html.split(f"data-{k}='")[1].split("'")[0]) for k in ("bound", "truth", "records")}
+
+
+def test_theory_tab_shows_the_f_gan_bound_rising_with_step_d_and_the_divergence_falling_with_step_g():
+    at = open_tab(start({"preset": "divergences", "train.loss": "reverse_kl"}), "Theory")
+    assert any("Variational divergence minimisation" in m.value for m in at.markdown)
+    assert {"theory_fbound", "theory_critic", "theory_critic_star"} <= {c.key for c in at.get("plotly_chart")}
+    first = fgan_numbers(at)
+    for _ in range(15):
+        button(at, "step_d").click().run()
+    after_d = fgan_numbers(at)
+    # G frozen: the true divergence stays put and D's steps raise the bound toward it
+    assert after_d["truth"] == first["truth"] and after_d["bound"] > first["bound"] + 0.2
+    assert after_d["records"] == first["records"] + 15
+    run = at.session_state["run"]
+    assert list(run.bounds.movers[-15:]) == ["D"] * 15
+    for _ in range(3):
+        button(at, "step_g").click().run()
+    assert run.bounds.movers[-1] == "G" and fgan_numbers(at)["truth"] < after_d["truth"]
+    assert not at.exception and not at.error
+
+
+def test_theory_tab_says_how_to_see_the_bound_when_the_loss_is_not_an_f_gan():
+    at = open_tab(start(), "Theory")
+    assert any("Choose an f-GAN loss" in m.value for m in at.markdown)
+    assert not any("fgan-numbers" in m.value for m in at.markdown)
+    at.selectbox(key=controls.widget_key("train.loss")).set_value("hellinger").run()
+    assert fgan_numbers(at)["records"] >= 1
+    assert any("estimated like the JSD" in m.value for m in at.markdown)  # a neural G: the smoothed estimate
+
+
+def test_the_fitted_gaussians_show_on_a_button(monkeypatch):
+    at = open_tab(start({"preset": "divergences"}), "Theory")
+    assert not any(c.key == "theory_fits" for c in at.get("plotly_chart"))
+    at.session_state["fits_shown"] = True  # what the button's callback does; a short budget keeps the test fast
+    theory_page = __import__("gan_viz.ui.pages.theory", fromlist=["theory"])
+    monkeypatch.setattr(theory_page, "FIT_STEPS", 200)
+    at.run()
+    assert not at.exception, at.exception
+    assert any(c.key == "theory_fits" for c in at.get("plotly_chart"))
+    rows = at.table[0].value
+    assert list(rows["divergence"]) == ["kl", "reverse_kl", "pearson", "hellinger", "js", "gan"]

@@ -49,10 +49,10 @@ def surface_of(d_logits: jax.Array, loss: jax.Array) -> jax.Array:
     def critic(f):
         return jax.nn.sigmoid((f - jnp.median(f)) / (jnp.std(f) + 1e-6))
 
-    def older(l):
-        return jax.lax.cond(loss == losses.WASSERSTEIN, critic, jax.nn.sigmoid, l)
+    def older(v):
+        return jax.lax.cond(loss == losses.WASSERSTEIN, critic, jax.nn.sigmoid, v)
 
-    return jax.lax.cond(loss >= losses.FIRST_F, lambda l: divergences.implied_d(_member(loss), l), older, d_logits)
+    return jax.lax.cond(loss >= losses.FIRST_F, lambda v: divergences.implied_d(_member(loss), v), older, d_logits)
 
 
 def _member(loss: jax.Array) -> jax.Array:
@@ -152,6 +152,7 @@ def _measures(spec, state, mixture, ev, grid, loss, fake, dens) -> Measures:
         bound=losses.f_bound(loss, real_logits, fake_logits),
         f_divergences=divergences.grid_divergences(*_f_densities(spec, state, mixture, grid, dens), grid.cell**2),
         updates=jnp.stack([state.d_updates, state.g_updates]),
+        loss=loss,
     )
 
 

@@ -96,6 +96,7 @@ class Measures(NamedTuple):
     bound: jax.Array  # f-GAN losses: the bound F = E_p[g_f(V)] - E_q[f*(g_f(V))]; the others: V (gan's F)
     f_divergences: jax.Array  # (6,) D_f(p_x || p_g) on the grid for each of ``divergences.NAMES``
     updates: jax.Array  # (2,) D and G updates applied so far (which network moved since the last)
+    loss: jax.Array  # the loss index (``losses.LOSSES``) the surface and bound were taken for
 
 
 class TheoryView(NamedTuple):
@@ -125,6 +126,7 @@ class Frame(NamedTuple):
     bound: jax.Array
     f_divergences: jax.Array
     updates: jax.Array
+    loss: jax.Array
     d_star: jax.Array
     g_arrows: jax.Array
     g_grad_norms: jax.Array

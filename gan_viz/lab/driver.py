@@ -35,7 +35,7 @@ import jax
 import numpy as np
 
 from gan_viz.core import data as data_lib
-from gan_viz.core import metrics, viewbox
+from gan_viz.core import divergences, losses, metrics, viewbox
 from gan_viz.core.config import Config, TrainConfig, steps_per_round, validate
 from gan_viz.core.data import Mixture
 from gan_viz.core.hyper import Hyper, hyper_from
@@ -215,7 +215,9 @@ def summary(hops: metrics.HopTracker, modes: metrics.ModeStats | None, *, seed: 
     (G's samples gather near one mode at the end, ``metrics.collapsed_and_dominant``), jsd, value,
     value_at_equilibrium, d_real, d_fake, hop_events, mean_dwell_steps, collapsed_hq_fraction,
     collapsed_share, near_mode_distance, diverged, interrupted, wall_seconds, steps_per_second,
-    final_d_loss, final_g_loss.
+    final_d_loss, final_g_loss; for an f-GAN loss (``losses.F_LOSSES``; None for the others) bound
+    (F on the evaluation set) and divergence (that D_f on the grid, ``core.divergences``); and
+    f_divergences, every member's D_f on the grid by name (None without a frame).
     """
     def at_end(get):
         return None if modes is None else get(modes)
@@ -224,6 +226,9 @@ def summary(hops: metrics.HopTracker, modes: metrics.ModeStats | None, *, seed: 
         return None if frame is None else float(getattr(frame, name))
 
     d_loss, g_loss = (None, None) if final_losses is None else final_losses
+    f_divs = None if frame is None else dict(zip(divergences.NAMES, map(float, np.asarray(frame.f_divergences))))
+    f_loss = None if frame is None else losses.LOSSES[int(frame.loss)]
+    f_loss = f_loss if f_loss in divergences.NAMES else None
     return {
         "preset_seed": seed,
         "steps": steps,
@@ -249,6 +254,9 @@ def summary(hops: metrics.HopTracker, modes: metrics.ModeStats | None, *, seed: 
         "steps_per_second": steps / train_seconds if train_seconds else None,
         "final_d_loss": _finite_or_none(d_loss),
         "final_g_loss": _finite_or_none(g_loss),
+        "bound": None if f_loss is None else _finite_or_none(float(frame.bound)),
+        "divergence": None if f_loss is None else _finite_or_none(f_divs[f_loss]),
+        "f_divergences": None if f_divs is None else {k: _finite_or_none(v) for k, v in f_divs.items()},
     }
 
 

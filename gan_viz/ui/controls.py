@@ -29,7 +29,7 @@ WIDGET_KEYS = [
     "model.noise", "model.activation", "model.pack", "model.init", "model.init_gain", "model.d_input_scale",
     "train.loss", "train.optimizer", "train.lr_d", "train.lr_g", "train.k_d", "train.k_g",
     "train.batch_size", "train.simultaneous", "train.r1_weight", "train.gp_weight", "train.g_ema", "train.unroll",
-    "seed", "view.pace",
+    "train.alt_g", "seed", "view.pace",
 ]
 
 

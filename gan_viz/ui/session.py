@@ -24,6 +24,7 @@ from gan_viz.core.hyper import Hyper, hyper_from
 from gan_viz.core.state import Measures, RunInfo, State, TheoryView
 from gan_viz.core.trainer import MAX_ROUNDS_PER_CALL
 from gan_viz.lab import driver
+from gan_viz.lab.divergences import BoundTrace
 from gan_viz.lab.history import History, mean_losses
 from gan_viz.ui import jobs
 from gan_viz.ui.pacing import Plan
@@ -53,6 +54,7 @@ class LiveRun:
         self.grid_x, self.grid_y = np.asarray(self.grid.xs), np.asarray(self.grid.ys)
         self.hyper = run.hyper
         self.history = History()
+        self.bounds = BoundTrace()  # f-GAN losses: the bound and the true divergence at each measured state
         # every frame's mode shares at full resolution, for the mode chart's recent window
         self.recent: deque[tuple[int, np.ndarray, float]] = deque(maxlen=RECENT_FRAMES)
         self.train_seconds = 0.0  # spent training in the last advance_frames / advance_split
@@ -281,6 +283,7 @@ class LiveRun:
         theory-only part; one device-to-host copy) and records it."""
         measures = self.gan.measure(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
         self.frame = f = jax.device_get(measures)
+        self.bounds.add(f)
         if not self.recent or self.recent[-1][0] != int(f.step):
             self.recent.append((int(f.step), np.asarray(f.modes.occupancy, np.float32), float(f.modes.off_mode)))
         if not self.history.step or self.history.step[-1] != int(f.step):

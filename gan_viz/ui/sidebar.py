@@ -10,7 +10,7 @@ import streamlit as st
 
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
-from gan_viz.core.losses import LOSSES
+from gan_viz.core.losses import F_LOSSES, LOSSES
 from gan_viz.core.models import INITS
 from gan_viz.lab import evaluate, presets
 from gan_viz.ui import controls, rerun, urlstate
@@ -170,7 +170,13 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
         st.subheader("Training (live: no reset)")
         st.selectbox("Loss", list(LOSSES), key=key("train.loss"), **act,
                      help="wasserstein: D becomes a critic, a score rather than a probability (WGAN); add the "
-                          "gradient penalty below for WGAN-GP, and use k_D as WGAN's n_critic (5 in the paper).")
+                          "gradient penalty below for WGAN-GP, and use k_D as WGAN's n_critic (5 in the paper). "
+                          "kl, reverse_kl, pearson, hellinger, js, gan: an f-GAN; D's output is a critic "
+                          "T = g_f(V) whose objective is a lower bound on that f-divergence (Theory tab).")
+        st.checkbox("f-GAN: G maximises E_q[g_f(V)]", key=key("train.alt_g"), **act,
+                    disabled=ss.get(key("train.loss")) not in F_LOSSES,
+                    help="For the f-GAN losses: the paper's alternative generator objective (sec. 3.2), the -log D "
+                         "trick generalised; off, G minimises the bound itself, -E_q[f*(g_f(V))].")
         fmt = controls.fmt_rate
         st.select_slider("lr_D (log scale)", opts("train.lr_d"), format_func=fmt, key=key("train.lr_d"), **act)
         st.select_slider("lr_G (log scale)", opts("train.lr_g"), format_func=fmt, key=key("train.lr_g"), **act)

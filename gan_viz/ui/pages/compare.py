@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from gan_viz.core.config import Config
+from gan_viz.core.losses import F_LOSSES
 from gan_viz.lab import presets
 from gan_viz.ui import jobs, rerun
 from gan_viz.ui.live_plot import live_plot
@@ -31,6 +32,8 @@ STARTING_NOTE = ("Compiling both runs: seconds for most remedies, about half a m
 PLANNED_MIN_FPS = 25.0
 CRITIC_NOTE = ("Background: the critic's score f(x), a score and not a probability: blue rated more real, "
                "orange less, centred on its median over the view (the line).")
+F_CRITIC_NOTE = ("Background: an f-GAN critic T = g_f(V), not a probability; drawn as the classifier it implies, "
+                 "u / (1 + u) where T = f'(u) (D* when T is optimal), the line where T says p_x = p_g.")
 
 
 class Comparison:
@@ -202,6 +205,8 @@ def _view(view: dict) -> None:
             notice.error(run.message)
         if run.config.train.loss == "wasserstein" and not view["view.dstar"]:
             col.caption(CRITIC_NOTE)
+        elif run.config.train.loss in F_LOSSES and not view["view.dstar"]:
+            col.caption(F_CRITIC_NOTE)
     mains = [_main(run, [f[i] for f in frames if f[i] is not None], view, c.playing) for i, run in enumerate(c.runs)]
     charts = [live.mode_chart(run, view, 0.0) for run in c.runs] if slow else [None, None]
     st.markdown(f"<div id='compare-rate'>{c.player.rate_line()}</div>" if c.playing else "", unsafe_allow_html=True)
