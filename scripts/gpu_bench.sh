@@ -18,6 +18,8 @@ unset JAX_PLATFORMS  # let JAX pick the accelerator
 
 "$PY" - "$OUT/machine.json" <<'PYEOF'
 import json, os, subprocess, sys, time
+import gan_viz
+gan_viz.configure()  # as the gan-viz command does, before JAX starts: on a CPU, one device per core
 import jax
 devices = jax.devices()
 info = {"date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "platform": jax.default_backend(),
@@ -48,7 +50,9 @@ import json, sys
 out = sys.argv[1]
 b = json.load(open(f"{out}/bench.json"))
 for m in b["models"]:
-    print(f"{m['name']}: {m['jax_steps_per_s']:,.0f} steps/s; step loop {m.get('jax_step_loop_steps_per_s') or 0:,.0f}")
+    loop = m.get("jax_step_loop_steps_per_s")
+    print(f"{m['name']}: {m['jax_steps_per_s']:,.0f} steps/s; plain-JAX step loop "
+          f"{'n/a' if loop is None else f'{loop:,.0f}'}")
 sw = b["sweep"]
 for row in [sw, *sw["more"]]:
     print(f"{row['runs']} runs: {row['aggregate_steps_per_s']:,.0f} steps/s in all, {row['speedup']:.1f}x one run")

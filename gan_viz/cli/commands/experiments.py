@@ -33,6 +33,9 @@ def cmd_sweep(args) -> None:
         y = sweep.parse_axis(args.y) if args.y else None
         sweep.check(cfg, x, y, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps)  # checks, trains nothing
         if n is not None and n > 1 and joined == 1:
+            if jax.default_backend() != "cpu":  # N processes would each take every accelerator here
+                raise CliError(f"--processes starts CPU processes; JAX runs on {jax.default_backend()} here, where "
+                               "one process uses every device (on a cluster: one per host, docs/cli.md)")
             return launch(sweep_argv(args), n)
         result = sweep.sweep(cfg, x, y, seeds=args.seeds, first_seed=args.first_seed, steps=args.steps,
                              progress=Progress("sweeping", not args.json and jax.process_index() == 0))
