@@ -112,3 +112,10 @@ def test_a_page_can_load_plotly_js_from_beside_it_and_carry_a_banner(story):
         assert page.count("<script src='plotly.min.js'></script>") == 1
         assert page.index("<nav>b</nav>") < page.index("<h1>")
     assert export.plotly_script("a'b.js") == "<script src='a&#x27;b.js'></script>"
+
+
+def test_scripted_pauses_stop_on_the_first_frame_at_or_after_their_step():
+    steps = [0, 43, 86, 129]
+    assert export.pause_frames(steps, [50, 0, 86, 44, 200]) == [0, 2]
+    assert export.pause_frames(steps, []) == []
+    assert "player(FRAMES.length, show, 400, [])" in export.replay_html(fake_replay(3))

@@ -23,7 +23,8 @@ SMALL = ["train.steps=120", "train.eval_every=20", "model.g_width=16", "model.d_
 SCENES = [  # (title, tab, extra keys); every scene but the counter-example's trains a small ring8-healthy
     ("Live & frozen", "live", {"start_step": 10, "watch": "Watch <this> & that",
                                "notes": 'Line one.\nLine two with "quotes".',
-                               "actions": [{"do": "freeze_d", "at_step": 60}, {"do": "play"}]}),
+                               "actions": [{"do": "freeze_d", "at_step": 60}, {"do": "play"},
+                                           {"do": "pause", "at_step": 80}]}),
     ("The storyboard", "counterexample", {"preset": "counterexample", "overrides": [],
                                           "watch": "D fails, G is no closer"}),
     ("Side by side", "compare", {"remedy": "R1", "notes": "Count the modes."}),
@@ -129,7 +130,9 @@ def test_freeze_d_is_acted_out_d_never_moves_after_it(made):
     assert rec.steps[0] == 10 and rec.steps[-1] >= 120  # from the opening step to the budget's end
     (at,) = rec.changed_at
     assert at == 60  # k = 1 rounds of 2 steps: step 60 is a whole round
-    assert pages[0].scripted == ("Freeze D: k_D = 0 from step 60",)
+    assert pages[0].scripted == ("Freeze D: k_D = 0 from step 60", "Pause at step 80: playing stops there")
+    assert pages[0].pauses == (80,) and rec.steps.tolist() == [10, 38, 65, 93, 120]
+    assert "player(FRAMES.length, show, 400, [3])" in files["scene-01.html"]  # stops on step 93's frame
     after = np.flatnonzero(rec.steps >= at)
     before = np.flatnonzero(rec.steps < at)
     assert len(after) >= 2 and len(before) >= 2

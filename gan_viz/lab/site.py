@@ -7,7 +7,8 @@ Per scene of a lecture (``gan_viz.lab.lecture``), by its tab:
   its opening step to the end of its budget, with the scripted actions that change what trains
   acted out at their steps (``schedule``): Freeze D is k_D = 0 from that step, Unfreeze D gives D
   its steps back, "step D n times" is n rounds of one D step alone (G frozen), then as before.
-  Play, Pause and Step change nothing that trains: the replay's own Play and slider do them.
+  A Pause at a step stops the replay's playing there; Play, Step and a Pause without a step change
+  nothing that trains: the replay's own Play and slider do them.
 - compare: two replays from the same seed, the run and the same run with the scene's remedy
   (``presets.with_remedy``), on one schedule.
 - counterexample: the lecture's storyboard (``counterexample.run_storyboard``) of the scene's
@@ -71,6 +72,7 @@ class ScenePage:
     replays: tuple[Shown, ...] = ()
     scripted: tuple[str, ...] = ()  # the scripted actions acted out, in words, at the step they took effect
     presenter_only: tuple[str, ...] = ()  # the scripted actions a replay leaves to its Play and slider
+    pauses: tuple[int, ...] = ()  # the steps of the scripted pauses: playing stops there
     storyboard: Any = None  # counterexample.Storyboard
     collapse_map: sweep.SweepResult | None = None
     published: tuple[dict, ...] = ()
@@ -154,8 +156,10 @@ def scene_page(scene: Scene, options: Options = Options(),
         for label, cfg in runs:
             rec, words = _record(scene, cfg, options, progress)
             shown.append(Shown(label, rec, scene.preset, tuple(replay.changes(cfg, scene.preset))))
-        page = dict(replays=tuple(shown), scripted=tuple(words), presenter_only=tuple(
-            _words(a) for a in scene.actions if a.do not in TRAINING_ACTIONS))
+        pauses = tuple(sorted({a.at_step for a in scene.actions if a.do == "pause" and a.at_step is not None}))
+        words += [f"Pause at step {p:,}: playing stops there" for p in pauses]
+        page = dict(replays=tuple(shown), scripted=tuple(words), pauses=pauses, presenter_only=tuple(
+            _words(a) for a in scene.actions if a.do not in TRAINING_ACTIONS and not (a.do == "pause" and a.at_step)))
     elif scene.tab == "counterexample":
         page = dict(storyboard=counterexample.run_storyboard(seed=config.seed, rounds=options.story_rounds,
                                                              config=config))

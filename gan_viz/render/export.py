@@ -159,6 +159,13 @@ def replay_frames(replay: Any) -> list[dict]:
                  x=_b64(fake[i, :, 0]), y=_b64(fake[i, :, 1])) for i, s in enumerate(replay.steps)]
 
 
+def pause_frames(steps: Sequence[int], pause_at: Sequence[int]) -> list[int]:
+    """The frames playing stops on: for each step of ``pause_at`` the first frame at or after it
+    (none past the last frame), in order, each once."""
+    steps = np.asarray(steps)
+    return sorted({int(np.searchsorted(steps, s)) for s in pause_at if s <= steps[-1]})
+
+
 def _controls(frames: int) -> str:
     return ("<div class='bar'><button id='play' type='button'>&#9654; Play</button>"
             f"<input id='frame' type='range' min='0' max='{frames - 1}' step='1' value='0' aria-label='frame'>"
@@ -166,14 +173,16 @@ def _controls(frames: int) -> str:
 
 
 def replay_html(replay: Any, preset: str | None = None, changes: Sequence[str] = (), *,
-                plotly_src: str | None = None, banner: str = "") -> str:
-    """The replay as one HTML page, self-contained unless ``plotly_src`` (see the module docstring)."""
+                plotly_src: str | None = None, banner: str = "", pause_at: Sequence[int] = ()) -> str:
+    """The replay as one HTML page, self-contained unless ``plotly_src`` (see the module docstring);
+    playing stops by itself at the first frame at or after each step of ``pause_at``."""
     title, sub = replay_heading(replay, preset, changes)
     n = len(replay.steps)
     script = template("replay.js",
         frames=safe_json(json.dumps(replay_frames(replay))), res=len(replay.grid_x), config=json.dumps(CONFIG),
         main=safe_json(pio.to_json(main_figure(replay), validate=False)),
-        charts=safe_json(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n))
+        charts=safe_json(pio.to_json(charts_figure(replay), validate=False)), ms=frame_ms(n),
+        stops=json.dumps(pause_frames(replay.steps, pause_at)))
     body = (f"{banner}<h1>{html.escape(title)}</h1><div class='sub'>{html.escape(sub)}</div>{_controls(n)}"
             f"<div id='status' class='status'>{status_text(replay, 0)}</div>"
             "<div class='row'><div id='main' class='square'></div><div id='charts' class='plot'></div></div>")

@@ -74,14 +74,15 @@ def replay_pages(page: Any, count: int) -> dict[str, str]:
     if len(page.replays) == 1:
         shown = page.replays[0]
         return {scene_file(scene.number): export.replay_html(shown.replay, shown.preset, shown.changes,
-                                                              plotly_src=PLOTLY_FILE, banner=top)}
+                                                              plotly_src=PLOTLY_FILE, banner=top, pause_at=page.pauses)}
     files, figures = {}, []
     for part, shown in zip(("plain", "remedy"), page.replays):
         name = scene_file(scene.number, part)
         up = (f"<nav class='scene-nav'><a href='{scene_file(scene.number)}' target='_top'>Scene {scene.number}: "
               f"{_e(scene.title)}</a><span class='where'>{_e(shown.label)}</span></nav>"
               f"<script>{export.template('site_nav.js')}</script>")
-        files[name] = export.replay_html(shown.replay, shown.preset, shown.changes, plotly_src=PLOTLY_FILE, banner=up)
+        files[name] = export.replay_html(shown.replay, shown.preset, shown.changes, plotly_src=PLOTLY_FILE, banner=up,
+                                         pause_at=page.pauses)
         figures.append(f"<iframe src='{name}' title='{_e(shown.label)}'></iframe>")
     body = top + f"<div class='pair'>{''.join(figures)}</div>"
     files[scene_file(scene.number)] = export.page_html(_heading(page), body, 1, "", PLOTLY_FILE, page_class="doc")

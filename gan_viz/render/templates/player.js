@@ -1,5 +1,7 @@
 // Play, Pause and the frame slider of a standalone replay; a frame is drawn before the next is asked for.
-function player(n, show, ms) {
+// Playing stops by itself on each frame of ``stops`` (a lecture's scripted pauses) and at the end.
+function player(n, show, ms, stops) {
+  const holds = new Set(stops || []);
   const slider = document.getElementById("frame"), play = document.getElementById("play");
   const label = document.getElementById("frame-label");
   let playing = false, shown = -1, pending = null, drawing = false;
@@ -16,7 +18,8 @@ function player(n, show, ms) {
     if (!playing) return;
     if (shown >= n - 1) { stop(); return; }
     const t0 = performance.now();
-    draw(shown + 1).then(() => setTimeout(tick, Math.max(0, ms - (performance.now() - t0))));
+    draw(shown + 1).then(() => { if (holds.has(shown)) { stop(); return; }
+      setTimeout(tick, Math.max(0, ms - (performance.now() - t0))); });
   }
   play.addEventListener("click", () => {
     if (playing) { stop(); return; }

@@ -25,4 +25,4 @@ function show(i) {
   return Promise.all([Plotly.react(main, d, main.layout, CONFIG),
                       Plotly.relayout(chartsDiv, {"shapes[0].x0": FRAMES[i].step, "shapes[0].x1": FRAMES[i].step})]);
 }
-ready.then(() => player(FRAMES.length, show, $ms));
+ready.then(() => player(FRAMES.length, show, $ms, $stops));
