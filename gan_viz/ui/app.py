@@ -15,7 +15,7 @@ import streamlit as st
 from gan_viz.core import compilation_cache
 from gan_viz.core import config as config_lib
 from gan_viz.core.config import Config
-from gan_viz.ui import controls, jobs, rerun, sidebar, urlstate
+from gan_viz.ui import controls, jobs, lecture_view, rerun, sidebar, urlstate
 from gan_viz.ui.pacing import Pacer
 from gan_viz.ui.pages import collapse_map as collapse_map_page
 from gan_viz.ui.pages import compare as compare_page
@@ -178,7 +178,8 @@ def _buttons(run: LiveRun) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide")
+    st.set_page_config(page_title="gan_viz: GAN training and mode collapse", layout="wide",
+                       initial_sidebar_state="collapsed" if lecture_view.requested() else "auto")
     cache = compilation_cache.enable()
     urlstate.note_dropped_links()  # from the next link on, one too long for Streamlit is reported
     rerun.starting_app_run()
@@ -187,13 +188,19 @@ def main() -> None:
         _first_visit()
         if cache.problem:  # said once per session; training goes on without the cache
             st.warning(urlstate.inert(cache.problem))
+    presenting = lecture_view.begin()  # the presenter view's scene (None: the full app), opened before the widgets
     values = sidebar.render(urlstate.VIEW_KEYS)
     for w in ss.pop("url_warnings", []):
         st.warning(urlstate.inert(w))  # a link's text, shown as typed: never a live link or image
     run = _current_run(values)
     if _starter().building:
         st.fragment(_compile_status, run_every=COMPILE_STATUS_SECONDS)()
-    st.query_params.from_dict(urlstate.query_from_config(ss.preset, run.config, values.view))
+    st.query_params.from_dict(lecture_view.query(*presenting) if presenting else
+                              urlstate.query_from_config(ss.preset, run.config, values.view))
+    if presenting:
+        lecture_view.render(*presenting, values.view, _buttons)
+        return
+    lecture_view.message()
 
     st.markdown(PAGE_CSS + (PROJECTOR_CSS if values.view.get("view.projector") else ""), unsafe_allow_html=True)
     st.markdown("<div class='app-title'>gan_viz: watch a GAN chase the data</div>", unsafe_allow_html=True)

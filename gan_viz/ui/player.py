@@ -28,6 +28,13 @@ SLOW_SECONDS = 1.0  # the charts (and Compare's full evaluations) redraw at most
 # Draw ids are unique in the process, so a plot component never takes a new player's first frame
 # for one it has drawn (it skips a number it has just drawn).
 _DRAW_IDS = itertools.count(1)
+_LAST_PLAYED = [-float("inf")]  # time.monotonic() of the last frame any player played (this process)
+
+
+def last_played() -> float:
+    """When any player in this process last began a frame while playing (``time.monotonic()``):
+    background work (a lecture's opening states) rests while a run plays on screen."""
+    return _LAST_PLAYED[0]
 
 
 class RateMeter:
@@ -130,6 +137,8 @@ class Player:
         and the browser's answer included. The pacer learns it, so it plans frames the machine
         (server and browser together) can really make."""
         self._rerun_started = now
+        if playing:
+            _LAST_PLAYED[0] = time.monotonic()
         pending, self._pending = self._pending, None
         if playing and pending is not None:
             self.pacer.record(pending.frames, pending.steps, pending.train_seconds,

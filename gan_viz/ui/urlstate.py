@@ -32,6 +32,9 @@ DROPPED_KEY = "link_ignored"  # the note left for a link Streamlit dropped: "<pa
 PRIVATE_KEYS = ("data.samples",)
 # View options that are not part of the configuration (``view.pace`` is: presets set it).
 VIEW_KEYS = ("view.arrows", "view.manifold", "view.dstar", "view.whole_run", "view.projector")
+# Lecture mode: ``?lecture=w3l8&scene=3`` opens the presenter view at scene 3 (``lecture_from_query``).
+LECTURE_KEYS = ("lecture", "scene")
+_LECTURE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, Config, dict[str, str], list[str]]:
@@ -66,7 +69,7 @@ def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, C
     view: dict[str, str] = {}
     # the layout last: a custom layout is only valid once its centres are in
     for key, value in sorted(flat.items(), key=lambda kv: kv[0] == "data.layout"):
-        if key == PRESET_KEY:
+        if key == PRESET_KEY or key in LECTURE_KEYS:
             continue
         if key in VIEW_KEYS:
             view[key] = value
@@ -82,6 +85,33 @@ def config_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str, C
                 warnings.append(f"URL parameter {_q(key)}={_q(value)} is outside {bounds.describe(key)}; "
                                 f"using {used}.")
     return name, cfg, view, warnings
+
+
+def lecture_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[str | None, int, list[str]]:
+    """``?lecture=NAME&scene=N``: the lecture's name (None: no lecture mode), the scene number (from 1)
+    and a warning for each malformed value, which is ignored (a repeated one takes its last value,
+    as ``config_from_query`` says). Whether the lecture exists and has that scene is the presenter's check."""
+    flat = {}
+    for key in LECTURE_KEYS:
+        value = params.get(key)
+        values = [value] if isinstance(value, str) else list(value or [])
+        if values:
+            flat[key] = values[-1]
+    warnings: list[str] = []
+    name = flat.get("lecture")
+    if name is not None and not _LECTURE_NAME.fullmatch(name):
+        warnings.append(f"Ignored URL parameter 'lecture'={_q(name)}: a lecture's name is letters, digits, "
+                        "'.', '_' and '-' (at most 64).")
+        name = None
+    scene, raw = 1, flat.get("scene")
+    if raw is not None:
+        if re.fullmatch(r"\s*[0-9]{1,4}\s*", raw) and int(raw) >= 1:
+            scene = int(raw)
+        else:
+            warnings.append(f"Ignored URL parameter 'scene'={_q(raw)}: a scene is a number from 1; opening scene 1.")
+        if name is None and "lecture" not in flat:
+            warnings.append("Ignored URL parameter 'scene': it needs 'lecture' (e.g. ?lecture=w3l8&scene=2).")
+    return name, scene, warnings
 
 
 def _dropped_warning(note: str) -> str:

@@ -158,8 +158,11 @@ def status_html(run: LiveRun, player: Player, playing: bool) -> str:
     return f"<div id='status-line' data-history-points='{len(run.history)}' style='font-size:1.05rem'>{line}</div>"
 
 
+FRAME_HOOK = "live_frame_hook"  # session state: called with the run after each played batch; True: redraw the page
+
+
 @st.fragment
-def _live_view(view: dict) -> None:
+def _live_view(view: dict, plot_max: int | None = None) -> None:
     # While playing, the plot component asks for the next batch as soon as it has the last
     # one (request_next), which reruns only this fragment: no timer, so a slow frame is never
     # interrupted by the next tick, and Python computes batch N+1 while the browser draws N.
@@ -178,6 +181,9 @@ def _live_view(view: dict) -> None:
         batch, due = player.play(run, pace, started)
         if run.diverged:
             ss.playing = False
+            st.rerun(scope="app")
+        hook = ss.get(FRAME_HOOK)  # a lecture scene's actions due at this step (``ui.lecture_view``)
+        if hook is not None and hook(run):
             st.rerun(scope="app")
     elif run.frame is None or int(run.frame.step) != run.step:
         run.refresh()
@@ -208,7 +214,8 @@ def _live_view(view: dict) -> None:
     next_in = max(due - time.perf_counter(), 0.0)
     player.finish(len(batch) if playing else 0, time.perf_counter(), pace, next_in)
     live_plot([main, *charts], key="live", frame=frame, columns=2,
-              rows=[{"fit": "square", "min": 340, "max": 760 if projector else 640}, 520 if projector else 440],
+              rows=[{"fit": "square", "min": 340, "max": plot_max or (760 if projector else 640)},
+                    plot_max or (520 if projector else 440)],
               request_next=playing, next_in=next_in, click_plot=0 if editing else None, on_click=_on_plot_event)
     if not playing:
         _downloads(run)
@@ -272,9 +279,11 @@ def _replay_download(run: LiveRun, name: str, col) -> None:
                    "replay re-trains the current settings from step 0, so it differs from what was shown.")
 
 
-def render(view: dict, preset: str) -> None:
+def render(view: dict, preset: str, watch: bool = True, plot_max: int | None = None) -> None:
+    """The Live training tab; ``watch``: with the preset's "what to watch" line (a lecture scene shows its own);
+    ``plot_max``: the plots' height at most, in pixels (the presenter view fits them on one screen)."""
     ss = st.session_state
-    watch = presets.watch(preset)
+    watch = presets.watch(preset) if watch else ""
     if watch:
         changed = (" <i>(written for the preset's data; the data here have been changed)</i>"
                    if ss.run.config.data != presets.get(preset).data else "")
@@ -292,4 +301,4 @@ def render(view: dict, preset: str) -> None:
                     f"of the main plot to add a mode there (std {ss.run.config.data.std:g}, weight 1); click a mode "
                     "(&#215;) to remove it. Each change restarts the run; the centres table and the link follow."
                     "</div>", unsafe_allow_html=True)
-    _live_view(view)
+    _live_view(view, plot_max)
