@@ -478,3 +478,21 @@ def test_reproduce_figure_refuses_bad_arguments_in_one_line(capsys, monkeypatch,
     monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained"))
     code, out, err = run_cli(capsys, "reproduce", *argv)
     assert code == 2 and fragment in err and err.count("\n") == 1 and not out
+
+
+@pytest.mark.parametrize("loss", ["kl", "reverse_kl", "pearson", "hellinger", "js", "gan"])
+def test_train_with_an_f_gan_loss_reports_the_bound_and_the_true_divergence(capsys, loss):
+    code, out, _ = run_cli(capsys, "train", "--preset", "divergences", "--steps", "20", "--set",
+                           f"train.loss={loss}", "--set", "train.eval_every=10", "--json")
+    d = json.loads(out)
+    assert code == 0 and isinstance(d["bound"], float) and d["divergence"] == d["f_divergences"][loss]
+    assert d["divergence"] > 0 or loss == "gan"
+
+
+def test_sweep_takes_f_gan_losses_as_values_and_refuses_unknown_ones_in_one_line(capsys):
+    small = ["--preset", "divergences", "--steps", "20", "--seeds", "1", "--set", "train.eval_every=10"]
+    code, out, _ = run_cli(capsys, "sweep", "--x", "loss=kl,reverse_kl,gan", *small, "--json")
+    r = json.loads(out)
+    assert code == 0 and r["x"] == {"key": "loss", "values": ["kl", "reverse_kl", "gan"]} and len(r["cells"]) == 3
+    code, _, err = run_cli(capsys, "sweep", "--x", "loss=kl,chi", *small)
+    assert code == 2 and "train.loss must be one of" in err and len(err.strip().splitlines()) == 1

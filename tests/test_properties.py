@@ -362,3 +362,19 @@ def test_a_seed_flag_is_an_ascii_integer_in_range_or_refused_in_one_line(text):
         assert code == 0 and json.loads(out)["seed"] == int(s)
     else:
         assert code == 2 and one_line(err.strip()) and err.startswith("gan-viz: error:") and not out
+
+
+@FAST
+@given(st.one_of(st.sampled_from(config.LOSSES), st.text(max_size=20)), st.booleans())
+def test_any_loss_name_is_a_loss_whose_index_selects_it_or_is_refused_in_one_line(name, alt):
+    from gan_viz.core.hyper import hyper_from
+
+    try:
+        cfg = config.apply_overrides(Config(), [f"train.loss={name}", f"train.alt_g={str(alt).lower()}"])
+    except ValueError as e:
+        assert one_line(str(e)) and name.strip() not in config.LOSSES
+        assert "train.loss must be one of" in str(e) and "kl, reverse_kl, pearson, hellinger, js, gan" in str(e)
+    else:
+        assert cfg.train.loss == name.strip() and cfg.train.alt_g is alt
+        h = hyper_from(cfg.train)
+        assert config.LOSSES[int(h.loss)] == cfg.train.loss and bool(h.alt_g) is alt
