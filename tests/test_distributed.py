@@ -55,13 +55,14 @@ def test_two_processes_give_the_cells_of_one(capfd, monkeypatch):
     out = json.loads(capfd.readouterr().out)
     assert out["processes"] == 2 and out["devices"] == 2 and out["runs"] == 4
     assert [c["steps_mean"] for c in out["cells"]] == [20.0, 20.0] and out["cells"][0]["modes_captured_mean"] > 0
-    cells = json.loads(json.dumps(_in_one_process(jax.devices()[:1]), allow_nan=False))
+    if len(jax.devices()) >= 2:  # the same mesh in one process: the same numbers, bit for bit
+        assert out["cells"] == json.loads(json.dumps(_in_one_process(jax.devices()[:2])))
+        return
+    cells = json.loads(json.dumps(_in_one_process(jax.devices()[:1])))  # one core: another mesh, float rounding
     for a, b in zip(out["cells"], cells, strict=True):
         assert a.keys() == b.keys()
         for k in a:
             assert a[k] == (pytest.approx(b[k], abs=1e-5) if isinstance(a[k], float) else b[k]), k
-    if len(jax.devices()) >= 2:  # the same mesh in one process: the same numbers, bit for bit
-        assert out["cells"] == json.loads(json.dumps(_in_one_process(jax.devices()[:2])))
 
 
 def test_a_failing_process_stops_the_job_with_its_last_line():

@@ -71,8 +71,9 @@ def launch(argv: list[str], n: int, timeout_s: float | None = None, poll_s: floa
     the others are stopped and the reason is the error."""
     from gan_viz.core import _xla
 
-    env = {**os.environ, "JAX_COORDINATOR_ADDRESS": f"127.0.0.1:{_free_port()}"}
-    if "JAX_NUM_CPU_DEVICES" not in env and "--xla_force_host_platform_device_count" not in _xla.apply_flags().user:
+    user = _xla.apply_flags().user  # XLA_FLAGS as the user set them: each process adds gan_viz's own
+    env = {**os.environ, "JAX_COORDINATOR_ADDRESS": f"127.0.0.1:{_free_port()}", "XLA_FLAGS": user}
+    if "JAX_NUM_CPU_DEVICES" not in env and "--xla_force_host_platform_device_count" not in user:
         env["JAX_NUM_CPU_DEVICES"] = str(max(1, (os.cpu_count() or 1) // n))
     logs = [tempfile.TemporaryFile(mode="w+") for _ in range(n)]
     procs = [subprocess.Popen([sys.executable, "-m", "gan_viz", *argv], env={**env, "GAN_VIZ_DISTRIBUTED": f"{i}/{n}"},
