@@ -219,7 +219,8 @@ def test_sweep_json_has_the_documented_keys_and_a_table_without_json(capsys):
     code, out, _ = run_cli(capsys, "sweep", "--x", "lr_d=1e-4:1e-2:3log", "--y", "k_g=1,2", *small, "--json")
     r = json.loads(out)
     assert code == 0
-    assert {"x", "y", "seeds", "steps", "cells", "runs", "wall_seconds", "steps_per_s_aggregate", "devices"} <= set(r)
+    assert {"x", "y", "seeds", "steps", "cells", "runs", "wall_seconds", "steps_per_s_aggregate", "devices",
+            "processes"} <= set(r) and r["processes"] == 1
     assert r["x"]["key"] == "lr_d" and np.allclose(r["x"]["values"], [1e-4, 1e-3, 1e-2])
     assert r["y"] == {"key": "k_g", "values": [1, 2]} and r["runs"] == 12 and r["seeds"] == [0, 1]
     assert len(r["cells"]) == 6 and all(SWEEP_CELL_KEYS <= set(c) for c in r["cells"])
