@@ -1,5 +1,8 @@
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gan_viz.lab import presets
 from gan_viz.ui import urlstate
 
@@ -118,3 +121,27 @@ def test_a_link_reads_numbers_only_in_plain_ascii():
     _, cfg, _, warnings = urlstate.config_from_query({"data.modes": "1_000", "seed": "\uff17", "train.k_d": "\u0663"})
     assert cfg == presets.get(presets.DEFAULT) and len(warnings) == 3
     assert all(w.startswith("Ignored URL parameter") and "bad value" in w for w in warnings)
+
+
+def test_a_lecture_link_opens_its_scene_and_malformed_values_are_reported_and_ignored():
+    assert urlstate.lecture_from_query({"lecture": "w3l8", "scene": "3"}) == ("w3l8", 3, [])
+    assert urlstate.lecture_from_query({"lecture": "w3l8"}) == ("w3l8", 1, [])
+    assert urlstate.lecture_from_query({"preset": "grid25"}) == (None, 1, [])
+    name, scene, warnings = urlstate.lecture_from_query({"lecture": "../etc/passwd", "scene": "two"})
+    assert (name, scene) == (None, 1) and len(warnings) == 2
+    assert "'lecture'" in warnings[0] and "'scene'='two'" in warnings[1]
+    name, scene, warnings = urlstate.lecture_from_query({"lecture": ["a", "w3l8"], "scene": ["0"]})
+    assert (name, scene) == ("w3l8", 1) and "a scene is a number from 1" in warnings[0]
+    # the lecture keys are not config keys: the config parser leaves them alone
+    _, cfg, _, warnings = urlstate.config_from_query({"lecture": "w3l8", "scene": "2"})
+    assert warnings == [] and cfg == presets.get(presets.DEFAULT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["lecture", "scene", "preset"]),
+                       st.text(max_size=80) | st.lists(st.text(max_size=20), max_size=3), max_size=3))
+def test_any_lecture_link_gives_a_name_or_none_a_scene_from_1_and_one_line_warnings(params):
+    name, scene, warnings = urlstate.lecture_from_query(params)
+    assert name is None or (isinstance(name, str) and 1 <= len(name) <= 64 and "/" not in name)
+    assert isinstance(scene, int) and scene >= 1
+    assert all(isinstance(w, str) and "\n" not in w for w in warnings)
