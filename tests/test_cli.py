@@ -150,6 +150,7 @@ def test_evaluate_refuses_hostile_npy_files_with_one_line(tmp_path, capsys, make
     (["bench-ui", "--seconds", "nan"], "--seconds must be a positive number"),
     (["bench-ui", "--sessions", "0"], "--sessions must be >= 3"),
     (["app", "--port", "99999"], "--port must be in [1, 65535]"),
+    (["app", "--lecture", "nope.toml"], "--lecture: no lecture 'nope.toml': not a packaged script"),
 ])
 def test_bad_command_arguments_exit_with_one_line(capsys, argv, fragment):
     code, _, err = run_cli(capsys, *argv)

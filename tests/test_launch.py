@@ -67,3 +67,32 @@ def test_ctrl_c_stops_gan_viz_app_cleanly():
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, err[-2000:]
     assert "Traceback" not in err and "terminate called" not in err
+
+
+def test_app_lecture_tells_the_server_which_script_and_hides_the_toolbar(monkeypatch, tmp_path, capsys):
+    from gan_viz.cli.main import main as cli_main
+    from gan_viz.lab import lecture
+    from gan_viz.ui import lecture_view
+
+    started = []
+
+    class Server:
+        def __init__(self, cmd, env):
+            started.append((cmd, env))
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(launch.subprocess, "Popen", Server)
+    script = tmp_path / "mine.toml"
+    script.write_text('title = "T"\n[[scene]]\ntitle = "a"\ntab = "live"\npreset = "grid25"\n')
+    for given, told in (("w3l8", "w3l8"), (str(script), str(script.resolve()))):
+        started.clear()
+        try:
+            cli_main(["app", "--port", "8599", "--lecture", given])
+        except SystemExit as e:
+            assert e.code == 0
+        (cmd, env), = started
+        assert env[launch.LECTURE_ENV] == told and cmd[cmd.index("--client.toolbarMode") + 1] == "minimal"
+    assert "lecture opens" in capsys.readouterr().out
+    assert launch.LECTURE_ENV == lecture_view.ENV and "w3l8" in lecture.lecture_names()

@@ -57,13 +57,30 @@ def streamlit_command(port: int, extra: list[str] | None = None) -> list[str]:
     ]
 
 
-def run_app(port: int = 8501, extra: list[str] | None = None) -> int:
-    """Runs the app in the foreground (Ctrl+C stops it) and returns Streamlit's exit status.
+LECTURE_ENV = "GAN_VIZ_LECTURE"  # the app's lecture (``gan_viz.ui.lecture_view.ENV``)
+
+
+def lecture_source(script: str) -> str:
+    """What the app is told to load: a packaged name as it is, a file by its absolute path."""
+    from gan_viz.lab import lecture
+
+    return script if script in lecture.lecture_names() else str(Path(script).resolve())
+
+
+def run_app(port: int = 8501, extra: list[str] | None = None, lecture: str | None = None) -> int:
+    """Runs the app in the foreground (Ctrl+C stops it) and returns Streamlit's exit status;
+    ``lecture`` (a packaged name or a script's path): a page opened without a link shows its presenter view.
 
     Ctrl+C reaches the server too (same terminal): this waits for it to stop by itself (within
     a couple of seconds, even mid-compilation: ``gan_viz.ui.session``) rather than killing it."""
-    print(f"gan_viz: open http://localhost:{port} in a browser (Ctrl+C to stop)")
-    proc = subprocess.Popen(streamlit_command(port, extra))
+    env = {**os.environ}
+    where = f"http://localhost:{port}"
+    if lecture is not None:
+        env[LECTURE_ENV] = lecture
+        extra = ["--client.toolbarMode", "minimal", *(extra or [])]
+        print(f"gan_viz: the lecture opens at {where} (keys: arrows or Page Up/Down, Space, ? for the rest)")
+    print(f"gan_viz: open {where} in a browser (Ctrl+C to stop)")
+    proc = subprocess.Popen(streamlit_command(port, extra), env=env)
     while True:
         try:
             return proc.wait()
