@@ -13,6 +13,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 
 import jax
 import pytest
@@ -52,7 +54,10 @@ def test_two_processes_give_the_cells_of_one(capfd, monkeypatch):
         except CliError:
             if attempt:
                 raise
-    out = json.loads(capfd.readouterr().out)
+    _same_cells_as_one_process(json.loads(capfd.readouterr().out))
+
+
+def _same_cells_as_one_process(out: dict) -> None:
     assert out["processes"] == 2 and out["devices"] == 2 and out["runs"] == 4
     assert [c["steps_mean"] for c in out["cells"]] == [20.0, 20.0] and out["cells"][0]["modes_captured_mean"] > 0
     if len(jax.devices()) >= 2:  # the same mesh in one process: the same numbers, bit for bit
@@ -63,6 +68,25 @@ def test_two_processes_give_the_cells_of_one(capfd, monkeypatch):
         assert a.keys() == b.keys()
         for k in a:
             assert a[k] == (pytest.approx(b[k], abs=1e-5) if isinstance(a[k], float) else b[k]), k
+
+
+@pytest.mark.slow  # two more processes: ~15 s
+def test_under_slurm_auto_reads_the_job_from_the_schedulers_variables():
+    """``GAN_VIZ_DISTRIBUTED=auto`` with the variables SLURM sets for a 2-task job on one node (set
+    by hand here): JAX's own SLURM detection finds the coordinator, the count and each id."""
+    env = {**os.environ, "XLA_FLAGS": "", "JAX_NUM_CPU_DEVICES": "1", "GAN_VIZ_DISTRIBUTED": "auto",
+           "SLURM_JOB_ID": "77", "SLURM_STEP_NODELIST": "localhost", "SLURM_NTASKS": "2",
+           "JAX_COORDINATOR_PORT": str(experiments._free_port())}
+    cmd = [sys.executable, "-m", "gan_viz", *ARGS[:ARGS.index("--processes")], "--json"]
+    procs = [subprocess.Popen(cmd, env={**env, "SLURM_PROCID": str(i), "SLURM_LOCALID": str(i)},
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for i in (0, 1)]
+    try:
+        out = [p.communicate(timeout=240)[0] for p in procs]
+    finally:
+        for p in procs:
+            p.kill()
+    assert [p.returncode for p in procs] == [0, 0] and out[1] == ""  # process 0 prints the map
+    _same_cells_as_one_process(json.loads(out[0]))
 
 
 def test_a_failing_process_stops_the_job_with_its_last_line():
