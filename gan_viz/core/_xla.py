@@ -17,7 +17,8 @@ On a GPU or TPU, JAX runs with its own defaults.
 A flag the user already set in ``XLA_FLAGS`` wins; ``GAN_VIZ_XLA_DEFAULTS=0`` turns this off.
 XLA reads ``XLA_FLAGS`` once, when the backend starts: flags added later do nothing.
 ``backend_problem`` starts the backend for the command line, turning a bad ``XLA_FLAGS`` or
-``JAX_PLATFORMS`` into one line instead of a traceback or an abort.
+``JAX_PLATFORMS`` into one line instead of a traceback or an abort; a process of a distributed
+job (``GAN_VIZ_DISTRIBUTED``, ``parallel.join``) joins it there first, as JAX requires.
 """
 
 from __future__ import annotations
