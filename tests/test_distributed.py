@@ -171,3 +171,12 @@ def test_any_process_count_but_1_to_64_is_refused_in_one_line(value):
     with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as e:
         cli.main(["sweep", "--x", "lr_d=1e-3", "--processes", str(value)])
     assert e.value.code == 2 and len(err.getvalue().strip().splitlines()) == 1 and "gan-viz: error:" in err.getvalue()
+
+
+def test_a_bad_job_variable_stops_the_command_in_one_line_before_jax_starts():
+    env = {**os.environ, "XLA_FLAGS": "", "GAN_VIZ_DISTRIBUTED": "2 of 3"}
+    proc = subprocess.run([sys.executable, "-m", "gan_viz", "presets"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == ("gan-viz: error: GAN_VIZ_DISTRIBUTED is auto or I/N, this process's number I of "
+                                   "N processes, e.g. 0/2 (got '2 of 3')")
