@@ -51,42 +51,63 @@ def bound_chart(steps: Sequence[int], bound: Sequence[float], truth: Sequence[fl
     return styled(fig, scale)
 
 
+def signed_log(t: np.ndarray, centre: float) -> np.ndarray:
+    """sign(t - centre) log(1 + |t - centre|): how a critic is coloured, so that T* (which spans many
+    orders of magnitude where one density is far below the other) and a learned T share one scale."""
+    d = np.asarray(t, np.float64) - centre
+    return np.sign(d) * np.log1p(np.abs(d))
+
+
 def critic_range(t_star: np.ndarray, centre: float, grid_x: np.ndarray, grid_y: np.ndarray,
-                 points: np.ndarray) -> tuple[float, float]:
-    """A colour range for a critic surface, shared by T and T*: centred on f'(1) and as wide as the
-    98th percentile of |T* - f'(1)| at the grid cells of ``points`` (the real and generated samples:
-    where the critics matter)."""
+                 points: np.ndarray) -> float:
+    """How far from f'(1) the shared colour scale of T and T* reaches, in ``signed_log`` units: the
+    98th percentile of |signed_log(T*)| at the grid cells of ``points`` (the real and generated
+    samples: where the critics matter), at least 0.1."""
     pts = np.asarray(points, np.float64)
     ix = np.clip(np.searchsorted(np.asarray(grid_x), pts[:, 0]), 0, len(grid_x) - 1)
     iy = np.clip(np.searchsorted(np.asarray(grid_y), pts[:, 1]), 0, len(grid_y) - 1)
-    vals = np.abs(np.asarray(t_star, np.float64)[ix, iy] - centre)
+    vals = np.abs(signed_log(np.asarray(t_star)[ix, iy], centre))
     vals = vals[np.isfinite(vals)]
-    half = float(np.percentile(vals, 98)) if len(vals) else 1.0
-    half = max(half, 1e-3)
-    return centre - half, centre + half
+    return max(float(np.percentile(vals, 98)) if len(vals) else 1.0, 0.1)
+
+
+def _ticks(half: float, centre: float) -> tuple[list[float], list[str]]:
+    """Colour-bar ticks of a ``signed_log`` scale, labelled in T: f'(1) and at most three distances a
+    side from it (0.1, 1, 10, ... as the scale reaches), evenly thinned."""
+    ds = [d for d in (0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1e3, 1e4, 1e6, 1e9, 1e12)
+          if half / 6 <= np.log1p(d) <= half]  # none so near f'(1) that its labels overlap
+    ds = [ds[i] for i in sorted({round(k) for k in np.linspace(0, len(ds) - 1, 3)})] if len(ds) > 3 else ds
+    vals, text = [0.0], [f"{centre:.3g}"]
+    for d in ds:
+        z = float(np.log1p(d))
+        vals += [z, -z]
+        text += [f"{centre + d:.3g}", f"{centre - d:.3g}"]
+    return vals, text
 
 
 def critic_view(*, extent: tuple[float, float, float, float], grid_x: np.ndarray, grid_y: np.ndarray,
-                critic: np.ndarray, zrange: tuple[float, float], centre: float, real: np.ndarray,
-                fake: np.ndarray, title: str, label: str = "T(x)", height: int = 460, scale: float = 1.0) -> go.Figure:
-    """A critic T on the grid (clipped to ``zrange``), orange where T is below its balance level
-    f'(1) (``centre``: the critic says p_g > p_x), blue above, with that level as a dashed line and
-    the samples on top."""
+                critic: np.ndarray, half: float, centre: float, real: np.ndarray, fake: np.ndarray, title: str,
+                label: str = "T(x)", height: int = 460, scale: float = 1.0) -> go.Figure:
+    """A critic T on the grid, coloured by ``signed_log`` around its balance level f'(1) (``centre``)
+    and clipped at +-``half``: orange where T is below it (the critic says p_g > p_x), blue above, the
+    level itself dashed, the samples on top."""
     x0, x1, y0, y1 = extent
-    z = np.clip(np.asarray(critic, np.float64), *zrange).T
+    z = np.clip(signed_log(critic, centre), -half, half).T
+    tickvals, ticktext = _ticks(half, centre)
     fig = go.Figure([
-        go.Heatmap(x=grid_x, y=grid_y, z=z, zmin=zrange[0], zmax=zrange[1], zmid=centre, colorscale=SURFACE_SCALE,
-                   colorbar=dict(title=dict(text=label), len=0.8, thickness=18), hoverinfo="skip"),
+        go.Heatmap(x=grid_x, y=grid_y, z=z, zmin=-half, zmax=half, colorscale=SURFACE_SCALE, hoverinfo="skip",
+                   colorbar=dict(title=dict(text=label), len=0.8, thickness=18, tickvals=tickvals,
+                                 ticktext=ticktext)),
         go.Contour(x=grid_x, y=grid_y, z=z, showscale=False, hoverinfo="skip", name=f"T = f'(1) = {centre:.3g}",
-                   contours=dict(start=centre, end=centre, size=1, coloring="none"),
+                   contours=dict(start=0.0, end=0.0, size=1, coloring="none"),
                    line=dict(color=CONTOUR, width=3, dash="dash"), showlegend=True),
         go.Scatter(x=real[:REAL_POINTS, 0], y=real[:REAL_POINTS, 1], mode="markers", name="real",
                    marker=dict(color=REAL, size=6, opacity=0.7)),
         go.Scatter(x=fake[:MAX_POINTS, 0], y=fake[:MAX_POINTS, 1], mode="markers", name="generated",
                    marker=dict(color=FAKE, size=5, opacity=0.7)),
     ])
-    fig.update_layout(height=height, title=dict(text=title), margin=dict(l=40, r=20, t=50, b=40), uirevision=title,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), plot_bgcolor="white",
+    fig.update_layout(height=height, title=dict(text=title), margin=dict(l=40, r=20, t=40, b=40), uirevision=title,
+                      legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), plot_bgcolor="white",
                       xaxis=dict(range=[x0, x1], showgrid=False, zeroline=False, constrain="domain"),
                       yaxis=dict(range=[y0, y1], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1))
     return styled(fig, scale)

@@ -105,10 +105,10 @@ def _bound_section(run: LiveRun, f, t, scale: float) -> None:
     b = run.bounds
     st.plotly_chart(fdraw.bound_chart(b.steps, b.bound, b.truth, b.movers, label, scale=scale), key="theory_fbound")
     centre = float(fdiv.critic_at_balance(i))
-    zrange = fdraw.critic_range(t.critic_star, centre, run.grid_x, run.grid_y, np.concatenate([run.real, f.fake]))
+    half = fdraw.critic_range(t.critic_star, centre, run.grid_x, run.grid_y, np.concatenate([run.real, f.fake]))
     st.markdown(text["critic"].format(centre=centre))
     c1, c2 = st.columns(2)
-    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, zrange=zrange, centre=centre,
+    common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, half=half, centre=centre,
                   real=run.real, fake=f.fake, height=460, scale=scale)
     c1.plotly_chart(fdraw.critic_view(critic=t.critic, title="learned critic T = g_f(V)", **common),
                     key="theory_critic")
