@@ -2,23 +2,12 @@
 true divergence, Step G lowers it, T beside T*, and the six fitted Gaussians (screenshots at
 1280x800 and 1920x1080 in test-artifacts/)."""
 
-from pathlib import Path
-
 import pytest
+from test_browser import ARTIFACTS, app_url  # noqa: F401  (the served app: test_browser's fixture)
 
-from gan_viz.cli import launch
 from gan_viz.cli.bench_ui import wait_for_step, wait_settled
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with launch.serve(log=ARTIFACTS / "streamlit-divergences.log") as url:
-        yield url
 
 
 def numbers(page) -> dict:
@@ -36,7 +25,7 @@ def press(page, name: str, times: int) -> None:
 
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (1920, 1080)])
-def test_step_d_raises_the_bound_toward_the_truth_and_step_g_lowers_it(browser, app_url, width, height):
+def test_step_d_raises_the_bound_toward_the_truth_and_step_g_lowers_it(browser, app_url, width, height):  # noqa: F811
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{app_url}/?preset=divergences&train.loss=reverse_kl")
     page.locator("#status-line").wait_for(timeout=120_000)
@@ -70,7 +59,7 @@ def test_step_d_raises_the_bound_toward_the_truth_and_step_g_lowers_it(browser, 
     page.close()
 
 
-def test_the_six_fitted_gaussians_show_beside_their_optima(browser, app_url):
+def test_the_six_fitted_gaussians_show_beside_their_optima(browser, app_url):  # noqa: F811
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{app_url}/?preset=divergences")
     page.locator("#status-line").wait_for(timeout=120_000)
@@ -79,7 +68,7 @@ def test_the_six_fitted_gaussians_show_beside_their_optima(browser, app_url):
     fits = page.locator(".st-key-theory_fits .js-plotly-plot")
     fits.wait_for(timeout=600_000)  # six runs of 4,000 steps
     fits.scroll_into_view_if_needed()
-    titles = page.locator(".st-key-theory_fits .annotation-text").all_inner_texts()
+    titles = page.locator(".st-key-theory_fits .annotation-text").all_text_contents()
     assert any("reverse KL" in t for t in titles) and any(t.startswith("KL") for t in titles)
     page.screenshot(path=ARTIFACTS / "div-03-fits-1920x1080.png")
     page.locator(".st-key-theory_fits").screenshot(path=ARTIFACTS / "div-04-fits-panel.png")

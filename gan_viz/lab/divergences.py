@@ -104,7 +104,8 @@ class Optimum(NamedTuple):
 
 
 @functools.lru_cache(maxsize=32)
-def _optimum(config: Config, name: str, res: int) -> Optimum:
+def _optima(config: Config, name: str, res: int) -> tuple[Optimum, ...]:
+    """The local optimum reached from each start, best first."""
     mixture = config.data.mixture()
     lo, hi = data_lib.extent(mixture)[0::2], data_lib.extent(mixture)[1::2]
     pad = 0.5 * max(hi[0] - lo[0], hi[1] - lo[1])
@@ -119,18 +120,20 @@ def _optimum(config: Config, name: str, res: int) -> Optimum:
         m, cov = _unpack(theta)
         return divergence_of(name, p, _gaussian_masses(pts, m, cov))
 
-    best = min((optimize.minimize(loss, x0, method="Nelder-Mead",
-                                  options=dict(xatol=1e-4, fatol=1e-7, maxiter=4000)) for x0 in starts),
-               key=lambda r: r.fun)
-    m, cov = _unpack(best.x)
-    return Optimum(name, m, cov, float(best.fun))
+    found = [optimize.minimize(loss, x0, method="Nelder-Mead", options=dict(xatol=1e-4, fatol=1e-7, maxiter=4000))
+             for x0 in starts]
+    return tuple(Optimum(name, *_unpack(r.x), float(r.fun)) for r in sorted(found, key=lambda r: r.fun))
 
 
-def gaussian_optimum(config: Config, name: str, res: int = OPTIMUM_RES) -> Optimum:
+def gaussian_optimum(config: Config, name: str, res: int = OPTIMUM_RES, near: np.ndarray | None = None) -> Optimum:
     """The best Gaussian under D_f ``name`` for ``config``'s data (module docstring), on a float64
-    ``res`` x ``res`` grid over the data's extent widened by half its size on each side."""
+    ``res`` x ``res`` grid over the data's extent widened by half its size on each side. Where
+    several are as good (within 1e-3 nats: one mode or the other of a symmetric mixture), the one
+    whose mean is nearest ``near`` (default: the first found)."""
     divergences.index(name)
-    return _optimum(replace(config, train=Config().train, view=Config().view, seed=0), name, int(res))
+    found = _optima(replace(config, train=Config().train, view=Config().view, seed=0), name, int(res))
+    ties = [o for o in found if o.value <= found[0].value + 1e-3]
+    return ties[0] if near is None else min(ties, key=lambda o: float(np.linalg.norm(o.mean - near)))
 
 
 class Fit(NamedTuple):
@@ -144,7 +147,7 @@ class Fit(NamedTuple):
     bound: np.ndarray  # (n,) F on the evaluation set
     divergence: np.ndarray  # (n,) D_f on the grid
     fake: np.ndarray  # (m, 2) generated samples at the end
-    optimum: Optimum
+    optimum: Optimum  # of the equally good optima, the nearest the generator's mean
     diverged: bool
 
 
@@ -166,7 +169,7 @@ def fit(name: str, seed: int = 0, steps: int | None = None, config: Config | Non
     w, b = np.asarray(g["w"], np.float64), np.asarray(g["b"], np.float64)
     steps_, bounds, divs = (np.asarray(col) for col in zip(*rows))
     return Fit(name, int(seed), b, w.T @ w, steps_, bounds, divs, np.asarray(last.measured.fake)[:600],
-               gaussian_optimum(cfg, name), diverged)
+               gaussian_optimum(cfg, name, near=b), diverged)
 
 
 def fits(seed: int = 0, names: tuple[str, ...] = divergences.NAMES, steps: int | None = None) -> list[Fit]:
