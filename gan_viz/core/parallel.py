@@ -55,6 +55,9 @@ def join(text: str | None = None, timeout_s: int = 300) -> bool:
     i, n = (None, None) if spec is None else spec
     if spec is not None and not os.environ.get("JAX_COORDINATOR_ADDRESS"):
         raise ValueError(f"{JOB_ENV}={i}/{n} needs JAX_COORDINATOR_ADDRESS=HOST:PORT, process 0's host")
+    # CPU collectives: gloo (the installed JAX's default; some older versions had none) unless the user chose mpi
+    chosen = os.environ.get("JAX_CPU_COLLECTIVES_IMPLEMENTATION", "gloo")
+    jax.config.update("jax_cpu_collectives_implementation", chosen)
     jax.distributed.initialize(num_processes=n, process_id=i, initialization_timeout=timeout_s)
     return True
 

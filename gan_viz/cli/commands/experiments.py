@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from gan_viz.cli.common import CliError, Progress, clean, config_from, emit, output_target, write_bytes
@@ -76,17 +77,23 @@ def launch(argv: list[str], n: int, timeout_s: float | None = None, poll_s: floa
     if "JAX_NUM_CPU_DEVICES" not in env and "--xla_force_host_platform_device_count" not in user:
         env["JAX_NUM_CPU_DEVICES"] = str(max(1, (os.cpu_count() or 1) // n))
     logs = [tempfile.TemporaryFile(mode="w+") for _ in range(n)]
+    read_end, write_end = _stderr_channel()
     procs = [subprocess.Popen([sys.executable, "-m", "gan_viz", *argv], env={**env, "GAN_VIZ_DISTRIBUTED": f"{i}/{n}"},
-                              stdout=None if i == 0 else subprocess.DEVNULL, stderr=None if i == 0 else logs[i])
+                              stdout=None if i == 0 else subprocess.DEVNULL, stderr=write_end if i == 0 else logs[i])
              for i in range(n)]
+    os.close(write_end)
+    relay = threading.Thread(target=_relay, args=(read_end, logs[0]), daemon=True)
+    relay.start()
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     try:
         while True:
             codes = [p.poll() for p in procs]
             failed = [i for i, c in enumerate(codes) if c not in (None, 0)]
             if failed:
+                relay.join(timeout=5)
                 raise CliError(_failure(failed[0], n, codes[failed[0]], logs[failed[0]]))
             if all(c == 0 for c in codes):
+                relay.join(timeout=5)
                 return
             if deadline is not None and time.monotonic() > deadline:
                 raise CliError(f"the {n} processes did not finish in {timeout_s:g} s; stopped them")
@@ -96,14 +103,51 @@ def launch(argv: list[str], n: int, timeout_s: float | None = None, poll_s: floa
             if p.poll() is None:
                 p.kill()
                 p.wait()
+        relay.join(timeout=5)
         for log in logs:
             log.close()
+
+
+def _stderr_channel() -> tuple[int, int]:
+    """Where process 0 writes its stderr: a pseudo-terminal when ours is a terminal (so that it
+    draws its progress bar), else a pipe. Returns (read end, write end)."""
+    if os.name == "posix" and sys.stderr.isatty():
+        import pty
+
+        return pty.openpty()
+    return os.pipe()
+
+
+def _relay(fd: int, log) -> None:
+    """Copies process 0's stderr to ours as it comes (its progress bar) and to ``log``, holding
+    back its error line: the launcher says it, naming the process."""
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # a pseudo-terminal whose other end has closed
+            chunk = b""
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            text = line.decode("utf-8", "replace").rstrip("\r")
+            log.write(text + "\n")
+            if not text.startswith("gan-viz: error: "):
+                sys.stderr.write(text + "\n")
+        if pending and not pending.startswith(b"gan-viz: "):  # a progress bar's update, no newline yet
+            sys.stderr.write(pending.decode("utf-8", "replace"))
+            pending = b""
+        sys.stderr.flush()
+    log.write(pending.decode("utf-8", "replace"))
+    os.close(fd)
 
 
 def _failure(i: int, n: int, code: int, log) -> str:
     log.seek(0)
     lines = [line.strip() for line in log.read().splitlines() if line.strip()]
-    said = lines[-1].removeprefix("gan-viz: error: ") if lines else "(see its message above)" if i == 0 else "no output"
+    said = lines[-1].removeprefix("gan-viz: error: ") if lines else "no output"
     return f"process {i} of {n} stopped with exit status {code}: {said}"
 
 
