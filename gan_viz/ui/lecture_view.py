@@ -273,9 +273,9 @@ def render(lec: Lecture, scene: Scene, view: dict, buttons: Callable[[Any], None
     head[1].markdown(f"<div class='lecture-title' id='lecture-title'>{html.escape(scene.title)}</div>",
                      unsafe_allow_html=True)
     head[2].button("Back", key="lecture_back", on_click=_go, args=(scene.number - 1,), disabled=scene.number == 1,
-                   use_container_width=True, help="Left arrow or Page Up")
+                   use_container_width=True)
     head[3].button("Next", key="lecture_next", on_click=_go, args=(scene.number + 1,), disabled=scene.number == n,
-                   type="primary", use_container_width=True, help="Right arrow or Page Down")
+                   type="primary", use_container_width=True)
     if scene.watch:
         st.markdown(f"<div id='lecture-watch'>{html.escape(scene.watch)}</div>", unsafe_allow_html=True)
     message()
@@ -316,5 +316,10 @@ def _footer(scene: Scene) -> None:
 def keyboard() -> None:
     """Installs the keyboard shortcuts on the page (once; later calls only refresh the key map)."""
     source = (resources.files("gan_viz.ui") / "lecture" / "keys.js").read_text(encoding="utf-8")
-    script = source.replace("__KEYS__", json.dumps(KEYS)).replace("__HELP__", json.dumps(HELP))
-    st.iframe(f"<script>{script}</script>", height=1)
+    # the frame only hands the script to the page (see keys.js); "</" cannot end this script early
+    install = ("(function () { const w = window.parent, d = w.document;"
+               f" w.__ganVizLectureKeyMap = {json.dumps(KEYS)}; w.__ganVizLectureHelp = {json.dumps(HELP)};"
+               " if (w.__ganVizLectureKeys) return;"
+               " const s = d.createElement('script');"
+               f" s.textContent = {json.dumps(source)}; d.head.appendChild(s); }})();")
+    st.iframe("<script>" + install.replace("</", "<\\/") + "</script>", height=1)

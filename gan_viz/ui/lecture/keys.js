@@ -1,14 +1,14 @@
-// The presenter view's keyboard (a clicker sends Page Down / Page Up or the arrows). Runs in a
-// components.html iframe and listens on the page itself (window.parent.document, same origin): each
-// key clicks the page's own button, so a key does exactly what the button does. Installed once per
-// page; the map is looked up at each key press, so it follows the scene on screen.
+// The presenter view's keyboard (a clicker sends Page Down / Page Up or the arrows). The page's
+// st.iframe frame inserts this script into the page itself (``lecture_view.keyboard``), so it runs
+// in the page's own window: a listener left by a frame that Streamlit replaced between two scenes would
+// no longer be called. Each key clicks the page's own button, so it does exactly what the button does; the
+// key map (window.__ganVizLectureKeyMap) and help rows (window.__ganVizLectureHelp) are looked up at each
+// press, so they follow the scene on screen. Installed once per page.
 (function () {
-  const win = window.parent;
-  const doc = win.document;
-  const KEYS = __KEYS__;  // key -> [button keys to try, first present and enabled wins]
-  const HELP = __HELP__;  // [[key label, what it does], ...]
-  if (win.__ganVizLectureKeys) { win.__ganVizLectureKeys.keys = KEYS; return; }
-  const state = win.__ganVizLectureKeys = {keys: KEYS};
+  const win = window;
+  const doc = document;
+  if (win.__ganVizLectureKeys) return;
+  win.__ganVizLectureKeys = true;
 
   function typing(el) {
     if (!el) return false;
@@ -20,11 +20,13 @@
   }
 
   function click(names) {
+    // the first shown and enabled control of the first name that has one (a widget being replaced
+    // can leave a hidden copy of itself in the page for a moment)
     for (const name of names) {
-      const box = doc.querySelector(".st-key-" + name);
-      if (!box) continue;
-      const target = box.querySelector("button:not([disabled]), input[type=checkbox]:not([disabled])");
-      if (target) { target.click(); return true; }
+      const all = doc.querySelectorAll(".st-key-" + name + " button, .st-key-" + name + " input[type=checkbox]");
+      for (const target of all) {
+        if (!target.disabled && target.getClientRects().length) { target.click(); return true; }
+      }
     }
     return false;
   }
@@ -37,7 +39,7 @@
     box.setAttribute("role", "dialog");
     box.style.cssText = "position:fixed;inset:0;z-index:1000002;background:rgba(0,0,0,.72);display:flex;" +
       "align-items:center;justify-content:center;";
-    const rows = HELP.map(([k, v]) => "<tr><td style='padding:.3em 1.2em .3em 0;font-weight:700;white-space:nowrap'>" +
+    const rows = (win.__ganVizLectureHelp || []).map(([k, v]) => "<tr><td style='padding:.3em 1.2em .3em 0;font-weight:700;white-space:nowrap'>" +
       k + "</td><td style='padding:.3em 0'>" + v + "</td></tr>").join("");
     box.innerHTML = "<div style='background:#fff;color:#111;border-radius:12px;padding:1.4em 2em;font-size:24px;" +
       "max-width:80vw'><div style='font-weight:700;font-size:28px;margin-bottom:.5em'>Keyboard</div><table>" +
@@ -52,7 +54,7 @@
     const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     if (k === "?") { help(); e.preventDefault(); return; }
     if (k === "Escape" && doc.getElementById("lecture-help")) { help(); e.preventDefault(); return; }
-    const names = state.keys[k];
+    const names = (win.__ganVizLectureKeyMap || {})[k];
     if (!names) return;
     e.preventDefault();  // no scrolling (Space, Page Down) and no native click of a focused button
     e.stopPropagation();
