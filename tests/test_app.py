@@ -994,3 +994,16 @@ def test_the_fitted_gaussians_show_on_a_button(monkeypatch):
     assert any(c.key == "theory_fits" for c in at.get("plotly_chart"))
     rows = at.table[0].value
     assert list(rows["divergence"]) == ["kl", "reverse_kl", "pearson", "hellinger", "js", "gan"]
+
+
+def test_the_alternative_generator_objective_is_a_live_checkbox_for_f_gan_losses():
+    at = start({"preset": "divergences"})
+    run = at.session_state["run"]
+    box = at.checkbox(key=controls.widget_key("train.alt_g"))
+    assert box.value is True and not box.disabled and bool(run.hyper.alt_g)
+    compiles = run.gan.compiles
+    box.uncheck().run()
+    button(at, "step").click().run()
+    assert at.session_state["run"] is run and not bool(run.hyper.alt_g) and run.gan.compiles == compiles
+    at.selectbox(key=controls.widget_key("train.loss")).set_value("minimax").run()
+    assert at.checkbox(key=controls.widget_key("train.alt_g")).disabled  # only the f-GAN losses read it
