@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gan_viz.cli import launch
-from gan_viz.cli.bench_ui import LOAD_MS
+from gan_viz.cli.bench_ui import LOAD_MS, status_step
 from gan_viz.lab import lecture
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -30,6 +30,15 @@ def scene_shown(page, number: int, count: int) -> None:
     page.wait_for_function("n => new URLSearchParams(location.search).get('scene') === n", arg=str(number),
                            timeout=LOAD_MS)
     page.wait_for_function("() => !!window.__ganVizLectureKeys", timeout=LOAD_MS)
+
+
+def settled(page) -> None:
+    """Waits until no element is stale (the scene's run drawn), or 30 s while a scene plays."""
+    try:
+        page.wait_for_function("() => !document.querySelector(\"[data-stale='true']\")", timeout=30_000)
+    except Exception:  # noqa: BLE001  (a playing scene reruns its live view all the time)
+        pass
+    page.wait_for_timeout(1500)
 
 
 def play_label(page) -> str:
@@ -68,7 +77,11 @@ def test_the_default_lecture_runs_by_keyboard_alone(browser, app_url):
     for scene in lec.scenes:
         scene_shown(page, scene.number, count)
         assert page.locator("#lecture-title").inner_text().strip() == scene.title
-        page.wait_for_timeout(2500)  # the scene's plots drawn
+        settled(page)
+        if scene.tab == "live":  # opened at its step (not at 0), its own pace
+            assert status_step(page) >= scene.start_step, (scene.number, status_step(page))
+            pace = f"pace {scene.config().view.pace:g}"
+            assert pace in page.locator("#status-line").inner_text(), (scene.number, pace)
         for w, h in SIZES:
             page.set_viewport_size({"width": w, "height": h})
             page.wait_for_timeout(800)

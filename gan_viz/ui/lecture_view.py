@@ -33,6 +33,7 @@ LECTURE, SCENE, OPENED = "lecture", "lecture_scene", "lecture_opened"  # session
 ACTIONS = "lecture_actions"  # session state: the open scene's actions still to fire (at a step)
 MESSAGE = "lecture_message"  # session state: (kind, text) of the last script loaded
 OPEN_WAIT_SECONDS = 180.0  # a scene whose opening state is not made yet waits this long at most
+READY_POLL_SECONDS = 3.0  # the "scenes ready" line redraws this often until every scene is ready
 PLOT_MAX = 470  # px: the live plots under the scene's header fit a 1280 x 800 projector
 # the app's tab of each scene tab (``gan_viz.ui.app.TABS``: a test checks they agree)
 TAB_LABELS = {"live": "Live training", "counterexample": "Counter-example (lecture)", "theory": "Theory",
@@ -133,18 +134,26 @@ def begin() -> tuple[Lecture, Scene] | None:
     ss[SCENE] = scene.number
     if ss.get(OPENED) != (id(lec), scene.number):
         _open(lec, scene)
+    else:
+        _settings(scene)
     return lec, scene
+
+
+def _settings(scene: Scene) -> None:
+    """The scene's configuration in the hidden sidebar's widgets, on every run of the presenter view: the
+    widgets are hidden, so a value they send back can only be a stale one (from before the scene opened)."""
+    ss = st.session_state
+    cfg = scene.config()
+    ss.preset = ss.preset_select = scene.preset
+    ss.base_config = cfg
+    ss.update(controls.widget_values(cfg))
 
 
 def _open(lec: Lecture, scene: Scene) -> None:
     """Puts ``scene`` on the page: its settings in the (hidden) sidebar's widgets, its opening state as
     the run, its view toggles, paused; then its actions that fire when it opens."""
     ss = st.session_state
-    cfg = scene.config()
-    ss.preset = scene.preset
-    ss.pop("preset_select", None)  # the preset box shows ``ss.preset`` again
-    ss.base_config = cfg
-    ss.update(controls.widget_values(cfg))
+    _settings(scene)
     ss.update({k: on for k, on in scene.view_keys().items()})
     ss["view.projector"] = True
     ss.freeze_d, ss.playing = False, False
@@ -295,16 +304,30 @@ def render(lec: Lecture, scene: Scene, view: dict, buttons: Callable[[Any], None
         from gan_viz.ui.pages import reproduce as reproduce_page
 
         reproduce_page.render()
-    _footer(scene)
+    _footer(lec, scene)
     keyboard()
 
 
-def _footer(scene: Scene) -> None:
-    c = st.columns([1, 1.3, 1.3, 5])
+def _prepared(lec: Lecture) -> None:
+    """How many scenes' opening states are made ("5 of 7 scenes ready"); ``_footer`` redraws it until all are."""
+    rerun.follow_up()
+    ops = openings()
+    ready = sum(ops.ready(s) or ops.failed(s) is not None for s in lec.scenes)
+    st.markdown(f"<div id='lecture-ready' data-ready='{ready}' data-scenes='{len(lec.scenes)}' "
+                f"style='color:#666;padding-top:0.5rem'>{ready} of {len(lec.scenes)} scenes ready</div>",
+                unsafe_allow_html=True)
+
+
+def _footer(lec: Lecture, scene: Scene) -> None:
+    c = st.columns([1, 1.3, 1.3, 2.4])
     c[0].button("Keys (?)", key="lecture_keys", help="the keyboard shortcuts", use_container_width=True)
-    c[1].button("Projector type (P)", key="lecture_projector", on_click=_projector, use_container_width=True)
+    c[1].button("Large type (P)", key="lecture_projector", on_click=_projector, use_container_width=True)
     c[2].button("Full app (Esc)", key="lecture_exit", on_click=_exit, use_container_width=True,
                 help="leave lecture mode: the whole app, with this run")
+    with c[3]:
+        ops = openings()
+        done = all(ops.ready(s) or ops.failed(s) is not None for s in lec.scenes)
+        st.fragment(_prepared, run_every=None if done else READY_POLL_SECONDS)(lec)
     if scene.notes:
         with st.expander("Speaker notes"):
             st.markdown(urlstate.inert(scene.notes))
