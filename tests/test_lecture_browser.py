@@ -2,25 +2,15 @@
 every scene of the default lecture forward and back, Space plays and pauses, the URL follows, no
 exception; a screenshot of each scene at 1280 x 800 and 1920 x 1080 in test-artifacts/."""
 
-from pathlib import Path
-
 import pytest
+from test_browser import ARTIFACTS, app_url  # noqa: F401  (the served app: test_browser's fixture)
 
-from gan_viz.cli import launch
 from gan_viz.cli.bench_ui import LOAD_MS, status_step
 from gan_viz.lab import lecture
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SIZES = ((1280, 800), (1920, 1080))
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with launch.serve(log=ARTIFACTS / "streamlit-lecture.log") as url:
-        yield url
 
 
 def scene_shown(page, number: int, count: int) -> None:
@@ -45,7 +35,7 @@ def play_label(page) -> str:
     return page.locator(".st-key-play button").inner_text().strip()
 
 
-def test_the_default_lecture_runs_by_keyboard_alone(browser, app_url):
+def test_the_default_lecture_runs_by_keyboard_alone(browser, app_url):  # noqa: F811
     lec = lecture.load_lecture("w3l8")
     count = len(lec.scenes)
     page = browser.new_page(viewport={"width": 1280, "height": 800})

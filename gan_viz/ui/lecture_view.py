@@ -10,17 +10,15 @@ state, made in the background (``lecture_openings``).
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 import streamlit as st
 
 from gan_viz.lab import lecture as lecture_lib
 from gan_viz.lab.lecture import Lecture, LectureError, Scene
-from gan_viz.ui import controls, rerun, urlstate
+from gan_viz.ui import controls, lecture_keys, rerun, urlstate
 from gan_viz.ui.lecture_openings import Openings
 from gan_viz.ui.pages import collapse_map as collapse_map_page
 from gan_viz.ui.pages import compare as compare_page
@@ -38,15 +36,6 @@ PLOT_MAX = 470  # px: the live plots under the scene's header fit a 1280 x 800 p
 # the app's tab of each scene tab (``gan_viz.ui.app.TABS``: a test checks they agree)
 TAB_LABELS = {"live": "Live training", "counterexample": "Counter-example (lecture)", "theory": "Theory",
               "collapse_map": "Collapse map", "compare": "Compare", "reproduce": "Reproduce"}
-# key -> the buttons it clicks (by widget key), the first present and enabled
-KEYS = {"ArrowRight": ["lecture_next"], "PageDown": ["lecture_next"], "ArrowLeft": ["lecture_back"],
-        "PageUp": ["lecture_back"], " ": ["play", "compare_play", "sb_play"], "s": ["step", "sb_train", "sb_move"],
-        "d": ["step_d"], "g": ["step_g"], "f": ["freeze_d"], "r": ["reset", "sb_restart"],
-        "p": ["lecture_projector"], "Escape": ["lecture_exit"]}
-HELP = [("&rarr; or Page Down", "next scene"), ("&larr; or Page Up", "previous scene"), ("Space", "play / pause"),
-        ("S", "one step (a round: k<sub>D</sub> D steps, then k<sub>G</sub> G steps)"), ("D", "one D step"),
-        ("G", "one G step"), ("F", "freeze D on / off"), ("R", "reset the run"), ("P", "projector type on / off"),
-        ("?", "this help"), ("Esc", "leave lecture mode (the full app, same run)")]
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], .stDeployButton, [data-testid="stStatusWidget"] {
@@ -305,7 +294,7 @@ def render(lec: Lecture, scene: Scene, view: dict, buttons: Callable[[Any], None
 
         reproduce_page.render()
     _footer(lec, scene)
-    keyboard()
+    lecture_keys.install()
 
 
 def _prepared(lec: Lecture) -> None:
@@ -334,15 +323,3 @@ def _footer(lec: Lecture, scene: Scene) -> None:
     with st.expander("Load a lecture script (.toml)"):
         st.file_uploader("Lecture script", type=["toml"], key="lecture_upload", on_change=_uploaded,
                          help="see docs/lecture.md for the format; it opens at scene 1")
-
-
-def keyboard() -> None:
-    """Installs the keyboard shortcuts on the page (once; later calls only refresh the key map)."""
-    source = (resources.files("gan_viz.ui") / "lecture" / "keys.js").read_text(encoding="utf-8")
-    # the frame only hands the script to the page (see keys.js); "</" cannot end this script early
-    install = ("(function () { const w = window.parent, d = w.document;"
-               f" w.__ganVizLectureKeyMap = {json.dumps(KEYS)}; w.__ganVizLectureHelp = {json.dumps(HELP)};"
-               " if (w.__ganVizLectureKeys) return;"
-               " const s = d.createElement('script');"
-               f" s.textContent = {json.dumps(source)}; d.head.appendChild(s); }})();")
-    st.iframe("<script>" + install.replace("</", "<\\/") + "</script>", height=1)
