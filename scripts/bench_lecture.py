@@ -71,10 +71,13 @@ def main() -> None:
         preparing = not page.evaluate(READY_JS)
         out["fps_while_preparing"] = round(rendered_fps(page, args.seconds), 1) if preparing else None
         print(f"scene 1 playing while the other scenes are prepared: {out['fps_while_preparing']} frames/s drawn")
+        page.keyboard.press("Space")  # paused: the background prepares the other scenes (it waits while one plays)
         t0 = time.perf_counter()
         page.wait_for_function(READY_JS, timeout=LOAD_MS * 2)
-        out["all_ready_after_s"] = round(time.perf_counter() - t0 + out["cold_first_scene_s"], 1)
-        print(f"every scene ready about {out['all_ready_after_s']} s after the first page was asked for")
+        out["all_ready_after_pause_s"] = round(time.perf_counter() - t0, 1)
+        print(f"every scene ready {out['all_ready_after_pause_s']} s after scene 1 was paused")
+        page.keyboard.press("Space")
+        page.wait_for_timeout(2000)
         out["fps_after"] = round(rendered_fps(page, args.seconds), 1)
         print(f"scene 1 playing once every scene is ready: {out['fps_after']} frames/s drawn")
         out["warm_open_s"] = [round(s, 2) for s in walk(page, count)]

@@ -7,8 +7,10 @@ first, the rest in lecture order. Sessions get a copy (``open_live`` / ``open_co
 stays at the opening step for the next session or the next visit.
 
 Training in the background shares the cores with the scene on screen: while any run plays
-(``player.last_played``), the thread trains a chunk and then rests ``REST_FACTOR`` times as long, so
-the frames on screen keep their rate; a compilation cannot be cut short (seconds, once per shape).
+(``player.last_played``), the thread waits before its next chunk (a few hundredths of a second of
+training) and before its next scene, so the frames on screen keep their rate; a compilation under way
+cannot be cut short (seconds, once per shape). A scene opened while its state is not ready pauses the
+scene before it, so its own state is made at once.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from gan_viz.ui import jobs, player
 from gan_viz.ui.session import APP_GRID_RES, LiveRun
 
 CHUNK_ROUNDS_MAX = 200  # rounds per training call while a scene's opening state trains
-REST_FACTOR = 4.0  # while a run plays on screen, rest this many times a chunk's training time
 PLAYING_SECONDS = 1.0  # a run whose last frame is this recent is playing
+WAIT_SECONDS = 0.2  # while one plays, the background looks this often whether it still does
 
 
 def key(scene: Scene) -> str:
@@ -57,10 +59,10 @@ def clone(run: LiveRun) -> LiveRun:
     return twin
 
 
-def _yield(seconds: float) -> None:
-    """After a chunk of ``seconds``: rests while a run plays on screen (see the module docstring)."""
-    if time.monotonic() - player.last_played() < PLAYING_SECONDS:
-        time.sleep(min(seconds * REST_FACTOR, 2.0))
+def _yield(seconds: float = 0.0) -> None:
+    """Before each chunk (``seconds``: the last one's training time): waits while a run plays on screen."""
+    while time.monotonic() - player.last_played() < PLAYING_SECONDS:
+        time.sleep(WAIT_SECONDS)
 
 
 def build_live(scene: Scene, pause: Callable[[float], None] = _yield) -> LiveRun:
@@ -120,6 +122,7 @@ class Openings:
                     self._thread = None
                     return
                 k, scene = self._queue.pop(0)
+            _yield()
             t0 = time.perf_counter()
             try:
                 live = build_live(scene)
