@@ -5,6 +5,8 @@ actions, and leaving lecture mode with the same run."""
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from gan_viz.cli.launch import app_path
@@ -107,14 +109,33 @@ def test_an_opening_state_is_copied_so_each_session_trains_on_alone():
     assert twin.history is not template.history
 
 
-@pytest.mark.parametrize("data, says", [(b'title = "T"', "'scene' must be one or more"), (b"\xff", "not UTF-8")])
-def test_an_uploaded_script_is_checked_with_the_same_one_line_errors(data, says):
-    class Session(dict):
-        __getattr__, __setattr__ = dict.get, dict.__setitem__
+class Session(dict):
+    """A stand-in for ``st.session_state`` (attribute and item access)."""
 
+    __getattr__, __setattr__ = dict.get, dict.__setitem__
+
+
+def upload(data: bytes, filename: str) -> tuple[tuple[str, str], Session]:
     import streamlit as st
 
+    session = Session()
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(st, "session_state", Session())
-        kind, text = lecture_view.load_upload(data, "mine.toml")
-    assert kind == "error" and says in text and "\n" not in text
+        m.setattr(st, "session_state", session)
+        return lecture_view.load_upload(data, filename), session
+
+
+@pytest.mark.parametrize("data, says", [(b'title = "T"', "'scene' must be one or more"), (b"\xff", "not UTF-8")])
+def test_an_uploaded_script_is_checked_with_the_same_one_line_errors(data, says):
+    (kind, text), session = upload(data, "mine.toml")
+    assert kind == "error" and says in text and "\n" not in text and "lecture" not in session
+    (kind, text), session = upload(SCRIPT.encode(), "../My Lecture.toml")
+    assert kind == "success" and session["lecture"].name == "My-Lecture" and session["lecture_scene"] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode), st.text(max_size=40))
+def test_any_upload_is_a_script_or_one_line_saying_why_not(data, filename):
+    (kind, text), session = upload(data, filename or "x.toml")
+    assert kind in ("error", "success") and "\n" not in text
+    if kind == "success":
+        assert lecture_view.urlstate._LECTURE_NAME.fullmatch(session["lecture"].name)
