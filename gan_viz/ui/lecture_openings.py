@@ -15,6 +15,7 @@ scene before it, so its own state is made at once.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import threading
@@ -66,11 +67,24 @@ def _yield(seconds: float = 0.0) -> None:
 
 
 def build_live(scene: Scene, pause: Callable[[float], None] = _yield) -> LiveRun:
+    """The scene's run at its opening step, its calls compiled; on the Theory tab also what that tab
+    computes once (D* and the gradient norms of this state, the k_D scene shared by every session)."""
     run = LiveRun(scene.config(), grid_res=APP_GRID_RES)
     run.warm_up(pictures=True, wait=True)
     train_to(run, scene.start_step, pause)
     run.refresh()
+    if scene.tab == "theory":
+        run.theory()  # kept with the state: a copy of this run shows it without computing it again
+        _theory_page_cache()
     return run
+
+
+def _theory_page_cache() -> None:
+    """Fills the Theory tab's process-wide cache (the k_D scene), so its first drawing does not train it."""
+    from gan_viz.ui.pages import theory as theory_page
+
+    with contextlib.suppress(Exception):  # a cache this Streamlit cannot fill outside a page is filled there
+        theory_page.k_d_scene()
 
 
 def build_compare(scene: Scene, pause: Callable[[float], None] = _yield) -> Any:
