@@ -29,7 +29,7 @@ from gan_viz.lab.lecture import Scene
 from gan_viz.ui import jobs, player
 from gan_viz.ui.session import APP_GRID_RES, LiveRun
 
-CHUNK_ROUNDS_MAX = 200  # rounds per training call while a scene's opening state trains
+CHUNK_ROUNDS_MAX = 50  # rounds per training call while a scene's opening state trains (a fraction of a second)
 PLAYING_SECONDS = 1.0  # a run whose last frame is this recent is playing
 WAIT_SECONDS = 0.2  # while one plays, the background looks this often whether it still does
 
@@ -74,7 +74,9 @@ def build_live(scene: Scene, pause: Callable[[float], None] = _yield) -> LiveRun
     train_to(run, scene.start_step, pause)
     run.refresh()
     if scene.tab == "theory":
+        pause(0.0)
         run.theory()  # kept with the state: a copy of this run shows it without computing it again
+        pause(0.0)
         _theory_page_cache()
     return run
 
