@@ -32,7 +32,7 @@ ACTIONS = "lecture_actions"  # session state: the open scene's actions still to 
 MESSAGE = "lecture_message"  # session state: (kind, text) of the last script loaded
 OPEN_WAIT_SECONDS = 180.0  # a scene whose opening state is not made yet waits this long at most
 READY_POLL_SECONDS = 3.0  # the "scenes ready" line redraws this often until every scene is ready
-PLOT_MAX = 470  # px: the live plots under the scene's header fit a 1280 x 800 projector
+PLOT_MAX = 420  # px: the live plots under the scene's header (two-line watch and status lines) fit 1280 x 800
 # the app's tab of each scene tab (``gan_viz.ui.app.TABS``: a test checks they agree)
 TAB_LABELS = {"live": "Live training", "counterexample": "Counter-example (lecture)", "theory": "Theory",
               "collapse_map": "Collapse map", "compare": "Compare", "reproduce": "Reproduce"}
