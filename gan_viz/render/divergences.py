@@ -17,8 +17,7 @@ from gan_viz.render.plots import MAX_POINTS, REAL_POINTS, styled
 from gan_viz.render.theme import CONTOUR, FAKE, JSD_LINE, REAL, SURFACE_SCALE
 
 MOVER_COLOURS = {"D": "#1864ab", "G": "#e8590c", "both": "#868e96", "start": "#111111"}
-MOVER_LABELS = {"D": "after D steps (bound rises)", "G": "after G steps (bound falls)",
-                "both": "after whole rounds", "start": "start"}
+MOVER_LABELS = {"D": "after D steps", "G": "after G steps", "both": "after whole rounds", "start": "start"}
 OPTIMUM = "#2b8a3e"  # the best Gaussian's ellipse
 
 
