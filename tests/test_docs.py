@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-README_MAX_LINES = 220
+README_MAX_LINES = 240  # lecture mode and the divergences each earn a section; detail lives in docs/
 
 TOP = ("gan_viz", "docs", "scripts", "assets", "tests", ".ci")  # a path under one of these is the repository's
 PACKAGE_LAYERS = ("core", "lab", "render", "ui", "cli")  # `ui/sidebar.py` is short for gan_viz/ui/sidebar.py
