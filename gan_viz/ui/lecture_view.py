@@ -282,7 +282,7 @@ def render(lec: Lecture, scene: Scene, view: dict, buttons: Callable[[Any], None
     if scene.tab == "live":
         live_page.render(view, ss.preset, watch=False, plot_max=PLOT_MAX)
     elif scene.tab == "theory":
-        theory_page.render(view, playing=ss.playing)
+        theory_page.render(view, playing=ss.playing, compact=True)
     elif scene.tab == "counterexample":
         counterexample_page.render()
     elif scene.tab == "collapse_map":

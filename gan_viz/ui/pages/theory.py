@@ -3,7 +3,10 @@ with the learned critic beside T*, vanishing gradients, the k_D scene, and one G
 two modes under every f-divergence.
 
 The first four sections show the live run's current state, labelled "as of step N"; while
-the run plays they are a fragment that redraws every second.
+the run plays they are a fragment that redraws every second. The presenter view asks for it
+``compact``: the plots and their numbers without the explanations (the scene's watch line and notes
+say what to look at), and only the sections a scene of that loss is about, so that it fits a
+projector and opens within the lecture's two seconds.
 """
 
 from __future__ import annotations
@@ -47,7 +50,12 @@ def value_text(value: float, jsd: float) -> str:
     return body + "\n\n" + extra
 
 
-def _live_sections(scale: float) -> None:
+def value_numbers(value: float, jsd: float) -> str:
+    """V(D, G) beside C(G) in one line, for the compact page."""
+    return f"V(D, G) = **{value:.3f}**, C(G) = -log 4 + 2 JSD = **{float(theory.c_of_g_from_jsd(jsd)):.3f}**"
+
+
+def _live_sections(scale: float, compact: bool = False) -> None:
     rerun.follow_up()
     text = prose("theory")
     run: LiveRun = st.session_state.run
@@ -61,7 +69,8 @@ def _live_sections(scale: float) -> None:
     st.markdown(f"<div id='theory-step' style='font-size:1.15rem'>Live run <b>as of step "
                 f"<span id='theory-step-n'>{int(f.step):,}</span></b></div>", unsafe_allow_html=True)
     st.markdown(text["dstar_title"])
-    st.markdown(text["dstar"])
+    if not compact:
+        st.markdown(text["dstar"])
     c1, c2 = st.columns(2)
     common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, real=run.real, fake=f.fake,
                   height=460, scale=scale)
@@ -72,16 +81,21 @@ def _live_sections(scale: float) -> None:
     c2.plotly_chart(plots.main_view(surface=t.d_star, surface_label="D*(x)", title="optimal D*", **common),
                     key="theory_dstar")
 
-    st.markdown(text["value_title"])
     h = run.history
-    st.markdown(value_text(float(f.value), float(f.jsd)) + ("\n\n" + text["value_fgan"] if f_loss else ""))
-    st.plotly_chart(charts.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
+    if not (compact and f_loss):  # an f-GAN scene is about its own bound, below
+        st.markdown(text["value_title"])
+        st.markdown(value_numbers(float(f.value), float(f.jsd)) if compact else
+                    value_text(float(f.value), float(f.jsd)) + ("\n\n" + text["value_fgan"] if f_loss else ""))
+        st.plotly_chart(charts.value_vs_jsd(h.step, h.value, h.jsd, scale=scale), key="theory_cofg")
 
-    st.markdown(text["fgan_title"])
+    if f_loss or not compact:
+        st.markdown(text["fgan_title"])
     if f_loss:
-        _bound_section(run, f, t, scale)
-    else:
+        _bound_section(run, f, t, scale, compact)
+    elif not compact:
         st.markdown(text["fgan_off"])
+    if compact:
+        return
 
     st.markdown(text["gradients_title"])
     norms = np.asarray(t.g_grad_norms)
@@ -91,7 +105,7 @@ def _live_sections(scale: float) -> None:
     st.plotly_chart(charts.gradient_norms(labels, norms, scale=scale), key="theory_norms")
 
 
-def _bound_section(run: LiveRun, f, t, scale: float) -> None:
+def _bound_section(run: LiveRun, f, t, scale: float, compact: bool = False) -> None:
     """The f-GAN bound over time beside the true divergence, and the learned critic beside T*."""
     text = prose("theory")
     name = run.config.train.loss
@@ -100,13 +114,17 @@ def _bound_section(run: LiveRun, f, t, scale: float) -> None:
     label = fdiv.LABELS[name]
     st.markdown(f"<div id='fgan-numbers' data-bound='{bound:.6g}' data-truth='{truth:.6g}' "
                 f"data-records='{len(run.bounds)}'></div>", unsafe_allow_html=True)
-    st.markdown(text["fgan"].format(label=label, bound=bound, truth=truth, gap=bound - truth))
-    st.markdown(text["fgan_exact" if divergences.exact_truth(run.config) else "fgan_smoothed"])
+    if compact:
+        st.markdown(f"{label}: bound F = **{bound:.3f}**, true value **{truth:.3f}** (gap {bound - truth:+.3f})")
+    else:
+        st.markdown(text["fgan"].format(label=label, bound=bound, truth=truth, gap=bound - truth))
+        st.markdown(text["fgan_exact" if divergences.exact_truth(run.config) else "fgan_smoothed"])
     b = run.bounds
     st.plotly_chart(fdraw.bound_chart(b.steps, b.bound, b.truth, b.movers, label, scale=scale), key="theory_fbound")
     centre = float(fdiv.critic_at_balance(i))
     half = fdraw.critic_range(t.critic_star, centre, run.grid_x, run.grid_y, np.concatenate([run.real, f.fake]))
-    st.markdown(text["critic"].format(centre=centre))
+    if not compact:
+        st.markdown(text["critic"].format(centre=centre))
     c1, c2 = st.columns(2)
     common = dict(extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, half=half, centre=centre,
                   real=run.real, fake=f.fake, height=460, scale=scale)
@@ -146,9 +164,13 @@ def _show_fits() -> None:
     rerun.request()
 
 
-def render(view: dict, playing: bool) -> None:
+def render(view: dict, playing: bool, compact: bool = False) -> None:
     scale = 1.35 if view.get("view.projector") else 1.0
-    st.fragment(_live_sections, run_every=REFRESH_SECONDS if playing else None)(scale)
+    st.fragment(_live_sections, run_every=REFRESH_SECONDS if playing else None)(scale, compact)
+    if compact:
+        if st.session_state.run.config.train.loss in F_LOSSES:
+            _mode_seeking(scale)
+        return
 
     text = prose("theory")
     st.markdown(text["kd_title"])
