@@ -99,8 +99,9 @@ def render(view_keys: tuple[str, ...]) -> SidebarValues:
     rows = None
     with st.sidebar:
         st.header("Scene")
-        st.selectbox("Preset", presets.names(), index=presets.names().index(ss.preset), key="preset_select",
-                     on_change=load_preset,
+        # the index only until the widget's own key holds a value (a lecture scene sets it; both would warn)
+        first = {} if "preset_select" in ss else {"index": presets.names().index(ss.preset)}
+        st.selectbox("Preset", presets.names(), **first, key="preset_select", on_change=load_preset,
                      help="\n\n".join(f"**{p.name}**: {p.summary}" for p in presets.PRESETS.values()))
         st.select_slider(
             "Pace (training steps/s, log scale)", controls.pace_options(ss.base_config.view.pace),

@@ -120,7 +120,7 @@ class Comparison:
 
 
 def _labels(c: Comparison) -> tuple[str, str]:
-    return "as in the sidebar", f"+ {c.remedy}"
+    return f"without {c.remedy}", f"+ {c.remedy}"
 
 
 @rerun.action

@@ -12,6 +12,7 @@ import streamlit as st
 
 from gan_viz.core import metrics
 from gan_viz.core.config import ViewConfig
+from gan_viz.core.losses import F_LOSSES
 from gan_viz.lab import presets, replay
 from gan_viz.render import charts, export, plots, raster, status, theme
 from gan_viz.ui import controls, rerun, sidebar
@@ -48,7 +49,12 @@ def legend(view: dict, loss: str) -> str:
     """The line above the plots: what the colours mean (a critic's scale differs from D's)."""
     if loss == "wasserstein" and not view["view.dstar"]:
         return CRITIC_LEGEND
-    return LEGEND.format(s="D*" if view["view.dstar"] else "D")
+    return LEGEND.format(s=surface_name(view, loss))
+
+
+def surface_name(view: dict, loss: str) -> str:
+    """What the background shows: D, D*, or for an f-GAN the classifier its critic T implies."""
+    return "D*" if view["view.dstar"] else "D implied by T" if loss in F_LOSSES else "D"
 
 
 def scale_of(view: dict) -> float:
@@ -62,7 +68,7 @@ def main_figure(run: LiveRun, snap: Snapshot, view: dict, editing: bool = False)
     marked = editing or run.config.data.layout == "samples"
     fig = plots.main_view(
         extent=run.extent, grid_x=run.grid_x, grid_y=run.grid_y, surface=snap.surface,
-        surface_label="D*(x)" if view["view.dstar"] else "D(x)", real=run.real, fake=snap.fake,
+        surface_label=f"{surface_name(view, run.config.train.loss)}(x)", real=run.real, fake=snap.fake,
         arrows=snap.arrows if view["view.arrows"] else None,
         manifold=run.theory().manifold if view["view.manifold"] and run.config.model.latent_dim == 2 else None,
         centres=np.asarray(run.mixture.centres) if marked else None,
