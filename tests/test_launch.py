@@ -86,10 +86,10 @@ def test_app_lecture_tells_the_server_which_script_and_hides_the_toolbar(monkeyp
     monkeypatch.setattr(launch.subprocess, "Popen", Server)
     script = tmp_path / "mine.toml"
     script.write_text('title = "T"\n[[scene]]\ntitle = "a"\ntab = "live"\npreset = "grid25"\n')
-    for given, told in (("w3l8", "w3l8"), (str(script), str(script.resolve()))):
+    for given, told in ((["w3l8"], "w3l8"), ([], "w3l8"), ([str(script)], str(script.resolve()))):
         started.clear()
         try:
-            cli_main(["app", "--port", "8599", "--lecture", given])
+            cli_main(["app", "--port", "8599", "--lecture", *given])
         except SystemExit as e:
             assert e.code == 0
         (cmd, env), = started

@@ -156,8 +156,9 @@ def _add_measure(sub) -> None:
 
     p = sub.add_parser("app", help="start the Streamlit app")
     p.add_argument("--port", type=parse_int, default=8501)
-    p.add_argument("--lecture", metavar="NAME|FILE",
-                   help="open the presenter view of a lecture script: a packaged name (w3l8) or a .toml file")
+    p.add_argument("--lecture", metavar="NAME|FILE", nargs="?", const="w3l8",
+                   help="open the presenter view of a lecture script: a packaged name (w3l8, the default when "
+                        "no name is given) or a .toml file")
     p.add_argument("streamlit_args", nargs="*", help="passed on to `streamlit run`")
     p.set_defaults(func=app.cmd_app)
 
