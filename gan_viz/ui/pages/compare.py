@@ -221,8 +221,8 @@ def render(view: dict) -> None:
     ss = st.session_state
     keep_inputs({"compare_remedy": next(iter(presets.REMEDIES))})
     st.markdown("Two runs from the same seed and the same initial weights, trained in lockstep (both "
-                "advance together, each within one round of the other): on the left the run in the sidebar, on the "
-                "right the same run with one remedy for mode collapse added.")
+                "advance together, each within one round of the other): on the left the run as set (the sidebar, "
+                "or the lecture scene), on the right the same run with one remedy for mode collapse added.")
     c1, c2, c3 = st.columns([3, 1, 1])
     c1.selectbox("Remedy on the right", list(presets.REMEDIES), key="compare_remedy", on_change=rerun.request)
     starting = _started()
