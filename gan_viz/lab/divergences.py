@@ -67,10 +67,9 @@ def _grid_densities(mixture: Mixture, extent, res: int) -> tuple[np.ndarray, np.
     xs = np.linspace(x0, x1, res + 1)[:-1] + (x1 - x0) / res / 2
     ys = np.linspace(y0, y1, res + 1)[:-1] + (y1 - y0) / res / 2
     pts = np.stack(np.meshgrid(xs, ys, indexing="ij"), -1).reshape(-1, 2)
-    c, w, var = (np.asarray(mixture.centres, np.float64), np.asarray(mixture.weights, np.float64),
-                 float(mixture.std) ** 2)
-    sq = ((pts[:, None, :] - c[None]) ** 2).sum(-1)
-    p = (w[None] * np.exp(-0.5 * sq / var) / (2 * np.pi * var)).sum(-1)
+    # the mixture's own log-density, exponentiated in float64 so that the tails do not underflow
+    log_p = np.asarray(data_lib.log_density(mixture, pts.astype(np.float32)), np.float64)
+    p = np.exp(log_p - log_p.max())
     return pts, p / p.sum()
 
 
@@ -199,6 +198,9 @@ class BoundTrace:
 
     def __init__(self, limit: int = 400):
         self.limit = limit
+        self._clear()
+
+    def _clear(self) -> None:
         self.loss: str | None = None
         self.steps: list[int] = []
         self.bound: list[float] = []
@@ -213,7 +215,7 @@ class BoundTrace:
             return
         updates = tuple(int(u) for u in np.asarray(measured.updates))
         if name != self.loss:
-            self.__init__(self.limit)
+            self._clear()
             self.loss = name
         elif updates == self._updates:
             return
