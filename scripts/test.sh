@@ -14,7 +14,8 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-# 2. A virtual environment with the package and its test extra.
+# 2. A virtual environment with the package, its test extra and the peers extra (PyTorch, whose
+#    eager and torch.compile loops `gan-viz bench` times beside the trainer; tests/test_bench.py).
 PY="${PYTHON:-python3}"
 if [ -z "${VIRTUAL_ENV:-}" ]; then
     if [ ! -x .venv/bin/python ]; then
@@ -25,8 +26,8 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
 else
     PY=python
 fi
-echo "== installing gan_viz[test]"
-"$PY" -m pip install -q --disable-pip-version-check -e ".[test]"
+echo "== installing gan_viz[test,peers]"
+"$PY" -m pip install -q --disable-pip-version-check -e ".[test,peers]"
 
 # 3. Lint, then every test. pytest exits 5 when it collects nothing, which fails here too.
 echo "== ruff"

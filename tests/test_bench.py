@@ -3,17 +3,20 @@
 
 import json
 import math
+import sys
 
 import pytest
 
 from gan_viz import cli
-from gan_viz.cli import bench
+from gan_viz.cli import bench, bench_peers
 from gan_viz.core.config import Config, ModelConfig, TrainConfig
 
 TINY = Config(model=ModelConfig(g_width=8, d_width=8, g_depth=1, d_depth=1), train=TrainConfig(batch_size=16))
 
 MODEL_KEYS = {"name", "jax_steps_per_s", "nojit_steps_per_s", "jax_step_loop_steps_per_s", "torch_steps_per_s",
-              "jax_vs_torch"}
+              "torch_compile_steps_per_s", "torch_compile_seconds", "jax_vs_step_loop", "jax_vs_torch",
+              "jax_vs_torch_compile"}
+NEEDS_TORCH = "torch is missing: the suite needs the peers extra (scripts/test.sh: pip install -e '.[peers]')"
 
 
 def is_rate(x) -> bool:
@@ -27,16 +30,24 @@ def test_changing_every_live_hyperparameter_compiles_nothing_new():
 def test_format_report_shows_every_model_and_the_compile_figures():
     report = {
         "models": [{"name": "ganlab (batch 64, 1x16)", "jax_steps_per_s": 12000.0, "nojit_steps_per_s": 8.5,
-                    "jax_step_loop_steps_per_s": 4000.0, "torch_steps_per_s": None, "jax_vs_torch": None}],
+                    "jax_step_loop_steps_per_s": 4000.0, "torch_steps_per_s": 500.0, "torch_compile_steps_per_s": 300.0,
+                    "torch_compile_seconds": 12.34, "jax_vs_step_loop": 3.0, "jax_vs_torch": 24.0,
+                    "jax_vs_torch_compile": 40.0}],
         "compile_seconds": 4.0, "cached_compile_seconds": 1.5, "recompiles_on_hyperparameter_change": 0,
-        "cpu_count": 2, "jax_version": "0.0",
+        "cpu_count": 2, "jax_version": "0.0", "torch_version": "9.9", "torch_threads": 2, "peer_notes": [],
     }
     report["models"].append({"name": "unrolled 5 (default)", "jax_steps_per_s": 1500.0, "nojit_steps_per_s": None,
-                             "jax_step_loop_steps_per_s": None, "torch_steps_per_s": None, "jax_vs_torch": None,
-                             "unroll": 5, "g_step_in_d_steps": 5.7})
+                             **bench_peers.NO_PEERS, "unroll": 5, "g_step_in_d_steps": 5.7})
+    report["floors"] = bench_peers.floors(report["models"])
     text = bench.format_report(report)
-    assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | 4,000 | 3.0x | n/a (torch not installed) | n/a |" in text
-    assert "| unrolled 5 (default) | 1,500 | n/a | n/a | n/a | n/a | n/a |" in text
+    assert "| ganlab (batch 64, 1x16) | 12,000 | 8.5 | 4,000 | 3.0x | 500 | 24.0x | 300 | 40.0x |" in text
+    assert "| unrolled 5 (default) | 1,500 | n/a | n/a | n/a | n/a | n/a | n/a | n/a |" in text
+    assert "ganlab (batch 64, 1x16) / PyTorch eager: 24.0x, floor 30x: NOT met" in text
+    assert "ganlab (batch 64, 1x16) / torch.compile: 40.0x, floor 3x: met" in text
+    assert "ganlab (batch 64, 1x16) / JAX's jitted step loop: 3.0x, floor 3x: met" in text
+    assert "default / PyTorch eager: n/a, floor 10x: not measured" in text  # no default model in this report
+    assert "torch.compile's first round (compiling G and D, forward and backward): 12.3 s at ganlab" in text
+    assert "(torch 9.9, 2 threads)" in text
     assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
@@ -60,6 +71,63 @@ def test_the_jitted_step_loop_trains_tiny_rounds_at_a_rate():
 
     rate = bench_peers.jax_step_loop_rate(TINY, 0.2)
     assert is_rate(rate) and rate > 200
+
+
+def test_floors_are_the_issues_ratios_held_to_this_runs_quotients():
+    models = [{"name": "ganlab (batch 64, 1x16)", "jax_vs_torch": 30.0, "jax_vs_torch_compile": 2.9,
+               "jax_vs_step_loop": None},
+              {"name": "default (batch 64, 2x32)", "jax_vs_torch": 10.5}]
+    got = {(f["model"].split()[0], f["peer"]): (f["floor"], f["ratio"], f["met"]) for f in bench_peers.floors(models)}
+    assert got == {("ganlab", "PyTorch eager"): (30.0, 30.0, True), ("ganlab", "torch.compile"): (3.0, 2.9, False),
+                   ("ganlab", "JAX's jitted step loop"): (3.0, None, None),
+                   ("default", "PyTorch eager"): (10.0, 10.5, True)}
+
+
+def test_torch_peers_train_tiny_rounds_and_the_ratios_are_the_quotients():
+    """PyTorch eager and torch.compile at a tiny size (the suite installs the peers extra; this
+    machine has g++): finite positive rates, a compile time, and the trainer's rate over each."""
+    try:
+        import torch
+    except ImportError:
+        pytest.fail(NEEDS_TORCH)
+    assert bench_peers.peer_notes() == [] and bench_peers.torch_info()["torch_version"] == torch.__version__
+    trainer = bench.jax_rate(TINY, 0.2)
+    r = bench_peers.peer_rates(TINY, 0.2, trainer)
+    assert set(r) == set(bench_peers.PEER_KEYS)
+    for peer, ratio in (("jax_step_loop_steps_per_s", "jax_vs_step_loop"), ("torch_steps_per_s", "jax_vs_torch"),
+                        ("torch_compile_steps_per_s", "jax_vs_torch_compile")):
+        assert is_rate(r[peer]) and r[ratio] == trainer / r[peer]
+    assert is_rate(r["torch_compile_seconds"])
+
+
+def test_without_torch_the_peer_columns_are_none_and_the_report_says_how_to_install_them(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # ``import torch`` raises ImportError
+    assert bench_peers.torch_rate(TINY, 0.2) is None and bench_peers.torch_compile_rate(TINY, 0.2) == (None, None)
+    models = [{"name": "ganlab (batch 64, 1x16)", "jax_steps_per_s": 9000.0, "nojit_steps_per_s": 7.0,
+               **bench_peers.peer_rates(TINY, 0.2, 9000.0)}]
+    assert [models[0][k] for k in bench_peers.PEER_KEYS if "torch" in k] == [None] * 5
+    report = {"models": models, "floors": bench_peers.floors(models), "peer_notes": bench_peers.peer_notes(),
+              **bench_peers.torch_info(), "compile_seconds": 4.0, "cached_compile_seconds": 1.5,
+              "recompiles_on_hyperparameter_change": 0, "cpu_count": 2, "jax_version": "0.0"}
+    assert report["torch_version"] is None and all(f["met"] is None for f in report["floors"][:2])
+    text = bench.format_report(report)
+    assert "| 7.0 | " in text and "| n/a | n/a | n/a | n/a |" in text
+    assert bench_peers.TORCH_MISSING in text
+    assert "torch is not installed, so the PyTorch columns are not measured: pip install -e '.[peers]'" in text
+    assert "ganlab (batch 64, 1x16) / PyTorch eager: n/a, floor 30x: not measured" in text
+
+
+def test_without_a_cpp_compiler_torch_compile_is_none_and_says_why():
+    """Inductor finds its compiler through ``cpp.cxx`` (g++, or $CXX): pointed at none, no compile."""
+    try:
+        from torch._inductor import config
+    except ImportError:
+        pytest.fail(NEEDS_TORCH)
+    with config.patch({"cpp.cxx": (None, "/nonexistent/g++")}):
+        assert bench_peers.torch_compile_rate(TINY, 0.2) == (None, None)
+        assert bench_peers.peer_notes() == ["no C++ compiler, so torch.compile is not measured: its CPU backend "
+                                            "(Inductor) compiles with g++ or $CXX (Debian: apt-get install g++)"]
+    assert bench_peers.compile_missing() is None
 
 
 def products(b: int, sizes: list[tuple[int, int]], inputs_too: bool = False) -> int:
@@ -106,14 +174,19 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
         assert set(m) == MODEL_KEYS
         assert is_rate(m["jax_steps_per_s"]) and is_rate(m["nojit_steps_per_s"])
         assert is_rate(m["jax_step_loop_steps_per_s"]) and m["nojit_steps_per_s"] < m["jax_step_loop_steps_per_s"]
-        assert m["torch_steps_per_s"] is None or is_rate(m["torch_steps_per_s"])
+        for peer in ("torch_steps_per_s", "torch_compile_steps_per_s", "torch_compile_seconds"):
+            assert is_rate(m[peer]), NEEDS_TORCH  # the suite installs the peers extra; this machine has g++
+        assert m["jax_vs_torch_compile"] == m["jax_steps_per_s"] / m["torch_compile_steps_per_s"]
+    assert [(f["model"], f["floor"]) for f in r["floors"]] == [(plain[0]["name"], 30.0), (plain[0]["name"], 3.0),
+                                                               (plain[0]["name"], 3.0), (plain[1]["name"], 10.0)]
+    assert all(f["met"] == (f["ratio"] >= f["floor"]) for f in r["floors"]) and r["peer_notes"] == []
     assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
     assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested
     assert r["recompiles_on_hyperparameter_change"] == 0
     assert r["platform"] == "cpu" and r["device_kind"] == "cpu"  # the suite runs JAX on the CPU (conftest.py)
     assert is_rate(r["frame_ms"])
     assert is_rate(r["compile_seconds"]) and is_rate(r["cached_compile_seconds"])
-    assert "JAX / PyTorch" in bench.format_report(r)
+    assert "JAX / PyTorch" in bench.format_report(r) and "JAX / torch.compile" in bench.format_report(r)
 
 
 def test_bench_ui_report_lists_every_session_and_the_health_check():

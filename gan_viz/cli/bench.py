@@ -1,6 +1,7 @@
 """Training-throughput benchmark: gan_viz's jitted trainer vs the same step without jit, vs plain
-JAX as its tutorials write it (one jitted step function called from a Python loop) and vs PyTorch
-eager (``bench_peers``), in the same run.
+JAX as its tutorials write it (one jitted step function called from a Python loop), vs PyTorch
+eager and vs torch.compile (``bench_peers``), in the same run, with the trainer / peer ratios and
+the floors they are held to.
 
 Run with ``gan-viz bench`` (``--json`` for machines). A step is one optimizer update of D or
 G; every implementation runs rounds of k_d = k_g = 1 (two steps), non-saturating loss, Adam,
@@ -29,7 +30,8 @@ from dataclasses import replace
 import jax
 import jax.numpy as jnp
 
-from gan_viz.cli.bench_peers import jax_step_loop_rate, time_rate, torch_rate
+from gan_viz.cli import bench_peers
+from gan_viz.cli.bench_peers import time_rate
 from gan_viz.core import metrics
 from gan_viz.core.config import Config, ModelConfig, steps_per_round
 from gan_viz.core.state import RunInfo
@@ -198,8 +200,7 @@ def unrolled_report(name: str, cfg: Config, seconds: float, unroll: int = UNROLL
     d_rate = jax_rate(replace(cfg, train=replace(cfg.train, k_d=1, k_g=0)), seconds)
     g_rate = jax_rate(replace(u, train=replace(u.train, k_d=0, k_g=1)), seconds)
     return {"name": f"unrolled {unroll} ({name})", "jax_steps_per_s": jax_rate(u, seconds),
-            "nojit_steps_per_s": None, "jax_step_loop_steps_per_s": None, "torch_steps_per_s": None,
-            "jax_vs_torch": None,
+            "nojit_steps_per_s": None, **bench_peers.NO_PEERS,
             "unroll": unroll, "g_step_in_d_steps": d_rate / g_rate}
 
 
@@ -225,16 +226,8 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
         say(f"timing {name} ...")
         j = jax_rate(cfg, seconds)
         nj = nojit_rate(cfg, seconds)
-        loop = jax_step_loop_rate(cfg, seconds)
-        tr = torch_rate(cfg, seconds)
-        models.append({
-            "name": name,
-            "jax_steps_per_s": j,
-            "nojit_steps_per_s": nj,
-            "jax_step_loop_steps_per_s": loop,
-            "torch_steps_per_s": tr,
-            "jax_vs_torch": (j / tr) if tr else None,
-        })
+        models.append({"name": name, "jax_steps_per_s": j, "nojit_steps_per_s": nj,
+                       **bench_peers.peer_rates(cfg, seconds, j)})
     say("timing live-view frames of one round ...")
     frame = frame_ms(model_sizes()[0][1])
     name, cfg = model_sizes()[1]
@@ -246,6 +239,9 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
     cold, warm = compile_seconds()
     return {
         "models": models,
+        "floors": bench_peers.floors(models),
+        "peer_notes": bench_peers.peer_notes(),
+        **bench_peers.torch_info(),
         "sweep": sweep,
         "frame_ms": frame,
         "compile_seconds": cold,
@@ -259,21 +255,20 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
 
 
 def format_report(r: dict) -> str:
-    def num(x, fmt="{:,.0f}", na="n/a (torch not installed)"):
-        return na if x is None else fmt.format(x)
+    def num(x, fmt="{:,.0f}"):
+        return "n/a" if x is None else fmt.format(x)
 
     lines = [
         "| model | jitted JAX steps/s | JAX without jit | jitted step loop | JAX / step loop | PyTorch eager "
-        "| JAX / PyTorch |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| JAX / PyTorch | torch.compile | JAX / torch.compile |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in r["models"]:
-        ratio = "n/a" if m["jax_vs_torch"] is None else f"{m['jax_vs_torch']:.1f}x"
-        na = "n/a" if "unroll" in m else "n/a (torch not installed)"  # no unrolled GAN in the comparisons
-        loop = m.get("jax_step_loop_steps_per_s")
-        vs_loop = "n/a" if loop is None else f"{m['jax_steps_per_s'] / loop:.1f}x"
-        lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}', na)} "
-                     f"| {num(loop, na='n/a')} | {vs_loop} | {num(m['torch_steps_per_s'], na=na)} | {ratio} |")
+        lines.append(f"| {m['name']} | {num(m['jax_steps_per_s'])} | {num(m['nojit_steps_per_s'], '{:,.1f}')} "
+                     f"| {num(m['jax_step_loop_steps_per_s'])} | {num(m['jax_vs_step_loop'], '{:.1f}x')} "
+                     f"| {num(m['torch_steps_per_s'])} | {num(m['jax_vs_torch'], '{:.1f}x')} "
+                     f"| {num(m['torch_compile_steps_per_s'])} | {num(m['jax_vs_torch_compile'], '{:.1f}x')} |")
+    lines += bench_peers.format_floors(r)
     lines += [f"an unrolled G step ({m['unroll']} look-ahead D steps) costs {m['g_step_in_d_steps']:.1f} plain D "
               f"steps ({m['unroll'] + 1} expected)" for m in r["models"] if "unroll" in m]
     lines += [

@@ -1,8 +1,12 @@
 """The loops a user would write instead of gan_viz's trainer, timed by ``gan-viz bench`` beside it:
 the same GAN round (one D step, one G step; non-saturating loss, Adam, ring-8, the same batch and
-layer sizes) in PyTorch eager mode, and in plain JAX as its tutorials write it: one jitted step
-function called from a Python loop. Each is written here from scratch, as its user would write it,
-not with gan_viz's code.
+layer sizes) in PyTorch eager mode, with ``torch.compile``, and in plain JAX as its tutorials write
+it: one jitted step function called from a Python loop. Each is written here from scratch, as its
+user would write it, not with gan_viz's code. Also the issue's floors: how many times each peer's
+steps/s the trainer must reach, and whether a run's ratios meet them.
+
+PyTorch is the optional ``peers`` extra (``pip install -e '.[peers]'``): without it, or without a
+C++ compiler for ``torch.compile``, those figures are None and ``peer_notes`` says why.
 """
 
 from __future__ import annotations
@@ -79,12 +83,41 @@ def jax_step_loop_rate(cfg: Config, min_seconds: float) -> float:
     return time_rate(fn, 200, min_seconds) * steps_per_round(cfg.train)
 
 
-def torch_rate(cfg: Config, min_seconds: float) -> float | None:
-    """The same GAN round in PyTorch eager mode, or None when torch is not installed."""
+PEERS_EXTRA = "pip install -e '.[peers]'"
+TORCH_MISSING = f"torch is not installed, so the PyTorch columns are not measured: {PEERS_EXTRA} installs it"
+
+
+def torch_missing() -> str | None:
+    """Why the PyTorch columns cannot be measured here (torch not installed), or None."""
     try:
-        import torch
+        import torch  # noqa: F401
     except ImportError:
-        return None
+        return TORCH_MISSING
+    return None
+
+
+def compile_missing() -> str | None:
+    """Why ``torch.compile`` cannot run here, or None: no torch, or no C++ compiler for Inductor,
+    its default backend, which compiles the CPU kernels it generates with g++ (or ``$CXX``)."""
+    if why := torch_missing():
+        return why
+    from torch._inductor import cpp_builder, exc
+
+    try:
+        cpp_builder.get_cpp_compiler()
+    except exc.InvalidCxxCompiler:
+        return ("no C++ compiler, so torch.compile is not measured: its CPU backend (Inductor) compiles "
+                "with g++ or $CXX (Debian: apt-get install g++)")
+    return None
+
+
+def _torch_round(cfg: Config, compiled: bool) -> Callable[[], None]:
+    """One GAN round in PyTorch as its tutorials write one: two ``nn.Sequential`` MLPs, an Adam for
+    each, D's loss on a real and a detached fake batch, then G's on a new fake batch. ``compiled``:
+    each network wrapped in ``torch.compile`` (the documented way to compile a model; the
+    optimizers stay eager), so its forward and backward passes are Inductor's generated kernels."""
+    import torch
+
     torch.manual_seed(0)
     m, t = cfg.model, cfg.train
     act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "leaky_relu": lambda: torch.nn.LeakyReLU(0.2),
@@ -100,6 +133,8 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
     g, d = mlp(m.latent_dim, m.g_depth, m.g_width, 2), mlp(2, m.d_depth, m.d_width, 1)
     opt_g = torch.optim.Adam(g.parameters(), t.lr_g, betas=(t.beta1, t.beta2))
     opt_d = torch.optim.Adam(d.parameters(), t.lr_d, betas=(t.beta1, t.beta2))
+    if compiled:
+        g, d = torch.compile(g), torch.compile(d)
     mix = cfg.data.mixture()
     centres = torch.tensor(jax.device_get(mix.centres))
     std, b = float(mix.std), t.batch_size
@@ -115,8 +150,104 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
         sp(-d(g(torch.randn(b, m.latent_dim)))).mean().backward()
         opt_g.step()
 
+    return round_
+
+
+def _rounds_rate(round_: Callable[[], None], cfg: Config, min_seconds: float) -> float:
     def fn(n):
         for _ in range(n):
             round_()
 
     return time_rate(fn, 50, min_seconds) * steps_per_round(cfg.train)
+
+
+def torch_rate(cfg: Config, min_seconds: float) -> float | None:
+    """Steps per second of the round in PyTorch eager mode, or None when torch is not installed."""
+    if torch_missing():
+        return None
+    return _rounds_rate(_torch_round(cfg, compiled=False), cfg, min_seconds)
+
+
+def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
+    """(steps/s, compile seconds) of the round with both networks ``torch.compile``-d, or (None,
+    None) where ``compile_missing`` says why not. The compile seconds are the first round's wall
+    time in a fresh compilation state (``torch._dynamo.reset()``, as a new process has; Inductor's
+    on-disk cache, ``/tmp/torchinductor_$USER``, is used as it would be): G's graph, D's without and
+    with a gradient to its input, forward and backward each. The rate is timed after it."""
+    if compile_missing():
+        return None, None
+    import torch
+
+    torch._dynamo.reset()  # earlier sizes' graphs would count against dynamo's recompile limit
+    round_ = _torch_round(cfg, compiled=True)
+    start = time.perf_counter()
+    round_()
+    seconds = time.perf_counter() - start
+    return _rounds_rate(round_, cfg, min_seconds), seconds
+
+
+def peer_rates(cfg: Config, min_seconds: float, trainer: float) -> dict:
+    """Every peer's steps/s at ``cfg`` and the trainer's steps/s (``trainer``) over each."""
+    loop = jax_step_loop_rate(cfg, min_seconds)
+    eager = torch_rate(cfg, min_seconds)
+    compiled, seconds = torch_compile_rate(cfg, min_seconds)
+
+    def over(x):
+        return None if x is None else trainer / x
+
+    return {"jax_step_loop_steps_per_s": loop, "torch_steps_per_s": eager, "torch_compile_steps_per_s": compiled,
+            "torch_compile_seconds": seconds, "jax_vs_step_loop": over(loop), "jax_vs_torch": over(eager),
+            "jax_vs_torch_compile": over(compiled)}
+
+
+PEER_KEYS = ("jax_step_loop_steps_per_s", "torch_steps_per_s", "torch_compile_steps_per_s", "torch_compile_seconds",
+             "jax_vs_step_loop", "jax_vs_torch", "jax_vs_torch_compile")
+NO_PEERS = dict.fromkeys(PEER_KEYS)  # a model no peer is timed for (the unrolled GAN)
+
+# The issue's floors: (model name's first word, ratio key, the peer in words, least trainer / peer)
+FLOORS = (("ganlab", "jax_vs_torch", "PyTorch eager", 30.0),
+          ("ganlab", "jax_vs_torch_compile", "torch.compile", 3.0),
+          ("ganlab", "jax_vs_step_loop", "JAX's jitted step loop", 3.0),
+          ("default", "jax_vs_torch", "PyTorch eager", 10.0))
+
+
+def floors(models: list[dict]) -> list[dict]:
+    """Each floor with this run's ratio and whether it is met (None: the peer was not measured)."""
+    by = {m["name"].split()[0]: m for m in models}
+    out = []
+    for model, key, peer, floor in FLOORS:
+        ratio = by[model][key] if model in by else None
+        out.append({"model": by[model]["name"] if model in by else model, "peer": peer, "ratio_key": key,
+                    "floor": floor, "ratio": ratio, "met": None if ratio is None else ratio >= floor})
+    return out
+
+
+def peer_notes() -> list[str]:
+    """Why some peer columns are empty in this environment (nothing when every peer is measured)."""
+    why = compile_missing()
+    return [] if why is None else [why]
+
+
+def torch_info() -> dict:
+    """The PyTorch that was timed: its version and CPU threads (None without torch)."""
+    if torch_missing():
+        return {"torch_version": None, "torch_threads": None}
+    import torch
+
+    return {"torch_version": torch.__version__, "torch_threads": torch.get_num_threads()}
+
+
+def format_floors(r: dict) -> list[str]:
+    """The report's lines on the floors and on what was not measured."""
+    lines = ["floors (the trainer's steps/s over a peer's, in this run):"]
+    for f in r.get("floors", []):
+        verdict = ("not measured" if f["met"] is None else "met" if f["met"] else "NOT met")
+        ratio = "n/a" if f["ratio"] is None else f"{f['ratio']:.1f}x"
+        lines.append(f"  {f['model']} / {f['peer']}: {ratio}, floor {f['floor']:.0f}x: {verdict}")
+    secs = [f"{m['torch_compile_seconds']:.1f} s at {m['name'].split()[0]}" for m in r["models"]
+            if m.get("torch_compile_seconds") is not None]
+    if secs:
+        lines.append(f"torch.compile's first round (compiling G and D, forward and backward): {', '.join(secs)}")
+    if r.get("torch_version"):
+        lines.append(f"(torch {r['torch_version']}, {r['torch_threads']} threads)")
+    return lines + r.get("peer_notes", [])
