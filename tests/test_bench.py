@@ -91,8 +91,9 @@ def test_torch_peers_train_tiny_rounds_and_the_ratios_are_the_quotients():
     except ImportError:
         pytest.fail(NEEDS_TORCH)
     assert bench_peers.peer_notes() == [] and bench_peers.torch_info()["torch_version"] == torch.__version__
-    trainer = bench.jax_rate(TINY, 0.2)
+    trainer, threads = bench.jax_rate(TINY, 0.2), torch.get_num_threads()
     r = bench_peers.peer_rates(TINY, 0.2, trainer)
+    assert torch.get_num_threads() == threads  # timed with TORCH_THREADS, then set back
     assert set(r) == set(bench_peers.PEER_KEYS)
     for peer, ratio in (("jax_step_loop_steps_per_s", "jax_vs_step_loop"), ("torch_steps_per_s", "jax_vs_torch"),
                         ("torch_compile_steps_per_s", "jax_vs_torch_compile")):

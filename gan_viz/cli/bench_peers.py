@@ -12,7 +12,8 @@ C++ compiler for ``torch.compile``, those figures are None and ``peer_notes`` sa
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import jax
 import jax.numpy as jnp
@@ -111,6 +112,25 @@ def compile_missing() -> str | None:
     return None
 
 
+# PyTorch's CPU threads while its loops are timed. One: these networks' products (64 x 32 at most)
+# gain nothing from intra-op threads, and on a busy 2-core machine the default (one per core) made
+# eager PyTorch an order of magnitude slower (OpenMP's threads waiting on each other for a core):
+# the peer gets its faster setting, as a user tuning it would.
+TORCH_THREADS = 1
+
+
+@contextmanager
+def _torch_threads() -> Iterator[None]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(TORCH_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _torch_round(cfg: Config, compiled: bool) -> Callable[[], None]:
     """One GAN round in PyTorch as its tutorials write one: two ``nn.Sequential`` MLPs, an Adam for
     each, D's loss on a real and a detached fake batch, then G's on a new fake batch. ``compiled``:
@@ -165,7 +185,8 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
     """Steps per second of the round in PyTorch eager mode, or None when torch is not installed."""
     if torch_missing():
         return None
-    return _rounds_rate(_torch_round(cfg, compiled=False), cfg, min_seconds)
+    with _torch_threads():
+        return _rounds_rate(_torch_round(cfg, compiled=False), cfg, min_seconds)
 
 
 def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
@@ -179,11 +200,12 @@ def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, f
     import torch
 
     torch._dynamo.reset()  # earlier sizes' graphs would count against dynamo's recompile limit
-    round_ = _torch_round(cfg, compiled=True)
-    start = time.perf_counter()
-    round_()
-    seconds = time.perf_counter() - start
-    return _rounds_rate(round_, cfg, min_seconds), seconds
+    with _torch_threads():
+        round_ = _torch_round(cfg, compiled=True)
+        start = time.perf_counter()
+        round_()
+        seconds = time.perf_counter() - start
+        return _rounds_rate(round_, cfg, min_seconds), seconds
 
 
 def peer_rates(cfg: Config, min_seconds: float, trainer: float) -> dict:
@@ -234,7 +256,7 @@ def torch_info() -> dict:
         return {"torch_version": None, "torch_threads": None}
     import torch
 
-    return {"torch_version": torch.__version__, "torch_threads": torch.get_num_threads()}
+    return {"torch_version": torch.__version__, "torch_threads": TORCH_THREADS}
 
 
 def format_floors(r: dict) -> list[str]:
