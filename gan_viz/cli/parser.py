@@ -133,7 +133,8 @@ def _add_replays(sub) -> None:
 
 
 def _add_measure(sub) -> None:
-    p = sub.add_parser("bench", help="training throughput: jitted JAX vs no jit vs PyTorch eager")
+    p = sub.add_parser("bench", help="training throughput: the jitted trainer vs no jit, JAX's step loop, PyTorch "
+                       "eager and torch.compile, with the ratios' floors")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="shorter timings (for smoke tests)")
     p.set_defaults(func=measure.cmd_bench)
