@@ -62,7 +62,12 @@ class LiveRun:
         self._pictures_compiled = False
         self.diverged = False
         self.message = ""
-        self.frame: Measures | None = None  # the last evaluation (``refresh``), on the host
+        self._measures: Measures | None = None  # the last evaluation (``refresh``), on the host
+        # ``play`` measures the state it reached; off (the live view while playing, which measures with its
+        # slow redraws), ``frame`` measures it when next read
+        self.measure_played = True
+        self._unmeasured = False  # ``play`` trained on without measuring
+        self.modes: metrics.ModeStats | None = None  # mode statistics of the newest state played or measured
         self.arrows_shown = False  # whether each frame carries its own arrows (the view shows them)
         self._arrows: tuple[State, np.ndarray] | None = None  # ``arrows`` and the state they are of
         self._theory: tuple[State, TheoryView] | None = None  # ``theory`` and the state it is of
@@ -174,8 +179,12 @@ class LiveRun:
         if plan.every:
             rounds = plan.split_rounds(self.round_steps)
             split = self.pictures_ready() and not self.arrows_shown
-            return self.advance_split(rounds, plan.every) if split else self.advance_frames(rounds, 1)
-        return self.advance_frames(plan.frames, plan.rounds_per_frame)
+            out = self.advance_split(rounds, plan.every, self.measure_played) if split \
+                else self.advance_frames(rounds, 1, self.measure_played)
+        else:
+            out = self.advance_frames(plan.frames, plan.rounds_per_frame, self.measure_played)
+        self._unmeasured = self._unmeasured or (bool(out) and not self.measure_played)
+        return out
 
     def advance_frames(self, frames: int, rounds_per_frame: int, refresh: bool = True) -> list[Snapshot]:
         """Trains ``frames`` times ``rounds_per_frame`` rounds, keeping a picture after each.
@@ -204,7 +213,7 @@ class LiveRun:
         report, its snapshots, the mode statistics of its end and the seconds it trained), each
         recorded in the history; stops at divergence; then measures the last state (``refresh``)."""
         out = []
-        last = self.frame
+        last = self._measures  # V and JSD of the records: the last measured (not measured anew here)
         self.train_seconds = 0.0
         for _ in range(calls):
             if self.diverged:
@@ -273,6 +282,7 @@ class LiveRun:
     def _record(self, modes: metrics.ModeStats, last: Measures | None) -> None:
         """Every frame's (or split round's) mode statistics go into the history and the recent
         window, so no hop falls between two records; V and JSD are the last measured's."""
+        self.modes = modes
         self.recent.append((self.step, np.asarray(modes.occupancy, np.float32), float(modes.off_mode)))
         self.history.add(self.step, modes, *self._last_losses,
                          value=float(last.value) if last is not None else math.nan,
@@ -282,7 +292,8 @@ class LiveRun:
         """Measures the current state (``Trainer.measure``: the numbers and D's surface, not the
         theory-only part; one device-to-host copy) and records it."""
         measures = self.gan.measure(self.state, self.mixture, self.eval_set, self.grid, self.config.train.loss)
-        self.frame = f = jax.device_get(measures)
+        self._measures = f = jax.device_get(measures)
+        self._unmeasured, self.modes = False, f.modes
         self.bounds.add(f)
         if not self.recent or self.recent[-1][0] != int(f.step):
             self.recent.append((int(f.step), np.asarray(f.modes.occupancy, np.float32), float(f.modes.off_mode)))
@@ -291,6 +302,25 @@ class LiveRun:
         else:
             self.history.update_last(float(f.value), float(f.jsd))
         return f
+
+    @property
+    def frame(self) -> Measures | None:
+        """The last evaluation (``refresh``), on the host; measured now if ``play`` trained on without
+        measuring (``measure_played`` off)."""
+        if self._unmeasured:
+            self.refresh()
+        return self._measures
+
+    @frame.setter
+    def frame(self, value: Measures | None) -> None:
+        """Takes ``value`` as the last evaluation, of the newest state (its mode statistics too)."""
+        self._measures, self._unmeasured = value, False
+        self.modes = None if value is None else value.modes
+
+    @property
+    def measured(self) -> Measures | None:
+        """The last evaluation as it is, without measuring a newer state (``frame`` measures it)."""
+        return self._measures
 
     @property
     def round_steps(self) -> int:

@@ -143,18 +143,20 @@ def slow_figures(run: LiveRun, view: dict, steps_per_s: float) -> list[dict]:
 
 
 def quality_text(run: LiveRun) -> str:
-    """The samples' figures of the run's last evaluation, as every status line gives them."""
-    f = run.frame
-    return status.quality_text(f.modes.modes_captured, run.mixture.num_modes, f.modes.hq_fraction, f.jsd)
+    """The samples' figures, as every status line gives them: the newest state's mode statistics
+    (every frame has them) and the JSD of the last evaluation (while playing, redone with the charts)."""
+    m = run.modes
+    return status.quality_text(m.modes_captured, run.mixture.num_modes, m.hq_fraction, run.measured.jsd)
 
 
-def status_html(run: LiveRun, player: Player, playing: bool) -> str:
+def status_html(run: LiveRun, player: Player, playing: bool, fake: np.ndarray | None = None) -> str:
     """The status line: step, rates, frame count, the samples' figures, where a collapsed generator
-    sits (``render.status.collapse_text``), hops, playing or paused, samples beyond the view."""
-    f = run.frame
-    fake = np.asarray(f.fake)
-    collapsed, k = metrics.collapsed_and_dominant(np.asarray(f.modes.region))
-    offset = None if f.modes.region_offset is None else float(np.asarray(f.modes.region_offset)[k])
+    sits (``render.status.collapse_text``), hops, playing or paused, samples beyond the view (of
+    ``fake``, the newest frame's samples; default: the last evaluation's)."""
+    fake = np.asarray(run.frame.fake if fake is None else fake)
+    modes = run.modes
+    collapsed, k = metrics.collapsed_and_dominant(np.asarray(modes.region))
+    offset = None if modes.region_offset is None else float(np.asarray(modes.region_offset)[k])
     off = float(raster.outside(fake, run.extent).mean()) if len(fake) else 0.0
     line = player.status(
         run.step, quality_text(run), run.history.hop_count, playing=playing,
@@ -183,6 +185,10 @@ def _live_view(view: dict, plot_max: int | None = None) -> None:
     run.arrows_shown = bool(view["view.arrows"])
     batch: list[Snapshot] = []
     due = 0.0
+    # the charts and D's check, and while playing the full evaluation (V, JSD, D on the fine grid: for a
+    # big network dearer than a frame's picture), come at most once a ``SLOW_SECONDS``
+    slow = player.slow_due(time.monotonic(), ss.playing)
+    run.measure_played = slow
     if ss.playing and not run.diverged:
         batch, due = player.play(run, pace, started)
         if run.diverged:
@@ -193,28 +199,32 @@ def _live_view(view: dict, plot_max: int | None = None) -> None:
             st.rerun(scope="app")
     elif run.frame is None or int(run.frame.step) != run.step:
         run.refresh()
-    f = run.frame
-    st.markdown(status_html(run, player, ss.playing), unsafe_allow_html=True)
+    # the off-view share of the newest frame's samples (a rerun that brought none: of the last evaluation)
+    fake = batch[-1].fake if batch else run.measured.fake if ss.playing else None
+    st.markdown(status_html(run, player, ss.playing, fake), unsafe_allow_html=True)
     ss.status_step = run.step  # the step the page's status line now shows
     # one slot for the notices, so the plot below keeps its place in the page whether a notice
     # shows or not (an element appearing above it would make the browser rebuild the plot)
     notice = st.empty()
-    slow = player.slow_due(time.monotonic(), ss.playing)
     if slow:  # D's arrows cost a call of their own: looked at with the charts, once a second while playing
-        dead = status.dead_discriminator(f.d_surface, run.arrows(), run.config.train.lr_d, run.config.train.optimizer)
+        t = run.config.train
+        dead = status.dead_discriminator(run.frame.d_surface, run.arrows(), t.lr_d, t.optimizer)
         player.warning = dead.message if dead else ""
     if run.diverged:
         notice.error(run.message)
     elif player.warning:
         notice.warning(player.warning, icon="⚠️")
     editing = bool(ss.get(sidebar.EDIT_KEY))
+    # a new picture every batch, and while paused every change of state (Step, Reset, preset) or view
+    drawn = player.draw_id
+    frame = player.frame((id(run), run.step, run.diverged, editing, tuple(sorted(view.items()))), bool(batch))
     if batch and not view["view.dstar"]:
-        main: list[dict] | dict = [main_figure(run, snap, view, editing) for snap in batch]
+        main: list[dict] | dict | None = [main_figure(run, snap, view, editing) for snap in batch]
+    elif ss.playing and frame == drawn:
+        main = None  # asked early, nothing new: the plot keeps its picture (and the state is not measured for it)
     else:
         main = main_figure(run, still(run, view), view, editing)
     charts = slow_figures(run, view, player.rates(ss.playing)[1]) if slow else [None, None]
-    # a new picture every batch, and while paused every change of state (Step, Reset, preset) or view
-    frame = player.frame((id(run), run.step, run.diverged, editing, tuple(sorted(view.items()))), bool(batch))
     projector = view.get("view.projector")
     playing = ss.playing and not run.diverged
     next_in = max(due - time.perf_counter(), 0.0)
