@@ -46,8 +46,8 @@ def test_format_report_shows_every_model_and_the_compile_figures():
     assert "ganlab (batch 64, 1x16) / torch.compile: 40.0x, floor 3x: met" in text
     assert "ganlab (batch 64, 1x16) / JAX's jitted step loop: 3.0x, floor 3x: met" in text
     assert "default / PyTorch eager: n/a, floor 10x: not measured" in text  # no default model in this report
-    assert "torch.compile's first round (compiling G and D, forward and backward): 12.3 s at ganlab" in text
-    assert "(torch 9.9, 2 threads)" in text
+    assert "torch.compile's first round from cold (empty Inductor cache; " in text and ": 12.3 s at ganlab" in text
+    assert "(torch 9.9, 2 CPU threads)" in text
     assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
@@ -153,7 +153,7 @@ def test_flops_per_step_is_the_networks_products_plus_a_little():
     assert hand <= bench.flops_per_step(cfg) < 1.5 * hand
 
 
-@pytest.mark.slow  # times both models and compiles twice in fresh processes: about a minute
+@pytest.mark.slow  # times both models (torch.compile compiling each) and compiles twice in fresh processes: minutes
 def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["bench", "--quick", "--json"])

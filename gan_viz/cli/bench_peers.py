@@ -192,15 +192,19 @@ def torch_rate(cfg: Config, min_seconds: float) -> float | None:
 def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
     """(steps/s, compile seconds) of the round with both networks ``torch.compile``-d, or (None,
     None) where ``compile_missing`` says why not. The compile seconds are the first round's wall
-    time in a fresh compilation state (``torch._dynamo.reset()``, as a new process has; Inductor's
-    on-disk cache, ``/tmp/torchinductor_$USER``, is used as it would be): G's graph, D's without and
-    with a gradient to its input, forward and backward each. The rate is timed after it."""
+    time from cold: Dynamo reset, as in a new process, and Inductor's caches empty (its
+    ``fresh_cache``: a new temporary cache directory, as on a machine that never compiled these
+    networks), so G's graph and D's without and with a gradient to its input are traced and
+    compiled to C++, forward and backward. The first call in a process also pays torch.compile's
+    start-up (importing Inductor, probing the CPU's vector instructions with the compiler). The
+    rate is timed after it, in the same state."""
     if compile_missing():
         return None, None
     import torch
+    from torch._inductor.utils import fresh_cache
 
     torch._dynamo.reset()  # earlier sizes' graphs would count against dynamo's recompile limit
-    with _torch_threads():
+    with _torch_threads(), fresh_cache():
         round_ = _torch_round(cfg, compiled=True)
         start = time.perf_counter()
         round_()
@@ -269,7 +273,9 @@ def format_floors(r: dict) -> list[str]:
     secs = [f"{m['torch_compile_seconds']:.1f} s at {m['name'].split()[0]}" for m in r["models"]
             if m.get("torch_compile_seconds") is not None]
     if secs:
-        lines.append(f"torch.compile's first round (compiling G and D, forward and backward): {', '.join(secs)}")
+        lines.append(f"torch.compile's first round from cold (empty Inductor cache; the first model's also pays "
+                     f"torch.compile's start-up in this process): {', '.join(secs)}")
     if r.get("torch_version"):
-        lines.append(f"(torch {r['torch_version']}, {r['torch_threads']} threads)")
+        n = r["torch_threads"]
+        lines.append(f"(torch {r['torch_version']}, {n} CPU thread{'' if n == 1 else 's'})")
     return lines + r.get("peer_notes", [])
