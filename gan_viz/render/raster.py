@@ -99,9 +99,7 @@ def png(rgb: np.ndarray) -> bytes:
     h, w, _ = rgb.shape
     rows = np.zeros((h, w * 3 + 1), np.uint8)  # each row starts with filter type 0 (none)
     rows[:, 1:] = rgb.reshape(h, w * 3)
-    raw = rows.tobytes()
-
-    return _png_file(w, h, 2, raw)
+    return _png_file(w, h, 2, rows.tobytes())
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:
