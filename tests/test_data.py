@@ -50,15 +50,25 @@ def test_argmax_last_is_jnp_argmax_with_ties_infinities_and_nans():
     np.testing.assert_array_equal(data.argmax_last(y), jnp.argmax(y, axis=-1))
 
 
-def test_sampling_draws_the_modes_jax_random_categorical_draws():
-    """``sample`` picks each point's mode as ``jax.random.categorical`` would from the same key:
-    seeded runs are the same as before ``argmax_last`` replaced its argmax."""
-    m = data.custom([[-3.0, 0.0], [3.0, 0.0], [0.0, 3.0], [0.0, -3.0]], [0.1, 0.2, 0.3, 0.4], 0.1)
-    key = jax.random.PRNGKey(11)
-    k_mode, k_noise = jax.random.split(key)
-    modes = jax.random.categorical(k_mode, jnp.log(m.weights), shape=(4000,))
-    expected = m.centres[modes] + m.std * jax.random.normal(k_noise, (4000, 2))
-    np.testing.assert_array_equal(data.sample(m, key, 4000), expected)
+def test_points_of_inverts_the_weights_cumulative_sum():
+    m = data.custom([[-3.0, 0.0], [3.0, 0.0], [0.0, 3.0], [0.0, -3.0]], [0.1, 0.0, 0.3, 0.6], 0.5)
+    u = jnp.asarray([0.0, 0.0999, 0.1, 0.3999, 0.4, 0.99999994])
+    eps = jnp.ones((6, 2))
+    x = np.asarray(data.points_of(m, u, eps))
+    modes = [0, 0, 2, 2, 3, 3]  # the empty mode 1 is never chosen
+    np.testing.assert_allclose(x, np.asarray(m.centres)[modes] + 0.5, rtol=1e-6)
+    pts = data.empirical(np.asarray([[0, 0], [1, 1], [2, 2]], np.float32), m.centres, m.weights, 0.1)
+    np.testing.assert_array_equal(np.asarray(data.points_of(pts, jnp.asarray([0.0, 0.34, 0.67, 0.99999994]), eps[:4])),
+                                  [[0, 0], [1, 1], [2, 2], [2, 2]])
+
+
+def test_sampling_draws_modes_in_proportion_to_their_weights():
+    m = data.custom([[-3.0, 0.0], [3.0, 0.0], [0.0, 3.0], [0.0, -3.0]], [0.1, 0.0, 0.3, 0.6], 0.1)
+    x = np.asarray(data.sample(m, jax.random.PRNGKey(11), 20000))
+    nearest = np.argmin(((x[:, None] - np.asarray(m.centres)[None]) ** 2).sum(-1), axis=1)
+    np.testing.assert_allclose(np.bincount(nearest, minlength=4) / len(x), [0.1, 0.0, 0.3, 0.6], atol=0.015)
+    spread = x - np.asarray(m.centres)[nearest]
+    assert abs(spread.std() - 0.1) < 0.005
 
 
 def test_log_density_matches_a_single_gaussian_and_integrates_to_one():

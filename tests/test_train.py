@@ -91,9 +91,14 @@ def test_simultaneous_updates_both_from_the_same_point(gan, mix):
     s0 = gan.init(0)
     s, _ = gan.run(s0, h, mix, 1)
     assert int(s.d_updates) == 1 and int(s.g_updates) == 1
-    # G's step used the starting D: redo it by hand with only G moving against s0's D
-    only_g, _ = gan.run(s0, h._replace(k_d=jnp.int32(0)), mix, 1)
+    # G's step used the starting D: redo it by hand, G's step (the round's second, counter 1)
+    # against s0's D
+    from gan_viz.core import draws, step
+
+    only_g, _ = step.g_update(gan.spec, s0, draws.words(s0.key, jnp.int32(1), step.g_words(gan.spec)), h, s0.d_params)
     assert leaves_equal(only_g.g_params, s.g_params)
+    moved_d, _ = step.g_update(gan.spec, s0, draws.words(s0.key, jnp.int32(1), step.g_words(gan.spec)), h, s.d_params)
+    assert not leaves_equal(moved_d.g_params, s.g_params)
 
 
 def test_a_launched_call_reports_on_the_device_what_run_reports_on_the_host(gan, mix):
@@ -274,10 +279,10 @@ def test_the_unrolled_generator_gradient_is_the_derivative_of_the_unrolled_objec
     s, _ = g.run(s, hyper_from(SMALL.train), mix, 3)  # Adam's moments in use
     h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05))
     z = g.noise(jax.random.PRNGKey(7), g.batch_size)
-    key = jax.random.PRNGKey(8)
+    w = _look_ahead_words(g, 2)
 
     def f(gp):
-        return g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)
+        return g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, w)
 
     grads = jax.grad(f)(s.g_params)
     direction = jax.tree_util.tree_map(lambda x: jax.random.normal(jax.random.PRNGKey(9), x.shape), s.g_params)
@@ -338,17 +343,16 @@ def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
     s = gan.init(2)
     real = data.sample(mix, jax.random.PRNGKey(1), 32)
     z = gan.noise(jax.random.PRNGKey(2), 32)
-    key = jax.random.PRNGKey(3)
+    eps = jax.random.uniform(jax.random.PRNGKey(3), (32,))
     h = hyper_from(SMALL.train)._replace(loss=jnp.int32(losses.WASSERSTEIN), gp_weight=jnp.float32(10.0))
     fake = gan.generate(s.g_params, z)
     f = lambda x: models.discriminator_logits(s.d_params, x, "relu")  # noqa: E731
-    eps = jax.random.uniform(key, (32, 1))
-    x_hat = eps * real + (1 - eps) * fake
+    x_hat = eps[:, None] * real + (1 - eps[:, None]) * fake
     grads = jax.vmap(jax.grad(lambda x: f(x[None])[0]))(x_hat)
     by_hand = jnp.mean(f(fake)) - jnp.mean(f(real)) + 10.0 * jnp.mean((jnp.linalg.norm(grads, axis=1) - 1) ** 2)
-    got = gan.d_objective(s.d_params, s.g_params, real, z, h, key)
+    got = gan.d_objective(s.d_params, s.g_params, real, z, h, eps)
     assert float(got) == pytest.approx(float(by_hand), rel=1e-5)
-    assert float(gan.d_objective(s.d_params, s.g_params, real, z, h._replace(gp_weight=jnp.float32(0.0)), key)) \
+    assert float(gan.d_objective(s.d_params, s.g_params, real, z, h._replace(gp_weight=jnp.float32(0.0)), eps)) \
         == pytest.approx(float(jnp.mean(f(fake)) - jnp.mean(f(real))), rel=1e-6)
     state, info = gan.run(s, h._replace(k_d=jnp.int32(5)), mix, 20)  # n_critic = k_D = 5
     assert not info.diverged and np.all(np.isfinite(info.d_loss))
@@ -361,16 +365,23 @@ def test_wgan_gp_adds_the_penalty_at_interpolates_and_trains(gan, mix):
     np.testing.assert_array_equal(np.asarray(surface_of(scores, jnp.int32(1))), np.asarray(jax.nn.sigmoid(scores)))
 
 
-def _looked_ahead_by_hand(g, s, gp, h, mix, key, steps):
-    """D after ``steps`` of the unrolled look-ahead from ``s``, written out step by step in Python
-    (the keys as ``Trainer.unrolled_g_objective`` draws them)."""
-    from gan_viz.core import optim
+def _look_ahead_words(g, steps):
+    """Random words for ``steps`` look-ahead D steps and the real term after them."""
+    from gan_viz.core import draws, step
 
-    d, opt = s.d_params, s.d_opt
+    return draws.words(jax.random.PRNGKey(4), jnp.int32(0), steps * step.d_words(g.spec) + 3 * g.draws)
+
+
+def _looked_ahead_by_hand(g, s, gp, h, mix, w, steps):
+    """D after ``steps`` of the unrolled look-ahead from ``s``, written out step by step in Python
+    (each step's batches from its slice of the words ``w``, as ``Trainer.unrolled_g_objective``
+    takes them)."""
+    from gan_viz.core import optim, step
+
+    d, opt, size = s.d_params, s.d_opt, step.d_words(g.spec)
     for j in range(steps):
-        key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
-        real, zd = data.sample(mix, key_real, g.draws), g.noise(key_z, g.draws)
-        d, opt = optim.apply(g.d_tx_unrolled, jax.grad(g.d_objective)(d, gp, real, zd, h, key_gp), opt, d, h.lr_d)
+        real, zd, eps = step.d_batch(g.spec, mix, w[j * size:(j + 1) * size])
+        d, opt = optim.apply(g.d_tx_unrolled, jax.grad(g.d_objective)(d, gp, real, zd, h, eps), opt, d, h.lr_d)
     return d
 
 
@@ -383,12 +394,12 @@ def test_the_rolled_unrolled_look_ahead_is_the_python_unrolled_one(mix):
     s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
     h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), r1_weight=jnp.float32(0.5))
     z = g.noise(jax.random.PRNGKey(3), g.draws)
-    key = jax.random.PRNGKey(4)
+    w = _look_ahead_words(g, 4)
 
     def by_hand(gp):
-        return g.g_objective(gp, _looked_ahead_by_hand(g, s, gp, h, mix, key, 4), z, h)
+        return g.g_objective(gp, _looked_ahead_by_hand(g, s, gp, h, mix, w, 4), z, h)
 
-    rolled = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
+    rolled = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, w)))
     (loss, grads), (loss_ref, grads_ref) = rolled(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)
     assert float(loss) == pytest.approx(float(loss_ref), rel=1e-5)
     for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(grads_ref)):
@@ -416,14 +427,17 @@ def test_the_unrolled_minimax_generator_minimises_the_whole_value_against_the_lo
     s, _ = g.run(g.init(2), hyper_from(SMALL.train), mix, 3)
     h = hyper_from(SMALL.train)._replace(lr_d=jnp.float32(0.05), loss=jnp.int32(losses.loss_index("minimax")))
     z = g.noise(jax.random.PRNGKey(3), g.draws)
-    key = jax.random.PRNGKey(4)
+    w = _look_ahead_words(g, 2)
 
     def by_hand(gp):
-        d = _looked_ahead_by_hand(g, s, gp, h, mix, key, 2)
-        real = data.sample(mix, jax.random.fold_in(key, 2), g.draws)
+        from gan_viz.core import step
+
+        d = _looked_ahead_by_hand(g, s, gp, h, mix, w, 2)
+        at = 2 * step.d_words(g.spec)
+        real = step.real_batch(mix, w[at:at + g.draws], w[at + g.draws:at + 3 * g.draws])
         return -losses.d_loss_bce(g.logits(d, real), g.logits(d, g.generate(gp, z)))
 
-    objective = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, key)))
+    objective = jax.jit(jax.value_and_grad(lambda gp: g.unrolled_g_objective(gp, s.d_params, s.d_opt, z, h, mix, w)))
     (loss, grads), (ref, grads_ref) = objective(s.g_params), jax.jit(jax.value_and_grad(by_hand))(s.g_params)
     assert float(loss) == pytest.approx(float(ref), rel=1e-5)
     for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(grads_ref)):

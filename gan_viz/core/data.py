@@ -169,8 +169,9 @@ def choose_modes(points: np.ndarray, max_k: int = 25, at_most: int = 3000) -> in
 def argmax_last(x: jax.Array) -> jax.Array:
     """``jnp.argmax(x, axis=-1)`` (ties to the first index) as two plain reductions.
 
-    XLA on a CPU runs argmax's paired (value, index) reduction as a slow scalar loop: in ring-8
-    sampling it was about a quarter of a GAN Lab sized training step (``gan-viz bench``). A max,
+    XLA on a CPU runs argmax's paired (value, index) reduction as a slow scalar loop: in the
+    mode statistics' nearest mode (and, before ``points_of``, in sampling) it was a large part of
+    a GAN Lab sized step (``gan-viz bench``). A max,
     then the least index that attains it (a NaN counting as the max, as in argmax), give the
     same indices.
     """
@@ -181,15 +182,23 @@ def argmax_last(x: jax.Array) -> jax.Array:
 
 def sample(mixture: Mixture, key: jax.Array, n: int) -> jax.Array:
     """Draws ``n`` points, shape (n, 2); from the points themselves for an empirical distribution."""
+    key_mode, key_noise = jax.random.split(key)
+    return points_of(mixture, jax.random.uniform(key_mode, (n,)), jax.random.normal(key_noise, (n, 2)))
+
+
+def points_of(mixture: Mixture, u: jax.Array, eps: jax.Array) -> jax.Array:
+    """The mixture's points made from uniforms ``u`` in [0, 1) (n,) and standard normals ``eps``
+    (n, 2): each point's mode by inverting the weights' cumulative sum at its uniform, then its
+    mode's centre plus ``std * eps``. An empirical distribution takes point ``floor(u * N)`` of
+    its ``N`` points instead (``eps`` unused)."""
     if mixture.points is not None:
-        return mixture.points[jax.random.randint(key, (n,), 0, mixture.points.shape[0])]
-    k_mode, k_noise = jax.random.split(key)
-    # jax.random.categorical(k_mode, log weights, shape=(n,)) is this argmax of Gumbel-perturbed
-    # logits, with the same draws; only the argmax is ``argmax_last`` (same modes, faster)
-    perturbed = jax.random.gumbel(k_mode, (n, mixture.weights.shape[0])) + jnp.log(mixture.weights)
-    modes = argmax_last(perturbed)
-    noise = jax.random.normal(k_noise, (n, 2))
-    return mixture.centres[modes] + mixture.std * noise
+        count = mixture.points.shape[0]
+        return mixture.points[jnp.minimum((u * count).astype(jnp.int32), count - 1)]
+    cdf = jnp.cumsum(mixture.weights) / jnp.sum(mixture.weights)
+    # the number of cumulative weights (all but the last) at or below u: a mode of weight 0 is
+    # never chosen, and rounding in the last cumulative weight cannot choose a mode past the end
+    modes = jnp.sum(u[:, None] >= cdf[None, :-1], axis=1)
+    return mixture.centres[modes] + mixture.std * eps
 
 
 def log_density(mixture: Mixture, x: jax.Array, extra_var: jax.Array | float = 0.0) -> jax.Array:

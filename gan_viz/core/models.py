@@ -63,6 +63,16 @@ def sample_noise(key: jax.Array, n: int, dim: int, kind: str) -> jax.Array:
     raise ValueError(f"unknown noise {kind!r}; choose from {NOISE}")
 
 
+def noise_of(u: jax.Array, eps: jax.Array, kind: str) -> jax.Array:
+    """Latent noise made from uniforms ``u`` in [0, 1) or standard normals ``eps`` of its shape:
+    ``eps`` itself for ``"gaussian"``, ``2u - 1`` for ``"uniform"``."""
+    if kind == "gaussian":
+        return eps
+    if kind == "uniform":
+        return u * 2.0 - 1.0
+    raise ValueError(f"unknown noise {kind!r}; choose from {NOISE}")
+
+
 def discriminator_logits(params: Params, x: jax.Array, activation: str, input_scale: float = 1.0) -> jax.Array:
     """The discriminator's logit l(x) = net(input_scale * x); D(x) = sigmoid(l(x)). Shape (n,).
 

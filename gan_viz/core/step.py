@@ -9,10 +9,10 @@ Every hyperparameter a slider moves (``Hyper``) and the data mixture itself are 
 arguments, so changing them never recompiles; only the ``Spec`` (shapes, optimizer kind,
 look-ahead) is compiled in.
 
-Keys: the state carries one PRNG key; each round splits it into the next carry key and the
-round's keys for D and G (``key_d``, ``key_g``; not to be confused with the step counts
-``Hyper.k_d``, ``Hyper.k_g``), and the i-th D (or G) step of the round folds ``i`` into its
-subkey, so no key is ever used twice and the same seed gives a bit-identical run.
+Random numbers (``draws``): the state carries the run's training key, which never changes
+while it trains; each step takes all its numbers from one hash call on its own counter, the
+run's step number (``State.step`` at the round's start plus the step's place in the round), so
+no number is ever drawn twice and the same seed gives a bit-identical run.
 
 Nothing here compiles: ``trainer`` jits these functions.
 """
@@ -22,22 +22,47 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from gan_viz.core import losses, models, optim
-from gan_viz.core.data import Mixture, sample
+from gan_viz.core import draws, losses, models, optim
+from gan_viz.core.data import Mixture, points_of
 from gan_viz.core.hyper import Hyper
-from gan_viz.core.spec import Spec, generate, noise, packed_logits
+from gan_viz.core.spec import Spec, generate, packed_logits
 from gan_viz.core.spec import logits as point_logits
 from gan_viz.core.state import State
 
-# Step i of a round draws its batch from child i of key_d (or key_g), and what only some runs need
-# from child EXTRA_KEYS + i (k_d, k_g are far below): D step i's gradient-penalty interpolates, G step
-# i's unrolled D steps. Runs that need neither draw exactly what they did before these existed.
-EXTRA_KEYS = 2**20
+
+def d_words(spec: Spec) -> int:
+    """Random words one D step draws: its real batch (a mode and two offsets per point), its
+    latent batch and the gradient penalty's interpolation weights (one per critic input)."""
+    return spec.draws * (3 + spec.model.latent_dim) + spec.draws // spec.pack
 
 
-def d_objective(spec: Spec, d_params, g_params, real, z, hyper: Hyper, key=None) -> jax.Array:
-    """D's loss on a batch, plus R1 and (with a ``key`` for the interpolates) WGAN-GP's penalty
-    when their weights are > 0."""
+def g_words(spec: Spec) -> int:
+    """Random words one G step draws: its latent batch, then, unrolled, each look-ahead D step's
+    words and, last, the minimax real term's batch."""
+    return spec.draws * spec.model.latent_dim + spec.unroll * d_words(spec) + 3 * spec.draws * bool(spec.unroll)
+
+
+def d_batch(spec: Spec, mixture: Mixture, w: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """A D step's real batch, latent batch and interpolation weights from its ``d_words`` words."""
+    n, dim = spec.draws, spec.model.latent_dim
+    w_mode, w_real, w_z, w_eps = draws.take(w, (n, 2 * n, n * dim, n // spec.pack))
+    return real_batch(mixture, w_mode, w_real), latent(spec, w_z), draws.uniform(w_eps)
+
+
+def real_batch(mixture: Mixture, w_mode: jax.Array, w_real: jax.Array) -> jax.Array:
+    """``len(w_mode)`` points of the mixture from that many words and twice as many."""
+    return points_of(mixture, draws.uniform(w_mode), draws.normal(w_real).reshape(-1, 2))
+
+
+def latent(spec: Spec, w: jax.Array) -> jax.Array:
+    """A latent batch (draws, latent_dim) from ``draws * latent_dim`` words."""
+    shape = (spec.draws, spec.model.latent_dim)
+    return models.noise_of(draws.uniform(w).reshape(shape), draws.normal(w).reshape(shape), spec.model.noise)
+
+
+def d_objective(spec: Spec, d_params, g_params, real, z, hyper: Hyper, eps=None) -> jax.Array:
+    """D's loss on a batch, plus R1 and (given ``eps``, one interpolation weight in [0, 1) per
+    critic input) WGAN-GP's penalty, when their weights are > 0."""
     fake = generate(spec, g_params, z)
     loss = losses.d_loss(hyper.loss, packed_logits(spec, d_params, real), packed_logits(spec, d_params, fake))
 
@@ -50,15 +75,15 @@ def d_objective(spec: Spec, d_params, g_params, real, z, hyper: Hyper, key=None)
         return 0.5 * hyper.r1_weight * jnp.mean(jnp.sum(g**2, axis=-1))
 
     loss = loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
-    if key is None:
+    if eps is None:
         return loss
 
     def gp(_):
         # WGAN-GP (Gulrajani et al. 2017): lambda * E (||grad f(x_hat)|| - 1)^2 at points x_hat on
         # the segments between real and generated inputs (one uniform weight per critic input)
         n = real.shape[0] // spec.pack
-        eps = jnp.repeat(jax.random.uniform(key, (n, 1)), spec.pack, axis=0)
-        x_hat = eps * real[: n * spec.pack] + (1.0 - eps) * fake[: n * spec.pack]
+        e = jnp.repeat(eps.reshape(n, 1), spec.pack, axis=0)
+        x_hat = e * real[: n * spec.pack] + (1.0 - e) * fake[: n * spec.pack]
         g = jax.grad(lambda x: jnp.sum(packed_logits(spec, d_params, x)))(x_hat)
         return hyper.gp_weight * losses.gradient_penalty(g.reshape(n, 2 * spec.pack))
 
@@ -71,54 +96,58 @@ def g_objective(spec: Spec, g_params, d_params, z, hyper: Hyper) -> jax.Array:
 
 
 def unrolled_g_objective(spec: Spec, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture,
-                         key) -> jax.Array:
+                         w: jax.Array) -> jax.Array:
     """The unrolled GAN's generator loss (Metz et al. 2016): G's loss against the D that
     ``spec.unroll`` more D steps (same optimizer, its state carried) would make from
     ``d_params`` while G is ``g_params``; differentiated through those steps, so G feels how D
-    would answer its move. Step j draws its batch from ``fold_in(key, j)``. With the minimax
+    would answer its move. Look-ahead step j draws its batches from the j-th ``d_words`` of the
+    random words ``w``; the minimax real term from the words after them. With the minimax
     loss the objective is the whole value V(G, D_K), the real term included (what G's move does
     to D_K's verdict on the data counts too); the other losses keep G's own loss against D_K.
 
     The steps are one rolled loop (a ``scan`` under differentiation), not ``unroll`` copies of
     the D step: compiling takes about as long for 20 steps as for 1 (unrolled in Python it grew
     with unroll x depth, to minutes and gigabytes)."""
-    def d_step(j, carry):
-        d, opt = carry
-        key_real, key_z, key_gp = jax.random.split(jax.random.fold_in(key, j), 3)
-        real, zd = sample(mixture, key_real, spec.draws), noise(spec, key_z, spec.draws)
-        grads = jax.grad(d_objective, argnums=1)(spec, d, g_params, real, zd, hyper, key_gp)
-        return optim.apply(spec.d_tx_unrolled, grads, opt, d, hyper.lr_d)
+    size = d_words(spec)
+    look_ahead, w_real = w[: spec.unroll * size].reshape(spec.unroll, size), w[spec.unroll * size:]
 
-    d, _ = jax.lax.fori_loop(0, spec.unroll, d_step, (d_params, d_opt))
+    def d_step(carry, w_j):
+        d, opt = carry
+        real, zd, eps = d_batch(spec, mixture, w_j)
+        grads = jax.grad(d_objective, argnums=1)(spec, d, g_params, real, zd, hyper, eps)
+        return optim.apply(spec.d_tx_unrolled, grads, opt, d, hyper.lr_d), None
+
+    (d, _), _ = jax.lax.scan(d_step, (d_params, d_opt), look_ahead)
     loss = g_objective(spec, g_params, d, z, hyper)
 
     def real_term(_):
         # minimax: G minimises the whole value V(G, D_K) = E log D_K(x) + E log(1 - D_K(G(z))), as
         # the paper and its reference do; E log D_K(x) depends on G through D_K's steps
-        real = sample(mixture, jax.random.fold_in(key, spec.unroll), spec.draws)
+        real = real_batch(mixture, *draws.take(w_real, (spec.draws, 2 * spec.draws)))
         return -jnp.mean(jax.nn.softplus(-packed_logits(spec, d, real)))
 
     return loss + jax.lax.cond(hyper.loss == losses.MINIMAX, real_term, lambda _: jnp.zeros(()), None)
 
 
-def d_update(spec: Spec, state: State, key, hyper: Hyper, mixture: Mixture, gp_key=None) -> tuple[State, jax.Array]:
-    """One D step on a fresh batch drawn from ``key``; returns the new state and D's loss."""
-    key_real, key_z = jax.random.split(key)
-    real = sample(mixture, key_real, spec.draws)
-    z = noise(spec, key_z, spec.draws)
+def d_update(spec: Spec, state: State, w: jax.Array, hyper: Hyper, mixture: Mixture) -> tuple[State, jax.Array]:
+    """One D step on a fresh batch made from its ``d_words`` random words ``w``; returns the new
+    state and D's loss."""
+    real, z, eps = d_batch(spec, mixture, w)
     loss, grads = jax.value_and_grad(d_objective, argnums=1)(spec, state.d_params, state.g_params, real, z, hyper,
-                                                             gp_key)
+                                                             eps)
     d_params, d_opt = optim.apply(spec.d_tx, grads, state.d_opt, state.d_params, hyper.lr_d)
     return state._replace(d_params=d_params, d_opt=d_opt, d_updates=state.d_updates + 1), loss
 
 
-def g_update(spec: Spec, state: State, key, hyper: Hyper, d_params: models.Params, mixture: Mixture | None = None,
-             unroll_key=None) -> tuple[State, jax.Array]:
-    """One G step against ``d_params`` (unrolled when ``spec.unroll``); also moves G's average."""
-    z = noise(spec, key, spec.draws)
+def g_update(spec: Spec, state: State, w: jax.Array, hyper: Hyper, d_params: models.Params,
+             mixture: Mixture | None = None) -> tuple[State, jax.Array]:
+    """One G step against ``d_params`` (unrolled when ``spec.unroll``) from its ``g_words``
+    random words ``w``; also moves G's average."""
+    w_z, w_rest = w[: spec.draws * spec.model.latent_dim], w[spec.draws * spec.model.latent_dim:]
+    z = latent(spec, w_z)
     if spec.unroll:
         loss, grads = jax.value_and_grad(unrolled_g_objective, argnums=1)(
-            spec, state.g_params, d_params, state.d_opt, z, hyper, mixture, unroll_key)
+            spec, state.g_params, d_params, state.d_opt, z, hyper, mixture, w_rest)
     else:
         loss, grads = jax.value_and_grad(g_objective, argnums=1)(spec, state.g_params, d_params, z, hyper)
     g_params, g_opt = optim.apply(spec.g_tx, grads, state.g_opt, state.g_params, hyper.lr_g)
@@ -137,8 +166,7 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
     after every step, it also returns the ``pictures`` it threads through the round;
     ``shoot`` only reads the state, so the training is the same with or without it.
     """
-    key, key_d, key_g = jax.random.split(state.key, 3)
-    state = state._replace(key=key)
+    start = state.step  # step i of the round draws on counter start + i
     d_before = state.d_params
     n_d = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_d, 1), hyper.k_d)
     n_g = jnp.where(hyper.simultaneous, jnp.minimum(hyper.k_g, 1), hyper.k_g)
@@ -148,25 +176,47 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
 
     def d_body(i, carry):
         s, _, pics = carry
-        # the gradient penalty's interpolates draw from key_d's children past every D step's
-        s, loss = d_update(spec, s, jax.random.fold_in(key_d, i), hyper, mixture,
-                           jax.random.fold_in(key_d, EXTRA_KEYS + i))
+        s, loss = d_update(spec, s, draws.words(s.key, start + i, d_words(spec)), hyper, mixture)
         return s, loss, take(pics, s, i + 1, total)
 
     state, d_loss, pictures = jax.lax.fori_loop(0, n_d, d_body, (state, nan, pictures))
+    # G's steps answer the D of the round's start (simultaneous) or the one its D steps made
+    d_params = jax.tree_util.tree_map(lambda old, new: jnp.where(hyper.simultaneous, old, new),
+                                      d_before, state.d_params)
 
     def g_body(i, carry):
         s, _, pics = carry
-        d_params = jax.tree_util.tree_map(lambda old, new: jnp.where(hyper.simultaneous, old, new),
-                                          d_before, s.d_params)
-        # the unrolled D steps draw from key_g's children past every G step's (key_g is only a parent)
-        s, loss = g_update(spec, s, jax.random.fold_in(key_g, i), hyper, d_params, mixture,
-                           jax.random.fold_in(key_g, EXTRA_KEYS + i) if spec.unroll else None)
+        s, loss = g_update(spec, s, draws.words(s.key, start + n_d + i, g_words(spec)), hyper, d_params, mixture)
         return s, loss, take(pics, s, n_d + i + 1, total)
 
     state, g_loss, pictures = jax.lax.fori_loop(0, n_g, g_body, (state, nan, pictures))
     state = state._replace(step=state.step + total)
     return (state, d_loss, g_loss) if shoot is None else (state, d_loss, g_loss, pictures)
+
+
+def flatten(state: State) -> tuple[jax.Array, tuple[jax.Array, ...], object]:
+    """``state``'s float leaves as one vector, its other leaves (counters, key) as they are, and
+    what ``unflatten`` needs to rebuild it: the loop over rounds carries the state this way, so
+    that keeping the last finite state costs one select of one vector, not one per leaf."""
+    leaves, tree = jax.tree_util.tree_flatten(state)
+    floats = [i for i, x in enumerate(leaves) if jnp.issubdtype(x.dtype, jnp.floating)]
+    flat = jnp.concatenate([leaves[i].ravel() for i in floats])
+    other = tuple(x for i, x in enumerate(leaves) if i not in floats)
+    shapes = [(leaves[i].shape, leaves[i].size) for i in floats]
+    return flat, other, (tree, floats, shapes, len(leaves))
+
+
+def unflatten(flat: jax.Array, other: tuple[jax.Array, ...], how) -> State:
+    """The state ``flatten`` took apart."""
+    tree, floats, shapes, count = how
+    leaves, others, at = [], iter(other), 0
+    pieces = {}
+    for i, (shape, size) in zip(floats, shapes):
+        pieces[i] = flat[at:at + size].reshape(shape)
+        at += size
+    for i in range(count):
+        leaves.append(pieces[i] if i in pieces else next(others))
+    return jax.tree_util.tree_unflatten(tree, leaves)
 
 
 def all_finite(tree) -> jax.Array:
@@ -187,17 +237,24 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
     """Up to ``n`` rounds, stopping at the first that is not finite (its state is dropped);
     each round's D and G losses go into ``buffers`` (none, or a D and a G buffer) at its index.
     Returns ``(state, rounds_done, diverged, buffers)``."""
+    flat, other, how = flatten(state)
+
     def cond(carry):
-        i, _, diverged, _ = carry
+        i, _, _, diverged, _ = carry
         return (i < n) & ~diverged
 
     def body(carry):
-        i, s, _, bufs = carry
-        new, d_loss, g_loss = one_round(spec, s, hyper, mixture)
-        s, finite = checked(s, new, d_loss, g_loss, hyper)
+        i, flat, other, _, bufs = carry
+        new, d_loss, g_loss = one_round(spec, unflatten(flat, other, how), hyper, mixture)
+        new_flat, new_other, _ = flatten(new)
+        finite = jnp.all(jnp.isfinite(new_flat))
+        finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+        flat = jnp.where(finite, new_flat, flat)
+        other = tuple(jnp.where(finite, a, b) for a, b in zip(new_other, other))
         bufs = tuple(b.at[i].set(loss) for b, loss in zip(bufs, (d_loss, g_loss)))
-        return i + finite.astype(i.dtype), s, ~finite, bufs
+        return i + finite.astype(i.dtype), flat, other, ~finite, bufs
 
-    i, state, diverged, buffers = jax.lax.while_loop(
-        cond, body, (jnp.zeros((), jnp.int32), state, jnp.zeros((), bool), buffers))
+    i, flat, other, diverged, buffers = jax.lax.while_loop(
+        cond, body, (jnp.zeros((), jnp.int32), flat, other, jnp.zeros((), bool), buffers))
+    state = unflatten(flat, other, how)
     return state, i, diverged, buffers

@@ -99,14 +99,15 @@ class Trainer:
     def noise(self, key: jax.Array, n: int) -> jax.Array:
         return spec.noise(self.spec, key, n)
 
-    def d_objective(self, d_params, g_params, real, z, hyper: Hyper, key=None) -> jax.Array:
-        return step.d_objective(self.spec, d_params, g_params, real, z, hyper, key)
+    def d_objective(self, d_params, g_params, real, z, hyper: Hyper, eps=None) -> jax.Array:
+        return step.d_objective(self.spec, d_params, g_params, real, z, hyper, eps)
 
     def g_objective(self, g_params, d_params, z, hyper: Hyper) -> jax.Array:
         return step.g_objective(self.spec, g_params, d_params, z, hyper)
 
-    def unrolled_g_objective(self, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture, key) -> jax.Array:
-        return step.unrolled_g_objective(self.spec, g_params, d_params, d_opt, z, hyper, mixture, key)
+    def unrolled_g_objective(self, g_params, d_params, d_opt, z, hyper: Hyper, mixture: Mixture, w) -> jax.Array:
+        """``w``: the look-ahead's random words (``step.g_words`` less the latent batch's)."""
+        return step.unrolled_g_objective(self.spec, g_params, d_params, d_opt, z, hyper, mixture, w)
 
     def round(self, state: State, hyper: Hyper, mixture: Mixture, shoot=None, pictures=None):
         """One round, uncompiled: ``(state, d_loss, g_loss)``, and the pictures with ``shoot``

@@ -28,8 +28,9 @@ Design (each choice was needed for the storyboard to happen reliably, see the te
   mean D_t >= 0.99 on the moved samples and JSD >= 0.43 nats.
 
 Keys: the training key lives in the GAN state; each fresh classifier takes its weights from
-a split of it, and ``Trainer.run`` splits it for every batch, so no key is used twice and a seed
-gives a bit-identical storyboard. Evaluation uses the run's fixed noise and real samples,
+a split of it (the split's other half becomes the training key), and ``Trainer.run`` draws each
+step's numbers from the training key on the step's own counter (``core.draws``), so no number is
+drawn twice and a seed gives a bit-identical storyboard. Evaluation uses the run's fixed noise and real samples,
 so the before and after samples of a round are the same latent points, moved.
 """
 
