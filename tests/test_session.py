@@ -10,6 +10,7 @@ from gan_viz.core.viewbox import view_extent
 from gan_viz.lab import presets
 from gan_viz.lab.history import History
 from gan_viz.render.status import dead_discriminator
+from gan_viz.ui.pacing import Plan
 from gan_viz.ui.player import Player
 from gan_viz.ui.session import LiveRun, needs_reset
 
@@ -227,3 +228,20 @@ def test_a_frame_longer_than_one_compiled_call_trains_all_its_rounds():
     run = LiveRun(SMALL, grid_res=16)
     frames = run.advance_frames(1, MAX_ROUNDS_PER_CALL + 3)
     assert [f.step for f in frames] == [2 * (MAX_ROUNDS_PER_CALL + 3)] and run.step == frames[0].step
+
+
+def test_a_run_played_without_measuring_measures_its_state_when_its_frame_is_read():
+    run = LiveRun(SMALL, grid_res=16)
+    run.measure_played = False  # the live view while playing: measured with the charts, once a second
+    frames = run.play(Plan(rounds_per_frame=2, frames=3, next_in=0.0))
+    assert len(frames) == 3 and run.measured.step == 0  # trained on, not measured
+    assert run.modes.hq_fraction == run.history.hq_fraction[-1]  # the newest frame's mode statistics
+    measured = run.gan.measure(run.state, run.mixture, run.eval_set, run.grid, run.config.train.loss)
+    f = run.frame  # read: measured now, the same numbers as measuring the state
+    assert int(f.step) == run.step == int(frames[-1].step) and run.measured is f
+    np.testing.assert_array_equal(f.d_surface, np.asarray(measured.d_surface))
+    assert float(f.jsd) == float(measured.jsd) and run.modes is f.modes
+    assert run.frame is f  # once per state
+    run.measure_played = True
+    run.play(Plan(rounds_per_frame=1, frames=1, next_in=0.0))
+    assert int(run.measured.step) == run.step  # measured as it played
