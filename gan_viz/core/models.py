@@ -55,12 +55,8 @@ def layer_sizes(n_in: int, depth: int, width: int, n_out: int) -> list[int]:
 
 
 def sample_noise(key: jax.Array, n: int, dim: int, kind: str) -> jax.Array:
-    """Latent noise z: standard normal, or uniform on [-1, 1]^dim."""
-    if kind == "gaussian":
-        return jax.random.normal(key, (n, dim))
-    if kind == "uniform":
-        return jax.random.uniform(key, (n, dim), minval=-1.0, maxval=1.0)
-    raise ValueError(f"unknown noise {kind!r}; choose from {NOISE}")
+    """Latent noise z: standard normal, or uniform on [-1, 1]^dim (``noise_of`` of ``key``'s draws)."""
+    return noise_of(jax.random.uniform(key, (n, dim)), jax.random.normal(key, (n, dim)), kind)
 
 
 def noise_of(u: jax.Array, eps: jax.Array, kind: str) -> jax.Array:

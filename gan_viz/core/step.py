@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
 
 from gan_viz.core import draws, losses, models, optim
 from gan_viz.core.data import Mixture, points_of
@@ -194,29 +195,21 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
     return (state, d_loss, g_loss) if shoot is None else (state, d_loss, g_loss, pictures)
 
 
-def flatten(state: State) -> tuple[jax.Array, tuple[jax.Array, ...], object]:
-    """``state``'s float leaves as one vector, its other leaves (counters, key) as they are, and
-    what ``unflatten`` needs to rebuild it: the loop over rounds carries the state this way, so
-    that keeping the last finite state costs one select of one vector, not one per leaf."""
+def flatten(state: State):
+    """``state``'s float leaves as one vector (``ravel_pytree``), its other leaves (counters, key)
+    as they are, and the function that rebuilds the state from the two: the loop over rounds
+    carries the state this way, so that keeping the last finite state costs one select of one
+    vector, not one per leaf."""
     leaves, tree = jax.tree_util.tree_flatten(state)
-    floats = [i for i, x in enumerate(leaves) if jnp.issubdtype(x.dtype, jnp.floating)]
-    flat = jnp.concatenate([leaves[i].ravel() for i in floats])
-    other = tuple(x for i, x in enumerate(leaves) if i not in floats)
-    shapes = [(leaves[i].shape, leaves[i].size) for i in floats]
-    return flat, other, (tree, floats, shapes, len(leaves))
+    is_float = [jnp.issubdtype(x.dtype, jnp.floating) for x in leaves]
+    flat, unravel = ravel_pytree([x for x, f in zip(leaves, is_float) if f])
+    other = tuple(x for x, f in zip(leaves, is_float) if not f)
 
+    def rebuild(flat: jax.Array, other: tuple[jax.Array, ...]) -> State:
+        floats, others = iter(unravel(flat)), iter(other)
+        return jax.tree_util.tree_unflatten(tree, [next(floats) if f else next(others) for f in is_float])
 
-def unflatten(flat: jax.Array, other: tuple[jax.Array, ...], how) -> State:
-    """The state ``flatten`` took apart."""
-    tree, floats, shapes, count = how
-    leaves, others, at = [], iter(other), 0
-    pieces = {}
-    for i, (shape, size) in zip(floats, shapes):
-        pieces[i] = flat[at:at + size].reshape(shape)
-        at += size
-    for i in range(count):
-        leaves.append(pieces[i] if i in pieces else next(others))
-    return jax.tree_util.tree_unflatten(tree, leaves)
+    return flat, other, rebuild
 
 
 def all_finite(tree) -> jax.Array:
@@ -225,11 +218,15 @@ def all_finite(tree) -> jax.Array:
     return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves]))
 
 
+def losses_finite(d_loss, g_loss, hyper: Hyper) -> jax.Array:
+    """Whether the round's D and G losses are finite (a half that did not run counts as finite)."""
+    return (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+
+
 def checked(old: State, new: State, d_loss, g_loss, hyper: Hyper) -> tuple[State, jax.Array]:
     """``new`` if the round left everything finite, else ``old``; and whether it was finite."""
     # the whole state, optimizer moments included: an inf there stalls training for good
-    finite = all_finite(new)
-    finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+    finite = all_finite(new) & losses_finite(d_loss, g_loss, hyper)
     return jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old), finite
 
 
@@ -237,7 +234,7 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
     """Up to ``n`` rounds, stopping at the first that is not finite (its state is dropped);
     each round's D and G losses go into ``buffers`` (none, or a D and a G buffer) at its index.
     Returns ``(state, rounds_done, diverged, buffers)``."""
-    flat, other, how = flatten(state)
+    flat, other, rebuild = flatten(state)
 
     def cond(carry):
         i, _, _, diverged, _ = carry
@@ -245,10 +242,9 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
 
     def body(carry):
         i, flat, other, _, bufs = carry
-        new, d_loss, g_loss = one_round(spec, unflatten(flat, other, how), hyper, mixture)
+        new, d_loss, g_loss = one_round(spec, rebuild(flat, other), hyper, mixture)
         new_flat, new_other, _ = flatten(new)
-        finite = jnp.all(jnp.isfinite(new_flat))
-        finite &= (jnp.isfinite(d_loss) | (hyper.k_d == 0)) & (jnp.isfinite(g_loss) | (hyper.k_g == 0))
+        finite = jnp.all(jnp.isfinite(new_flat)) & losses_finite(d_loss, g_loss, hyper)  # as ``checked``
         flat = jnp.where(finite, new_flat, flat)
         other = tuple(jnp.where(finite, a, b) for a, b in zip(new_other, other))
         bufs = tuple(b.at[i].set(loss) for b, loss in zip(bufs, (d_loss, g_loss)))
@@ -256,5 +252,4 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
 
     i, flat, other, diverged, buffers = jax.lax.while_loop(
         cond, body, (jnp.zeros((), jnp.int32), flat, other, jnp.zeros((), bool), buffers))
-    state = unflatten(flat, other, how)
-    return state, i, diverged, buffers
+    return rebuild(flat, other), i, diverged, buffers
