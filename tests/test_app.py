@@ -66,6 +66,22 @@ def test_learning_rate_slider_applies_live_without_reset_or_recompile():
     assert at.query_params["train.lr_d"] == "0.0001"
 
 
+def test_the_unrolled_gan_compiles_a_new_loss_once_and_keeps_its_run():
+    # the unrolled GAN's training call compiles its loss in: a new loss compiles once (under a
+    # spinner) and the run goes on; the plain GAN's loss stays a run-time array
+    at = start({"train.unroll": "1"})
+    button(at, "step").click().run()
+    run = at.session_state["run"]
+    compiles, step = run.gan.compiles, run.step
+    assert run.gan.unroll == 1 and not run.gan.compiles_loss(run.config.train.loss)
+    at.selectbox(key=controls.widget_key("train.loss")).set_value("least_squares").run()
+    assert not at.exception, at.exception
+    button(at, "step").click().run()
+    after = at.session_state["run"]
+    assert after is run and after.step > step and after.config.train.loss == "least_squares"
+    assert after.gan.compiles == compiles + 1 and not after.gan.compiles_loss("least_squares")
+
+
 def test_changing_network_shape_resets_the_run():
     at = start()
     button(at, "step").click().run()

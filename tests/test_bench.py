@@ -48,6 +48,13 @@ def test_format_report_shows_every_model_and_the_compile_figures():
     assert "default / PyTorch eager: n/a, floor 10x: not measured" in text  # no default model in this report
     assert "torch.compile's first round from cold (empty Inductor cache; " in text and ": 12.3 s at ganlab" in text
     assert "(torch 9.9, 2 CPU threads)" in text
+    assert "first-call compile: 4.00 s cold, 1.50 s with the persistent cache" in text
+    report["compile"] = [{"name": "default preset", "cold_seconds": 4.0, "cached_seconds": 1.5},
+                         {"name": "unrolled 5 (default)", "cold_seconds": 12.5, "cached_seconds": 1.25}]
+    report["compile_floor"] = bench.compile_floor(report["compile"])
+    text = bench.format_report(report)
+    assert "first-call compile of unrolled 5 (default): 12.50 s cold, 1.25 s with the persistent cache" in text
+    assert "the unrolled GAN's cold compile: 12.5 s, floor 10 s: NOT met" in text
     assert "an unrolled G step (5 look-ahead D steps) costs 5.7 plain D steps (6 expected)" in text
     assert "4.00 s cold, 1.50 s with the persistent cache" in text
     assert "loss: 0" in text
@@ -187,6 +194,11 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
     assert r["platform"] == "cpu" and r["device_kind"] == "cpu"  # the suite runs JAX on the CPU (conftest.py)
     assert is_rate(r["frame_ms"])
     assert is_rate(r["compile_seconds"]) and is_rate(r["cached_compile_seconds"])
+    assert [c["name"] for c in r["compile"]] == ["default preset", "ganlab", "default", "unrolled 5 (default)"]
+    assert all(is_rate(c["cold_seconds"]) and is_rate(c["cached_seconds"]) for c in r["compile"])
+    assert r["compile"][0]["cold_seconds"] == r["compile_seconds"]
+    f = r["compile_floor"]
+    assert f["cold_seconds"] == r["compile"][-1]["cold_seconds"] and f["met"] == (f["cold_seconds"] <= 10.0)
     assert "JAX / PyTorch" in bench.format_report(r) and "JAX / torch.compile" in bench.format_report(r)
 
 

@@ -42,6 +42,29 @@ def test_switch_selects_each_loss():
         losses.loss_index("hinge")
 
 
+def test_a_python_int_loss_index_compiles_the_switch_s_choice_alone():
+    # the unrolled GAN's trainer passes its loss as a Python int: only that loss is traced, with
+    # the value and gradients the run-time switch gives for the same index, for every loss
+    real = jax.random.normal(jax.random.PRNGKey(0), (16,)) * 2
+    fake = jax.random.normal(jax.random.PRNGKey(1), (16,)) * 2
+    assert losses.fixed(3) and losses.fixed(np.int32(3)) and not losses.fixed(jnp.int32(3))
+    for i, name in enumerate(losses.LOSSES):
+        d = [jax.jit(jax.value_and_grad(lambda r, f, i=i: losses.d_loss(i, r, f), argnums=(0, 1)))(real, fake),
+             jax.jit(jax.value_and_grad(lambda r, f, i=i: losses.d_loss(jnp.int32(i), r, f), argnums=(0, 1)))(
+                 real, fake)]
+        np.testing.assert_allclose(np.asarray(d[0][0]), np.asarray(d[1][0]), rtol=1e-6, err_msg=name)
+        for a, b in zip(d[0][1], d[1][1]):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-8, err_msg=name)
+        for alt in (False, True):
+            g = [jax.jit(jax.value_and_grad(lambda f, i=i: losses.g_loss(i, f, alt)))(fake),
+                 jax.jit(jax.value_and_grad(lambda f, i=i: losses.g_loss(jnp.int32(i), f, alt)))(fake)]
+            np.testing.assert_allclose(np.asarray(g[0][0]), np.asarray(g[1][0]), rtol=1e-6, err_msg=name)
+            np.testing.assert_allclose(np.asarray(g[0][1]), np.asarray(g[1][1]), rtol=1e-6, atol=1e-8, err_msg=name)
+    # a fixed index traces no switch: the jaxpr of the minimax G loss has no cond at all
+    assert "cond" not in str(jax.make_jaxpr(lambda f: losses.g_loss(losses.MINIMAX, f))(fake))
+    assert "cond" in str(jax.make_jaxpr(lambda f: losses.g_loss(jnp.int32(losses.MINIMAX), f))(fake))
+
+
 def test_optax_cross_entropy_equals_the_former_softplus_formulas_bit_for_bit():
     # optax computes -label * log_sigmoid(l) - (1 - label) * log_sigmoid(-l), and jax's
     # log_sigmoid(x) is -softplus(-x): with a 0/1 label the other term adds an exact zero,

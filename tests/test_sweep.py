@@ -54,6 +54,17 @@ def test_cells_equal_the_same_settings_trained_one_at_a_time():
         assert cell["diverged_fraction"] == 0.0
 
 
+def test_an_unrolled_map_over_the_loss_trains_each_loss_in_its_own_group():
+    # the unrolled GAN compiles its loss in, so a map over the loss groups its runs by loss
+    cfg = override(override(SMALL, "train.unroll", 1), "train.steps", 10)
+    assert sweep.group_keys(cfg) == sweep.LOOP_KEYS + ("loss",) and sweep.group_keys(SMALL) == sweep.LOOP_KEYS
+    result = sweep.sweep(cfg, sweep.parse_axis("loss=minimax,least_squares"), None, seeds=1, first_seed=3)
+    for cell in result.cells:
+        alone = experiment.train(override(override(cfg, "train.loss", cell["x"]), "seed", 3)).summary
+        assert cell["hq_fraction_mean"] == pytest.approx(alone["hq_fraction"], abs=1e-5)
+        assert cell["steps_mean"] == alone["steps"]
+
+
 def test_a_diverging_run_is_masked_and_the_others_go_on():
     cfg = override(override(SMALL, "train.optimizer", "sgd"), "train.loss", "least_squares")
     result = sweep.sweep(cfg, sweep.parse_axis("lr_d=1e-3,10"), None, seeds=2)

@@ -413,11 +413,39 @@ def test_the_compiled_programme_does_not_grow_with_unroll(mix):
     # program for 20 look-ahead steps as for 1 (Python-unrolled it was 20 copies of a D step)
     def size(unroll):
         g = _unrolled(unroll)
-        return len(g._run.lower(g.init(0), hyper_from(SMALL.train), mix, jnp.asarray(1, jnp.int32)).as_text())
+        loss = losses.loss_index(SMALL.train.loss)  # as the unrolled trainer compiles it (compiled_loss)
+        return len(g._run.lower(g.init(0), hyper_from(SMALL.train), mix, jnp.asarray(1, jnp.int32),
+                                loss=loss).as_text())
 
     plain, one, twenty = size(0), size(1), size(20)
     assert one > plain  # the look-ahead is in it
     assert twenty <= 1.01 * one
+
+
+def test_the_unrolled_gan_compiles_its_loss_in_once_per_loss(mix):
+    # its training calls trace only the run's loss (losses.fixed), which halves the look-ahead's
+    # compile; the result is the run-time-indexed rounds', and a new loss compiles once more
+    from gan_viz.core import step
+    from gan_viz.core.hyper import Hyper
+
+    g, h = _unrolled(1), hyper_from(SMALL.train)
+    assert g.compiled_loss(h) == losses.loss_index(SMALL.train.loss)
+    assert make_trainer(SMALL).compiled_loss(h) is None  # the plain GAN keeps the loss an array
+    s0 = g.init(2)
+    a, _ = g.run(s0, h, mix, 3)
+    indexed = jax.jit(lambda s, h: step.rounds(g.spec, s, h, mix, jnp.int32(3))[0])(s0, h)
+    for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(indexed)):
+        np.testing.assert_allclose(np.asarray(x, np.float64), np.asarray(y, np.float64), rtol=1e-5, atol=1e-6)
+    compiled = g.compiles
+    g.run(s0, h, mix, 2)
+    assert g.compiles == compiled  # the same loss again: nothing new
+    other = h._replace(loss=jnp.int32(losses.loss_index("least_squares")))
+    b, _ = g.run(s0, other, mix, 3)
+    assert g.compiles == compiled + 1 and not leaves_equal(a.g_params, b.g_params)
+    mixed = h._replace(loss=jnp.asarray([0, 2], jnp.int32))
+    with pytest.raises(ValueError, match="one call trains one loss, not 2"):
+        g.run_many(g.init_many([1, 2]), mixed, mix, jnp.asarray([1, 1]), g.eval_noise_many([1, 2]),
+                   tuple(f == "loss" for f in Hyper._fields))
 
 
 def test_the_unrolled_minimax_generator_minimises_the_whole_value_against_the_looked_ahead_d(mix):

@@ -28,6 +28,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from gan_viz.core import divergences
@@ -102,30 +103,37 @@ def g_loss_f(member: int, fake_v: jax.Array, alt: jax.Array | bool = False) -> j
                         lambda v: -divergences.fake_term(member, v), fake_v)
 
 
-def d_loss(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
-    """Discriminator loss selected by a (possibly traced) loss index."""
-    return jax.lax.switch(
-        index,
-        [d_loss_bce, d_loss_bce, d_loss_least_squares, d_loss_wasserstein,
-         *(functools.partial(d_loss_f, m) for m in range(len(divergences.NAMES)))],
-        real_logits,
-        fake_logits,
-    )
+def _g_plain(fn):
+    return lambda v, _alt: fn(v)
 
 
-def g_loss(index: jax.Array, fake_logits: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
-    """Generator loss selected by a (possibly traced) loss index; ``alt`` (``Hyper.alt_g``) picks the
-    f-GAN members' alternative objective and is ignored by the others."""
-    def plain(fn):
-        return lambda v, _alt: fn(v)
+# each loss's D and G objective, in ``LOSSES``' order (G's take ``alt`` too)
+_D_LOSSES = (d_loss_bce, d_loss_bce, d_loss_least_squares, d_loss_wasserstein,
+             *(functools.partial(d_loss_f, m) for m in range(len(divergences.NAMES))))
+_G_LOSSES = (_g_plain(g_loss_minimax), _g_plain(g_loss_non_saturating), _g_plain(g_loss_least_squares),
+             _g_plain(g_loss_wasserstein), *(functools.partial(g_loss_f, m) for m in range(len(divergences.NAMES))))
 
-    return jax.lax.switch(
-        index,
-        [plain(g_loss_minimax), plain(g_loss_non_saturating), plain(g_loss_least_squares),
-         plain(g_loss_wasserstein), *(functools.partial(g_loss_f, m) for m in range(len(divergences.NAMES)))],
-        fake_logits,
-        jnp.asarray(alt, bool),
-    )
+
+def fixed(index) -> bool:
+    """Whether a loss index is a Python integer, chosen when the code is traced: then ``d_loss`` and
+    ``g_loss`` compile only that loss (the unrolled GAN's trainer does this, ``trainer.Trainer``);
+    an array index compiles all of them and picks one at run time."""
+    return isinstance(index, (int, np.integer))
+
+
+def d_loss(index: jax.Array | int, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+    """Discriminator loss selected by a loss index (an array, or a Python int: ``fixed``)."""
+    if fixed(index):
+        return _D_LOSSES[int(index)](real_logits, fake_logits)
+    return jax.lax.switch(index, _D_LOSSES, real_logits, fake_logits)
+
+
+def g_loss(index: jax.Array | int, fake_logits: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
+    """Generator loss selected by a loss index (an array, or a Python int: ``fixed``); ``alt``
+    (``Hyper.alt_g``) picks the f-GAN members' alternative objective and is ignored by the others."""
+    if fixed(index):
+        return _G_LOSSES[int(index)](fake_logits, jnp.asarray(alt, bool))
+    return jax.lax.switch(index, _G_LOSSES, fake_logits, jnp.asarray(alt, bool))
 
 
 def f_bound(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:

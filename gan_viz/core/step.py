@@ -127,6 +127,8 @@ def unrolled_g_objective(spec: Spec, g_params, d_params, d_opt, z, hyper: Hyper,
         real = real_batch(mixture, *draws.take(w_real, (spec.draws, 2 * spec.draws)))
         return -jnp.mean(jax.nn.softplus(-packed_logits(spec, d, real)))
 
+    if losses.fixed(hyper.loss):  # the loss is compiled in: only the minimax GAN traces the real term
+        return loss + real_term(None) if hyper.loss == losses.MINIMAX else loss
     return loss + jax.lax.cond(hyper.loss == losses.MINIMAX, real_term, lambda _: jnp.zeros(()), None)
 
 

@@ -9,6 +9,12 @@ advances many rounds in compiled calls of at most ``MAX_ROUNDS_PER_CALL`` rounds
 ``evaluate``, ``view``, ``round_pictures``) take the state and the fixed evaluation set.
 Optimizers (``optim``): the run-time learning rate is set into the optimizer state inside the
 compiled call; parameters named in ``frozen`` (e.g. ``"g.0.w"``) never move.
+
+The loss travels as a ``Hyper`` array, so changing it never recompiles, with one exception: the
+unrolled GAN's training calls compile the loss in (``losses.fixed``), once per loss at its first
+use. Its G step differentiates through D's steps, so an array loss index differentiates all ten
+losses' branches twice; compiling the look-ahead of one loss takes about half as long (7 s
+against 15 s for ring8-healthy with 5 look-ahead steps, ``scripts/compile_time.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gan_viz.core import evaluation, metrics, spec, step
+from gan_viz.core import evaluation, losses, metrics, spec, step
 from gan_viz.core.config import Config, ModelConfig
 from gan_viz.core.data import Mixture
 from gan_viz.core.hyper import Hyper
@@ -50,11 +56,12 @@ class Trainer:
     def _compile(self, s: spec.Spec) -> None:
         """Wraps each pure function of ``s`` in its ``jax.jit`` (compiled at its first call)."""
         self.spec = s
-        self._run = jax.jit(functools.partial(_run_calls, s))
-        self._many = jax.jit(functools.partial(_many_calls, s), static_argnums=5)
+        self.losses_compiled: set[int] = set()  # the unrolled GAN's losses compiled in so far
+        self._run = jax.jit(functools.partial(_run_calls, s), static_argnames="loss")
+        self._many = jax.jit(functools.partial(_many_calls, s), static_argnums=5, static_argnames="loss")
         self._init_many = jax.jit(jax.vmap(functools.partial(spec.init, s)))
         self._eval_noise_many = jax.jit(jax.vmap(functools.partial(evaluation.eval_noise, s)))
-        self._round_pictures = jax.jit(functools.partial(evaluation.round_pictures, s))
+        self._round_pictures = jax.jit(functools.partial(_round_pictures_call, s), static_argnames="loss")
         self._evaluate = jax.jit(functools.partial(evaluation.evaluate, s))
         self._measure = jax.jit(functools.partial(evaluation.measure, s))
         self._theory = jax.jit(functools.partial(evaluation.theory, s))
@@ -76,10 +83,32 @@ class Trainer:
 
     @property
     def compiles(self) -> int:
-        """How many times the training call has been compiled (once per argument shape): read
-        from its jit cache, so changing a ``Hyper`` value or a mixture's weights must leave it
-        unchanged."""
+        """How many times the training call has been compiled (once per argument shape, and for
+        the unrolled GAN once per loss): read from its jit cache, so changing a ``Hyper`` value
+        (the unrolled GAN's loss aside) or a mixture's weights must leave it unchanged."""
         return self._run._cache_size()
+
+    def compiled_loss(self, hyper: Hyper) -> int | None:
+        """The loss the training calls compile in for ``hyper`` (the module docstring): its index
+        for the unrolled GAN, read from ``hyper.loss`` (one value, or one per run that must all be
+        equal), else ``None`` (the loss stays a run-time array)."""
+        if not self.spec.unroll:
+            return None
+        loss = hyper.loss
+        if isinstance(loss, jax.Array) and not loss.is_fully_addressable:  # replicated over hosts
+            loss = loss.addressable_data(0)
+        values = np.unique(np.asarray(jax.device_get(loss)))
+        if values.size != 1:
+            raise ValueError("the unrolled GAN compiles its loss in: one call trains one loss, not "
+                             f"{values.size} (group the runs by loss)")
+        self.losses_compiled.add(int(values[0]))
+        return int(values[0])
+
+    def compiles_loss(self, loss: str | int) -> bool:
+        """Whether training with ``loss`` would compile the training call first: the unrolled
+        GAN's first call with a loss it has not trained yet (``compiled_loss``)."""
+        index = loss if isinstance(loss, int) else losses.loss_index(loss)
+        return bool(self.spec.unroll) and index not in self.losses_compiled
 
     # -- uncompiled pieces (see ``spec`` and ``step``) ------------------------------------------
 
@@ -122,7 +151,8 @@ class Trainer:
         reads the ``Launched`` report with its picture in one copy (``RunInfo.of`` then reads it)."""
         if not 0 <= n <= MAX_ROUNDS_PER_CALL:
             raise ValueError(f"one call trains 0 to {MAX_ROUNDS_PER_CALL} rounds, not {n}")
-        state, d_buf, g_buf, done, diverged = self._run(state, hyper, mixture, jnp.asarray(n, jnp.int32))
+        state, d_buf, g_buf, done, diverged = self._run(state, hyper, mixture, jnp.asarray(n, jnp.int32),
+                                                        loss=self.compiled_loss(hyper))
         return state, Launched(d_buf, g_buf, done, diverged, state.step)
 
     def run(self, state: State, hyper: Hyper, mixture: Mixture, n: int) -> tuple[State, RunInfo]:
@@ -159,7 +189,8 @@ class Trainer:
         sharded along the run axis over several devices (``gan_viz.core.parallel``); the result
         keeps that sharding. Returns ``(states, rounds_done, diverged, mode_stats)``, on the device.
         """
-        return self._many(states, hypers, mixture, n, z, tuple(bool(b) for b in batched))
+        return self._many(states, hypers, mixture, n, z, tuple(bool(b) for b in batched),
+                          loss=self.compiled_loss(hypers))
 
     def round_pictures(self, state: State, hyper: Hyper, mixture: Mixture, ev: EvalSet, grid: metrics.Grid,
                        every: int) -> tuple[State, RunInfo, Pictures, metrics.ModeStats]:
@@ -172,7 +203,8 @@ class Trainer:
         Pictures and mode statistics are host numpy arrays, trimmed to the pictures taken.
         """
         new, d_loss, g_loss, pics, modes, diverged = self._round_pictures(
-            state, hyper, mixture, ev.z, grid.points, jnp.asarray(max(int(every), 1), jnp.int32))
+            state, hyper, mixture, ev.z, grid.points, jnp.asarray(max(int(every), 1), jnp.int32),
+            loss=self.compiled_loss(hyper))
         pics, modes, d_loss, g_loss, diverged, at = jax.device_get((pics, modes, d_loss, g_loss, diverged, new.step))
         n = int(pics.count)
         res = grid.xs.shape[0]
@@ -230,22 +262,34 @@ class Trainer:
         return np.asarray(self._grad_norms(state.g_params, state.d_params, z))
 
 
-def _run_calls(s: spec.Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array):
+def _with_loss(hyper: Hyper, loss: int | None) -> Hyper:
+    """``hyper`` with the loss compiled in (a Python int, ``Trainer.compiled_loss``), if one is given."""
+    return hyper if loss is None else hyper._replace(loss=loss)
+
+
+def _run_calls(s: spec.Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array, loss: int | None = None):
     """One compiled call of ``Trainer.run``: up to ``n`` rounds, their losses in two buffers."""
+    hyper = _with_loss(hyper, loss)
     buf = jnp.full((MAX_ROUNDS_PER_CALL,), jnp.nan)
     state, i, diverged, (d_buf, g_buf) = step.rounds(s, state, hyper, mixture, n, (buf, buf))
     return state, d_buf, g_buf, i, diverged
 
 
 def _many_calls(s: spec.Spec, states: State, hypers: Hyper, mixture: Mixture, n: jax.Array, z: jax.Array,
-                batched: tuple[bool, ...]):
+                batched: tuple[bool, ...], loss: int | None = None):
     """One compiled call of ``Trainer.run_many``: ``run`` without the loss buffer, vmapped over runs."""
     def one(state, hyper, n, z):
-        state, done, diverged, _ = step.rounds(s, state, hyper, mixture, n)
+        state, done, diverged, _ = step.rounds(s, state, _with_loss(hyper, loss), mixture, n)
         return state, done, diverged, evaluation.mode_stats(s, state.g_ema, mixture, z)
 
     hyper_axes = Hyper(*(0 if b else None for b in batched))
     return jax.vmap(one, in_axes=(0, hyper_axes, 0, 0))(states, hypers, n, z)
+
+
+def _round_pictures_call(s: spec.Spec, state: State, hyper: Hyper, mixture: Mixture, z: jax.Array,
+                         points: jax.Array, every: jax.Array, loss: int | None = None):
+    """One compiled call of ``Trainer.round_pictures`` (``evaluation.round_pictures``)."""
+    return evaluation.round_pictures(s, state, _with_loss(hyper, loss), mixture, z, points, every)
 
 
 @functools.lru_cache(maxsize=16)

@@ -222,6 +222,12 @@ def place_runs(gan, seeds: Sequence[int], hypers: Sequence[Hyper], batched: tupl
 LOOP_KEYS = ("k_d", "k_g", "simultaneous")
 
 
+def group_keys(config: Config) -> tuple[str, ...]:
+    """The settings a map groups its runs by: ``LOOP_KEYS``, and the loss for the unrolled GAN,
+    whose training calls compile it in (``trainer.Trainer.compiled_loss``)."""
+    return LOOP_KEYS + ("loss",) if config.train.unroll else LOOP_KEYS
+
+
 class _Group:
     """Runs that share their loop settings, placed over the devices; advanced by one call."""
 
@@ -262,10 +268,11 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
     x, y, cells, total_steps, seed_list = check(config, x, y, seeds=seeds, first_seed=first_seed, steps=steps)
     runs = len(cells) * seeds
     records, hypers, groups_of = [], [], {}
+    grouped = group_keys(config)
     for c, cfg in enumerate(cells):
         plan = driver.budget(cfg.train, total_steps)
         for s in seed_list:
-            groups_of.setdefault(tuple(getattr(cfg.train, k) for k in LOOP_KEYS), []).append(len(records))
+            groups_of.setdefault(tuple(getattr(cfg.train, k) for k in grouped), []).append(len(records))
             records.append(RunRecord(c, s, plan))
             hypers.append(hyper_from(cfg.train))
 
@@ -273,7 +280,7 @@ def sweep_iter(config: Config, x: Axis, y: Axis | None = None, *, seeds: int = 4
     gan = make_trainer(config)
     m = parallel.mesh(devices)
     swept = {x.key, y.key if y is not None else x.key}
-    batched = tuple(k in swept and k not in LOOP_KEYS for k in KEYS)
+    batched = tuple(k in swept and k not in grouped for k in KEYS)
     groups = [_Group(gan, members, records, hypers, batched, m) for members in groups_of.values()]
     mixture = parallel.replicate(config.data.mixture(), m)
     for g in groups:  # compiles (once per group size)

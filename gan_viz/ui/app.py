@@ -125,6 +125,10 @@ def _current_run(values: sidebar.SidebarValues) -> LiveRun:
     # the live settings act at once, also on the previous run while a new one compiles
     live = {k: getattr(cfg.train, k) for k in config_lib.LIVE_TRAIN_KEYS + config_lib.BUDGET_TRAIN_KEYS}
     ss.run.set_live(replace(ss.run.config.train, **live), freeze_d=ss.get("freeze_d", False), view=cfg.view)
+    if ss.run.gan.compiles_loss(cfg.train.loss):  # the unrolled GAN compiles its loss in, once per loss
+        with st.spinner(f"Compiling the unrolled GAN's training step for the {cfg.train.loss} loss "
+                        f"({jobs.estimate_label(cfg)}, once per loss)..."):
+            ss.run.warm_up()
     return ss.run
 
 

@@ -93,6 +93,8 @@ class LiveRun:
 
         ``freeze_d`` holds the discriminator fixed (k_d = 0) without forgetting the chosen k_d.
         """
+        if self.gan.unroll and train.loss != self.config.train.loss:
+            self._pictures_compiled = False  # the unrolled GAN compiles its loss in: pictures too
         self.config = replace(self.config, train=train, view=view or self.config.view)
         self.hyper = hyper_from(train)
         if freeze_d:
