@@ -56,8 +56,8 @@ def test_a_python_int_loss_index_compiles_the_switch_s_choice_alone():
         for a, b in zip(d[0][1], d[1][1]):
             np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-8, err_msg=name)
         for alt in (False, True):
-            g = [jax.jit(jax.value_and_grad(lambda f, i=i: losses.g_loss(i, f, alt)))(fake),
-                 jax.jit(jax.value_and_grad(lambda f, i=i: losses.g_loss(jnp.int32(i), f, alt)))(fake)]
+            g = [jax.jit(jax.value_and_grad(lambda f, i=i, alt=alt: losses.g_loss(i, f, alt)))(fake),
+                 jax.jit(jax.value_and_grad(lambda f, i=i, alt=alt: losses.g_loss(jnp.int32(i), f, alt)))(fake)]
             np.testing.assert_allclose(np.asarray(g[0][0]), np.asarray(g[1][0]), rtol=1e-6, err_msg=name)
             np.testing.assert_allclose(np.asarray(g[0][1]), np.asarray(g[1][1]), rtol=1e-6, atol=1e-8, err_msg=name)
     # a fixed index traces no switch: the jaxpr of the minimax G loss has no cond at all
