@@ -165,13 +165,6 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
     Simultaneous: one D step and one G step, both from the round's starting point
     (the G gradient uses the D of before the D update).
 
-    The plain GAN's round takes its first D step and its first G step outside the loops, kept
-    when k is at least 1 (a select, not a branch), and loops over the rest: with k_d = k_g = 1
-    both loops run no step, and a round costs about two thirds of looping over every step (XLA's
-    loops and branches cost more than a step's arithmetic at these sizes; the numbers are the
-    same bit for bit). The unrolled GAN loops over every step: its G step is too long to compile
-    twice.
-
     With ``shoot``, called as ``shoot(pictures, state, steps_done_in_round, round_steps)``
     after every step, it also returns the ``pictures`` it threads through the round;
     ``shoot`` only reads the state, so the training is the same with or without it.
@@ -183,17 +176,13 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
     total = n_d + n_g
     nan = jnp.full((), jnp.nan)
     take = shoot or (lambda pics, s, done, total: pics)
-    first = 0 if spec.unroll else 1  # steps of each half taken before its loop
 
     def d_body(i, carry):
         s, _, pics = carry
         s, loss = d_update(spec, s, draws.words(s.key, start + i, d_words(spec)), hyper, mixture)
         return s, loss, take(pics, s, i + 1, total)
 
-    carry = (state, nan, pictures)
-    if first:
-        carry = _kept(n_d >= 1, d_body(0, carry), carry)
-    state, d_loss, pictures = jax.lax.fori_loop(first, n_d, d_body, carry)
+    state, d_loss, pictures = jax.lax.fori_loop(0, n_d, d_body, (state, nan, pictures))
     # G's steps answer the D of the round's start (simultaneous) or the one its D steps made
     d_params = jax.tree_util.tree_map(lambda old, new: jnp.where(hyper.simultaneous, old, new),
                                       d_before, state.d_params)
@@ -203,17 +192,9 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
         s, loss = g_update(spec, s, draws.words(s.key, start + n_d + i, g_words(spec)), hyper, d_params, mixture)
         return s, loss, take(pics, s, n_d + i + 1, total)
 
-    carry = (state, nan, pictures)
-    if first:
-        carry = _kept(n_g >= 1, g_body(0, carry), carry)
-    state, g_loss, pictures = jax.lax.fori_loop(first, n_g, g_body, carry)
+    state, g_loss, pictures = jax.lax.fori_loop(0, n_g, g_body, (state, nan, pictures))
     state = state._replace(step=state.step + total)
     return (state, d_loss, g_loss) if shoot is None else (state, d_loss, g_loss, pictures)
-
-
-def _kept(keep: jax.Array, new, old):
-    """``new`` where ``keep``, else ``old``, leaf by leaf (a step computed and kept only if it is due)."""
-    return jax.tree_util.tree_map(lambda a, b: jnp.where(keep, a, b), new, old)
 
 
 def flatten(state: State):
