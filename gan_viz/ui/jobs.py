@@ -189,9 +189,11 @@ class RunStarter:
 # ring8-hopping's data): 6-7 CPU s for networks of depth 2 to 8 without unrolling, 12-19 CPU s
 # with unroll 1 to 20 (the look-ahead is a rolled loop: 20 steps cost what 1 does), peak memory
 # at most 1.0 GB (unroll 20, G and D depth 8: every in-range shape). Python-unrolled, unroll 10
-# took 193 s and 1.4 GB at depth 2, and unroll 19 with G depth 8 289 s and 10 GB.
+# took 193 s and 1.4 GB at depth 2, and unroll 19 with G depth 8 289 s and 10 GB. Since the
+# unrolled GAN compiles only its own loss (trainer.Trainer), unroll 5 on ring8-healthy takes
+# 9.5-9.9 CPU s (18.8-19.7 before; scripts/compile_time.py, 2026-12-05).
 COMPILE_SECONDS = 6.0  # the plain GAN of depth 2 + 2, on one idle core
-UNROLL_COMPILE_FACTOR = 2.3  # the look-ahead's rolled loop and its derivative
+UNROLL_COMPILE_FACTOR = 1.5  # the look-ahead's rolled loop and its derivative, one loss
 LAYER_COMPILE_SHARE = 0.06  # each layer beyond 2 + 2
 
 
