@@ -428,7 +428,7 @@ def test_the_unrolled_gan_compiles_its_loss_in_once_per_loss(mix):
     from gan_viz.core import step
     from gan_viz.core.hyper import Hyper
 
-    g, h = _unrolled(1), hyper_from(SMALL.train)
+    g, h = Trainer.of_spec(_unrolled(1).spec), hyper_from(SMALL.train)  # its own jit caches, whatever ran before
     assert g.compiled_loss(h) == losses.loss_index(SMALL.train.loss)
     assert make_trainer(SMALL).compiled_loss(h) is None  # the plain GAN keeps the loss an array
     s0 = g.init(2)
