@@ -197,7 +197,7 @@ def unrolled_report(name: str, cfg: Config, seconds: float, unroll: int = UNROLL
     """The unrolled GAN at ``cfg``'s size: steps/s of k = 1 rounds, and what one unrolled G step
     costs in plain D steps (D-only rounds against G-only rounds, same process); ``unroll + 1`` is
     the expectation (the look-ahead D steps, then G's own, each with its backward pass)."""
-    u = replace(cfg, train=replace(cfg.train, unroll=unroll))
+    u = _unrolled(cfg, unroll)
     d_rate = jax_rate(replace(cfg, train=replace(cfg.train, k_d=1, k_g=0)), seconds)
     g_rate = jax_rate(replace(u, train=replace(u.train, k_d=0, k_g=1)), seconds)
     return {"name": f"unrolled {unroll} ({name})", "jax_steps_per_s": jax_rate(u, seconds),
@@ -216,9 +216,13 @@ def compiled_config(name: str) -> Config:
     if name == "default preset":
         return presets.get(presets.DEFAULT)
     if name == "unrolled":
-        cfg = model_sizes()[1][1]
-        return replace(cfg, train=replace(cfg.train, unroll=UNROLL))
+        return _unrolled(model_sizes()[1][1])
     return next(cfg for n, cfg in model_sizes() if n.split()[0] == name)
+
+
+def _unrolled(cfg: Config, unroll: int = UNROLL) -> Config:
+    """``cfg`` as the unrolled GAN with ``unroll`` look-ahead D steps."""
+    return replace(cfg, train=replace(cfg.train, unroll=unroll))
 
 
 def compile_times() -> list[dict]:

@@ -121,19 +121,20 @@ def fixed(index) -> bool:
     return isinstance(index, (int, np.integer))
 
 
+def _chosen(index: jax.Array | int, branches, *args) -> jax.Array:
+    """``branches[index](*args)``: traced alone for a ``fixed`` index, else a run-time ``lax.switch``."""
+    return branches[int(index)](*args) if fixed(index) else jax.lax.switch(index, branches, *args)
+
+
 def d_loss(index: jax.Array | int, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """Discriminator loss selected by a loss index (an array, or a Python int: ``fixed``)."""
-    if fixed(index):
-        return _D_LOSSES[int(index)](real_logits, fake_logits)
-    return jax.lax.switch(index, _D_LOSSES, real_logits, fake_logits)
+    return _chosen(index, _D_LOSSES, real_logits, fake_logits)
 
 
 def g_loss(index: jax.Array | int, fake_logits: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
     """Generator loss selected by a loss index (an array, or a Python int: ``fixed``); ``alt``
     (``Hyper.alt_g``) picks the f-GAN members' alternative objective and is ignored by the others."""
-    if fixed(index):
-        return _G_LOSSES[int(index)](fake_logits, jnp.asarray(alt, bool))
-    return jax.lax.switch(index, _G_LOSSES, fake_logits, jnp.asarray(alt, bool))
+    return _chosen(index, _G_LOSSES, fake_logits, jnp.asarray(alt, bool))
 
 
 def f_bound(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
