@@ -91,3 +91,39 @@ def test_wasserstein_losses_and_the_gradient_penalty_of_a_unit_linear_critic():
     assert float(losses.gradient_penalty(jnp.tile(w, (5, 1)))) == pytest.approx(0.0, abs=1e-10)
     assert float(losses.gradient_penalty(jnp.tile(3 * w, (5, 1)))) == pytest.approx(4.0, rel=1e-6)
     assert losses.PROBABILITY_LOSSES == ("minimax", "non_saturating", "least_squares")
+
+
+def test_the_run_time_switch_differentiates_in_one_branch_with_the_plain_switch_s_numbers():
+    """An array index picks the loss with one ``lax.switch`` that returns its value and gradient
+    together (``losses._switched``): the value, the gradient (also times a cotangent other than 1)
+    and the second derivative are a plain switch's, and the gradient runs one switch, not two."""
+    real = jax.random.normal(jax.random.PRNGKey(0), (16,)) * 2
+    fake = jax.random.normal(jax.random.PRNGKey(1), (16,)) * 2
+
+    def plain_d(i, r, f):
+        return jax.lax.switch(i, losses._D_LOSSES, r, f)
+
+    def plain_g(i, f, alt):
+        return jax.lax.switch(i, losses._G_LOSSES, f, jnp.asarray(alt))
+
+    def top_level_conds(fn, *args):
+        return [e.primitive.name for e in jax.make_jaxpr(fn)(*args).jaxpr.eqns].count("cond")
+
+    pairs = [(lambda i, r, f: 3.0 * losses.d_loss(i, r, f), lambda i, r, f: 3.0 * plain_d(i, r, f))]
+    pairs += [(lambda i, r, f, a=alt: -2.0 * losses.g_loss(i, f, a) + 0 * r[0],
+               lambda i, r, f, a=alt: -2.0 * plain_g(i, f, a) + 0 * r[0]) for alt in (False, True)]
+    for pair in pairs:  # each compiled once, called with every index
+        first = [jax.jit(jax.value_and_grad(fn, argnums=(1, 2))) for fn in pair]
+        # the second derivative (the unrolled GAN differentiates D's gradient again)
+        second = [jax.jit(jax.grad(lambda i, f, fn=fn: jnp.sum(jnp.tanh(jax.grad(fn, argnums=2)(i, real, f))),
+                                   argnums=1)) for fn in pair]
+        for i, name in enumerate(losses.LOSSES):
+            got, want = (fn(jnp.int32(i), real, fake) for fn in first)
+            for a, b in zip(jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)):
+                np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-8, err_msg=name)
+            got, want = (fn(jnp.int32(i), fake) for fn in second)
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-6, err_msg=name)
+    idx = jnp.int32(losses.MINIMAX)
+    grad_ours = jax.grad(lambda f: losses.d_loss(idx, real, f))
+    grad_theirs = jax.grad(lambda f: plain_d(idx, real, f))
+    assert (top_level_conds(grad_ours, fake), top_level_conds(grad_theirs, fake)) == (1, 2)

@@ -121,20 +121,51 @@ def fixed(index) -> bool:
     return isinstance(index, (int, np.integer))
 
 
-def _chosen(index: jax.Array | int, branches, *args) -> jax.Array:
-    """``branches[index](*args)``: traced alone for a ``fixed`` index, else a run-time ``lax.switch``."""
-    return branches[int(index)](*args) if fixed(index) else jax.lax.switch(index, branches, *args)
+def _chosen(index: jax.Array | int, branches, logits: tuple[jax.Array, ...], *rest) -> jax.Array:
+    """``branches[index](*logits, *rest)``: traced alone for a ``fixed`` index, else picked at run
+    time by ``_switched``."""
+    if fixed(index):
+        return branches[int(index)](*logits, *rest)
+    return _switched(index, branches, logits, rest)
+
+
+def _switched(index: jax.Array, branches, logits: tuple[jax.Array, ...], rest: tuple) -> jax.Array:
+    """``branches[index](*logits, *rest)`` through one ``lax.switch`` that computes the branch's value
+    and its gradient with respect to ``logits`` together; differentiating it then multiplies that
+    gradient by the incoming one, with no second switch. (Differentiating a plain switch runs a
+    switch forward and another backward, and the forward one hands every intermediate the
+    backward one needs across the branch boundary: about 40 small operations of a D step, 25 of a
+    G step, where this pays a few.) Same numbers as the plain switch; reverse mode only, like
+    every ``jax.custom_vjp``."""
+    def value(b):
+        return lambda ls, r: b(*ls, *r)
+
+    def value_and_grad(b):
+        return lambda ls, r: jax.value_and_grad(lambda ls: b(*ls, *r))(ls)
+
+    @jax.custom_vjp
+    def pick(index, logits, rest):
+        return jax.lax.switch(index, [value(b) for b in branches], logits, rest)
+
+    def forward(index, logits, rest):
+        return jax.lax.switch(index, [value_and_grad(b) for b in branches], logits, rest)
+
+    def backward(grads, ct):
+        return None, tuple(ct * g for g in grads), None
+
+    pick.defvjp(forward, backward)
+    return pick(index, logits, rest)
 
 
 def d_loss(index: jax.Array | int, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
     """Discriminator loss selected by a loss index (an array, or a Python int: ``fixed``)."""
-    return _chosen(index, _D_LOSSES, real_logits, fake_logits)
+    return _chosen(index, _D_LOSSES, (real_logits, fake_logits))
 
 
 def g_loss(index: jax.Array | int, fake_logits: jax.Array, alt: jax.Array | bool = False) -> jax.Array:
     """Generator loss selected by a loss index (an array, or a Python int: ``fixed``); ``alt``
     (``Hyper.alt_g``) picks the f-GAN members' alternative objective and is ignored by the others."""
-    return _chosen(index, _G_LOSSES, fake_logits, jnp.asarray(alt, bool))
+    return _chosen(index, _G_LOSSES, (fake_logits,), jnp.asarray(alt, bool))
 
 
 def f_bound(index: jax.Array, real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:

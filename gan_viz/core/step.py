@@ -66,29 +66,68 @@ def d_objective(spec: Spec, d_params, g_params, real, z, hyper: Hyper, eps=None)
     critic input) WGAN-GP's penalty, when their weights are > 0."""
     fake = generate(spec, g_params, z)
     loss = losses.d_loss(hyper.loss, packed_logits(spec, d_params, real), packed_logits(spec, d_params, fake))
+    return loss + penalties(spec, d_params, real, fake, eps, hyper.r1_weight, hyper.gp_weight)
 
-    def r1(_):
-        # R1 penalty (Mescheder et al. 2018): gamma/2 * E ||grad_x l(x)||^2 on real data.
-        if spec.pack > 1:  # x is a whole pack: the squared norms of its samples' gradients add up
-            g = jax.grad(lambda x: jnp.sum(packed_logits(spec, d_params, x)))(real)
-            return 0.5 * hyper.r1_weight * jnp.sum(g**2) / (real.shape[0] // spec.pack)
-        g = jax.vmap(jax.grad(lambda x: point_logits(spec, d_params, x[None])[0]))(real)
-        return 0.5 * hyper.r1_weight * jnp.mean(jnp.sum(g**2, axis=-1))
 
-    loss = loss + jax.lax.cond(hyper.r1_weight > 0, r1, lambda _: jnp.zeros(()), None)
+def r1_penalty(spec: Spec, d_params, real: jax.Array, weight: jax.Array) -> jax.Array:
+    """R1 (Mescheder et al. 2018): gamma/2 * E ||grad_x l(x)||^2 on real data, gamma = ``weight``."""
+    if spec.pack > 1:  # x is a whole pack: the squared norms of its samples' gradients add up
+        g = jax.grad(lambda x: jnp.sum(packed_logits(spec, d_params, x)))(real)
+        return 0.5 * weight * jnp.sum(g**2) / (real.shape[0] // spec.pack)
+    g = jax.vmap(jax.grad(lambda x: point_logits(spec, d_params, x[None])[0]))(real)
+    return 0.5 * weight * jnp.mean(jnp.sum(g**2, axis=-1))
+
+
+def gradient_penalty(spec: Spec, d_params, real: jax.Array, fake: jax.Array, eps: jax.Array,
+                     weight: jax.Array) -> jax.Array:
+    """WGAN-GP (Gulrajani et al. 2017): lambda * E (||grad f(x_hat)|| - 1)^2, lambda = ``weight``,
+    at points x_hat on the segments between real and generated inputs (``eps``: one uniform weight
+    per critic input)."""
+    n = real.shape[0] // spec.pack
+    e = jnp.repeat(eps.reshape(n, 1), spec.pack, axis=0)
+    x_hat = e * real[: n * spec.pack] + (1.0 - e) * fake[: n * spec.pack]
+    g = jax.grad(lambda x: jnp.sum(packed_logits(spec, d_params, x)))(x_hat)
+    return weight * losses.gradient_penalty(g.reshape(n, 2 * spec.pack))
+
+
+def _penalty_sum(spec: Spec, d_params, real, fake, eps, r1_weight, gp_weight) -> jax.Array:
+    """R1 plus (given ``eps``) the gradient penalty, each computed only when its weight is > 0."""
+    zero = lambda _: jnp.zeros(())  # noqa: E731
+    total = jax.lax.cond(r1_weight > 0, lambda _: r1_penalty(spec, d_params, real, r1_weight), zero, None)
     if eps is None:
-        return loss
+        return total
+    return total + jax.lax.cond(gp_weight > 0, lambda _: gradient_penalty(spec, d_params, real, fake, eps, gp_weight),
+                                zero, None)
 
-    def gp(_):
-        # WGAN-GP (Gulrajani et al. 2017): lambda * E (||grad f(x_hat)|| - 1)^2 at points x_hat on
-        # the segments between real and generated inputs (one uniform weight per critic input)
-        n = real.shape[0] // spec.pack
-        e = jnp.repeat(eps.reshape(n, 1), spec.pack, axis=0)
-        x_hat = e * real[: n * spec.pack] + (1.0 - e) * fake[: n * spec.pack]
-        g = jax.grad(lambda x: jnp.sum(packed_logits(spec, d_params, x)))(x_hat)
-        return hyper.gp_weight * losses.gradient_penalty(g.reshape(n, 2 * spec.pack))
 
-    return loss + jax.lax.cond(hyper.gp_weight > 0, gp, lambda _: jnp.zeros(()), None)
+def penalties(spec: Spec, d_params, real, fake, eps, r1_weight, gp_weight) -> jax.Array:
+    """D's penalties (``_penalty_sum``) behind one branch that computes their value and their
+    gradients together, taken only when a weight is > 0; differentiating it then multiplies those
+    gradients, with no branch. Most runs have no penalty: their D step pays that one empty branch
+    instead of one per penalty forward and another per penalty backward. Same numbers; reverse
+    mode only (``jax.grad``, to any order: the unrolled GAN differentiates it twice)."""
+    wrt = (0, 1, 2, 4, 5)  # everything but eps (random weights, not a quantity of the model)
+
+    @jax.custom_vjp
+    def total(d, r, f, e, a, b):
+        return _penalty_sum(spec, d, r, f, e, a, b)
+
+    def forward(d, r, f, e, a, b):
+        def on(_):
+            return jax.value_and_grad(lambda *x: _penalty_sum(spec, *x), argnums=wrt)(d, r, f, e, a, b)
+
+        def off(_):
+            zeros = jax.tree_util.tree_map(jnp.zeros_like, (d, r, f, a, b))
+            return jnp.zeros(()), zeros
+
+        return jax.lax.cond((a > 0) | (b > 0), on, off, None)
+
+    def backward(grads, ct):
+        gd, gr, gf, ga, gb = jax.tree_util.tree_map(lambda g: ct * g, grads)
+        return gd, gr, gf, None, ga, gb
+
+    total.defvjp(forward, backward)
+    return total(d_params, real, fake, eps, jnp.asarray(r1_weight, jnp.float32), jnp.asarray(gp_weight, jnp.float32))
 
 
 def g_objective(spec: Spec, g_params, d_params, z, hyper: Hyper) -> jax.Array:
@@ -200,7 +239,7 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
 def flatten(state: State):
     """``state``'s float leaves as one vector (``ravel_pytree``), its other leaves (counters, key)
     as they are, and the function that rebuilds the state from the two: the loop over rounds
-    carries the state this way, so that keeping the last finite state costs one select of one
+    keeps its last finite state this way (``rounds``), so that keeping it costs one select of one
     vector, not one per leaf."""
     leaves, tree = jax.tree_util.tree_flatten(state)
     is_float = [jnp.issubdtype(x.dtype, jnp.floating) for x in leaves]
@@ -235,23 +274,29 @@ def checked(old: State, new: State, d_loss, g_loss, hyper: Hyper) -> tuple[State
 def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Array, buffers: tuple = ()):
     """Up to ``n`` rounds, stopping at the first that is not finite (its state is dropped);
     each round's D and G losses go into ``buffers`` (none, or a D and a G buffer) at its index.
-    Returns ``(state, rounds_done, diverged, buffers)``."""
-    flat, other, rebuild = flatten(state)
+    Returns ``(state, rounds_done, diverged, buffers)``.
+
+    The loop carries the state twice: as it trains (its leaves, which the next round reads) and,
+    as one flat vector, the last finite state (``flatten``). A round's float leaves are
+    concatenated once, for the finite check and as the new last finite state; the flat vector is
+    cut back into leaves only once, after the loop, so a round pays one concatenation and one
+    select instead of cutting the vector into every leaf."""
+    good, good_other, rebuild = flatten(state)
 
     def cond(carry):
-        i, _, _, diverged, _ = carry
+        i, _, _, _, diverged, _ = carry
         return (i < n) & ~diverged
 
     def body(carry):
-        i, flat, other, _, bufs = carry
-        new, d_loss, g_loss = one_round(spec, rebuild(flat, other), hyper, mixture)
+        i, s, good, good_other, _, bufs = carry
+        new, d_loss, g_loss = one_round(spec, s, hyper, mixture)
         new_flat, new_other, _ = flatten(new)
         finite = jnp.all(jnp.isfinite(new_flat)) & losses_finite(d_loss, g_loss, hyper)  # as ``checked``
-        flat = jnp.where(finite, new_flat, flat)
-        other = tuple(jnp.where(finite, a, b) for a, b in zip(new_other, other))
+        good = jnp.where(finite, new_flat, good)
+        good_other = tuple(jnp.where(finite, a, b) for a, b in zip(new_other, good_other))
         bufs = tuple(b.at[i].set(loss) for b, loss in zip(bufs, (d_loss, g_loss)))
-        return i + finite.astype(i.dtype), flat, other, ~finite, bufs
+        return i + finite.astype(i.dtype), new, good, good_other, ~finite, bufs
 
-    i, flat, other, diverged, buffers = jax.lax.while_loop(
-        cond, body, (jnp.zeros((), jnp.int32), flat, other, jnp.zeros((), bool), buffers))
-    return rebuild(flat, other), i, diverged, buffers
+    i, _, good, good_other, diverged, buffers = jax.lax.while_loop(
+        cond, body, (jnp.zeros((), jnp.int32), state, good, good_other, jnp.zeros((), bool), buffers))
+    return rebuild(good, good_other), i, diverged, buffers
