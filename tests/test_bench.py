@@ -80,6 +80,30 @@ def test_the_jitted_step_loop_trains_tiny_rounds_at_a_rate():
     assert is_rate(rate) and rate > 200
 
 
+def test_interleaved_times_loops_in_turns_and_keeps_each_ones_median():
+    """Each window times every loop once, in the given order, and a loop's rate is the median of
+    its windows (steps a call times calls a second): a window slowed by the machine does not
+    move it."""
+    calls = []
+    slow = {"a": {2}, "b": set()}  # loop a's third window takes 4 s, the others 1 s
+
+    def loop(name, steps):
+        def fn(n):
+            calls.append(name)
+        return bench_peers.Loop(fn, 10, steps)
+
+    def fake_rate(fn, n, seconds, warm=True):
+        fn(n)
+        window = sum(1 for c in calls if c == calls[-1]) - 2  # this loop's window index (after its warm-up)
+        return n / (4.0 if window in slow[calls[-1]] else 1.0)
+
+    import unittest.mock
+    with unittest.mock.patch.object(bench_peers, "time_rate", fake_rate):
+        rates = bench_peers.interleaved({"a": loop("a", 2), "b": loop("b", 3)}, seconds=1.0, windows=5)
+    assert calls == ["a", "b"] + ["a", "b"] * 5  # a warm-up each, then turns
+    assert rates == {"a": 20.0, "b": 30.0}
+
+
 def test_floors_are_the_issues_ratios_held_to_this_runs_quotients():
     models = [{"name": "ganlab (batch 64, 1x16)", "jax_vs_torch": 30.0, "jax_vs_torch_compile": 2.9,
                "jax_vs_step_loop": None},
@@ -98,10 +122,11 @@ def test_torch_peers_train_tiny_rounds_and_the_ratios_are_the_quotients():
     except ImportError:
         pytest.fail(NEEDS_TORCH)
     assert bench_peers.peer_notes() == [] and bench_peers.torch_info()["torch_version"] == torch.__version__
-    trainer, threads = bench.jax_rate(TINY, 0.2), torch.get_num_threads()
-    r = bench_peers.peer_rates(TINY, 0.2, trainer)
+    threads = torch.get_num_threads()
+    r = bench_peers.peer_rates(TINY, 0.2, bench.jax_loop(TINY), windows=3)
     assert torch.get_num_threads() == threads  # timed with TORCH_THREADS, then set back
-    assert set(r) == set(bench_peers.PEER_KEYS)
+    assert set(r) == {"jax_steps_per_s", *bench_peers.PEER_KEYS}
+    trainer = r["jax_steps_per_s"]
     for peer, ratio in (("jax_step_loop_steps_per_s", "jax_vs_step_loop"), ("torch_steps_per_s", "jax_vs_torch"),
                         ("torch_compile_steps_per_s", "jax_vs_torch_compile")):
         assert is_rate(r[peer]) and r[ratio] == trainer / r[peer]
@@ -111,14 +136,15 @@ def test_torch_peers_train_tiny_rounds_and_the_ratios_are_the_quotients():
 def test_without_torch_the_peer_columns_are_none_and_the_report_says_how_to_install_them(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # ``import torch`` raises ImportError
     assert bench_peers.torch_rate(TINY, 0.2) is None and bench_peers.torch_compile_rate(TINY, 0.2) == (None, None)
-    models = [{"name": "ganlab (batch 64, 1x16)", "jax_steps_per_s": 9000.0, "nojit_steps_per_s": 7.0,
-               **bench_peers.peer_rates(TINY, 0.2, 9000.0)}]
+    models = [{"name": "ganlab (batch 64, 1x16)", "nojit_steps_per_s": 7.0,
+               **bench_peers.peer_rates(TINY, 0.2, bench.jax_loop(TINY), windows=1)}]
     assert [models[0][k] for k in bench_peers.PEER_KEYS if "torch" in k] == [None] * 5
     report = {"models": models, "floors": bench_peers.floors(models), "peer_notes": bench_peers.peer_notes(),
               **bench_peers.torch_info(), "compile_seconds": 4.0, "cached_compile_seconds": 1.5,
               "recompiles_on_hyperparameter_change": 0, "cpu_count": 2, "jax_version": "0.0"}
     assert report["torch_version"] is None and all(f["met"] is None for f in report["floors"][:2])
     text = bench.format_report(report)
+    assert is_rate(models[0]["jax_steps_per_s"]) and models[0]["jax_vs_step_loop"] is not None
     assert "| 7.0 | " in text and "| n/a | n/a | n/a | n/a |" in text
     assert bench_peers.TORCH_MISSING in text
     assert "torch is not installed, so the PyTorch columns are not measured: pip install -e '.[peers]'" in text

@@ -51,8 +51,8 @@ def model_sizes() -> list[tuple[str, Config]]:
     ]
 
 
-def jax_rate(cfg: Config, min_seconds: float) -> float:
-    """Steps (D or G updates) per second of the jitted multi-round call, 1000 rounds a call."""
+def jax_loop(cfg: Config) -> bench_peers.Loop:
+    """The trainer's jitted multi-round call (``Trainer.run``), 1000 rounds a call, as a loop to time."""
     run = driver.setup(cfg, seed=0)
     box = {"s": run.state}
 
@@ -60,7 +60,13 @@ def jax_rate(cfg: Config, min_seconds: float) -> float:
         box["s"], _ = run.gan.run(box["s"], run.hyper, run.mixture, n)
         jax.block_until_ready(box["s"])
 
-    return time_rate(fn, 1000, min_seconds) * steps_per_round(cfg.train)
+    return bench_peers.Loop(fn, 1000, steps_per_round(cfg.train))
+
+
+def jax_rate(cfg: Config, min_seconds: float) -> float:
+    """Steps (D or G updates) per second of ``jax_loop``."""
+    loop = jax_loop(cfg)
+    return time_rate(loop.fn, loop.n, min_seconds) * loop.steps
 
 
 def frame_ms(cfg: Config, frames: int = 200) -> float:
@@ -260,10 +266,8 @@ def run(quick: bool = False, progress: Callable[[str], None] | None = None) -> d
     models = []
     for name, cfg in model_sizes():
         say(f"timing {name} ...")
-        j = jax_rate(cfg, seconds)
-        nj = nojit_rate(cfg, seconds)
-        models.append({"name": name, "jax_steps_per_s": j, "nojit_steps_per_s": nj,
-                       **bench_peers.peer_rates(cfg, seconds, j)})
+        peers = bench_peers.peer_rates(cfg, seconds, jax_loop(cfg), 3 if quick else bench_peers.WINDOWS)
+        models.append({"name": name, "nojit_steps_per_s": nojit_rate(cfg, seconds), **peers})
     say("timing live-view frames of one round ...")
     frame = frame_ms(model_sizes()[0][1])
     name, cfg = model_sizes()[1]

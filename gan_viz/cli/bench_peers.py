@@ -11,9 +11,11 @@ C++ compiler for ``torch.compile``, those figures are None and ``peer_notes`` sa
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -21,9 +23,11 @@ import jax.numpy as jnp
 from gan_viz.core.config import Config, steps_per_round
 
 
-def time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
-    """Calls per second of ``fn(n)`` (``n`` calls each), repeated until ``min_seconds`` have passed."""
-    fn(n)  # warm up (compiles, fills caches)
+def time_rate(fn: Callable[[int], None], n: int, min_seconds: float, warm: bool = True) -> float:
+    """Calls per second of ``fn(n)`` (``n`` calls each), repeated until ``min_seconds`` have passed,
+    after one call to warm up (compiles, fills caches) unless ``warm`` is False."""
+    if warm:
+        fn(n)
     done, start = 0, time.perf_counter()
     while True:
         fn(n)
@@ -33,8 +37,41 @@ def time_rate(fn: Callable[[int], None], n: int, min_seconds: float) -> float:
             return done / elapsed
 
 
+class Loop(NamedTuple):
+    """A training loop to time: ``fn(n)`` makes ``n`` calls of ``steps`` steps each and waits for them."""
+
+    fn: Callable[[int], None]
+    n: int
+    steps: int
+
+
+# A comparison times its loops in turns, WINDOWS windows each, and keeps each loop's median: this
+# machine's speed changes for whole seconds at a time (on the 2-core CPU a compiled run alternates
+# between about 75,000 and 52,000 steps/s, as its threads share one core or not), so loops timed
+# one after the other can meet different machines, and their ratio with them.
+WINDOWS = 7
+
+
+def interleaved(loops: dict[str, Loop], seconds: float, windows: int = WINDOWS) -> dict[str, float]:
+    """Steps per second of each loop: the median of ``windows`` windows of ``seconds / windows``
+    each, the loops taking turns window by window, after one warm-up call each."""
+    for loop in loops.values():
+        loop.fn(loop.n)  # compiles, fills caches
+    rates: dict[str, list[float]] = {name: [] for name in loops}
+    for _ in range(windows):
+        for name, loop in loops.items():
+            rates[name].append(time_rate(loop.fn, loop.n, seconds / windows, warm=False) * loop.steps)
+    return {name: statistics.median(r) for name, r in rates.items()}
+
+
 def jax_step_loop_rate(cfg: Config, min_seconds: float) -> float:
-    """Steps (D or G updates) per second of plain JAX as its tutorials write a GAN: parameters as
+    """Steps (D or G updates) per second of ``jax_step_loop``."""
+    loop = jax_step_loop(cfg)
+    return time_rate(loop.fn, loop.n, min_seconds) * loop.steps
+
+
+def jax_step_loop(cfg: Config) -> Loop:
+    """Plain JAX as its tutorials write a GAN: parameters as
     lists of arrays, an MLP function, ``optax.adam``, one ``jax.jit``-ed function that makes one D
     step and one G step (the round's draws from a key it splits and returns), called once a round
     from a Python loop; the host waits once at the end of each timed batch of rounds."""
@@ -81,7 +118,7 @@ def jax_step_loop_rate(cfg: Config, min_seconds: float) -> float:
             s = step(*s)
         box["s"] = jax.block_until_ready(s)
 
-    return time_rate(fn, 200, min_seconds) * steps_per_round(cfg.train)
+    return Loop(fn, 200, steps_per_round(cfg.train))
 
 
 PEERS_EXTRA = "pip install -e '.[peers]'"
@@ -173,31 +210,36 @@ def _torch_round(cfg: Config, compiled: bool) -> Callable[[], None]:
     return round_
 
 
-def _rounds_rate(round_: Callable[[], None], cfg: Config, min_seconds: float) -> float:
+def _rounds_loop(round_: Callable[[], None], cfg: Config) -> Loop:
+    """``round_`` as a ``Loop``, run with ``TORCH_THREADS`` threads (set back after each call)."""
     def fn(n):
-        for _ in range(n):
-            round_()
+        with _torch_threads():
+            for _ in range(n):
+                round_()
 
-    return time_rate(fn, 50, min_seconds) * steps_per_round(cfg.train)
+    return Loop(fn, 50, steps_per_round(cfg.train))
+
+
+def torch_loop(cfg: Config) -> Loop | None:
+    """The round in PyTorch eager mode, or None when torch is not installed."""
+    return None if torch_missing() else _rounds_loop(_torch_round(cfg, compiled=False), cfg)
 
 
 def torch_rate(cfg: Config, min_seconds: float) -> float | None:
-    """Steps per second of the round in PyTorch eager mode, or None when torch is not installed."""
-    if torch_missing():
-        return None
-    with _torch_threads():
-        return _rounds_rate(_torch_round(cfg, compiled=False), cfg, min_seconds)
+    """Steps per second of ``torch_loop``, or None when torch is not installed."""
+    loop = torch_loop(cfg)
+    return None if loop is None else time_rate(loop.fn, loop.n, min_seconds) * loop.steps
 
 
-def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
-    """(steps/s, compile seconds) of the round with both networks ``torch.compile``-d, or (None,
-    None) where ``compile_missing`` says why not. The compile seconds are the first round's wall
+def torch_compile_loop(cfg: Config) -> tuple[Loop | None, float | None]:
+    """The round with both networks ``torch.compile``-d and its compile seconds, or (None, None)
+    where ``compile_missing`` says why not. The compile seconds are the first round's wall
     time from cold: Dynamo reset, as in a new process, and Inductor's caches empty (its
     ``fresh_cache``: a new temporary cache directory, as on a machine that never compiled these
     networks), so G's graph and D's without and with a gradient to its input are traced and
     compiled to C++, forward and backward. The first call in a process also pays torch.compile's
     start-up (importing Inductor, probing the CPU's vector instructions with the compiler). The
-    rate is timed after it, in the same state."""
+    loop runs the compiled networks after it (Inductor's kernels stay loaded)."""
     if compile_missing():
         return None, None
     import torch
@@ -209,21 +251,29 @@ def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, f
         start = time.perf_counter()
         round_()
         seconds = time.perf_counter() - start
-        return _rounds_rate(round_, cfg, min_seconds), seconds
+    return _rounds_loop(round_, cfg), seconds
 
 
-def peer_rates(cfg: Config, min_seconds: float, trainer: float) -> dict:
-    """Every peer's steps/s at ``cfg`` and the trainer's steps/s (``trainer``) over each."""
-    loop = jax_step_loop_rate(cfg, min_seconds)
-    eager = torch_rate(cfg, min_seconds)
-    compiled, seconds = torch_compile_rate(cfg, min_seconds)
+def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
+    """(steps/s, compile seconds) of ``torch_compile_loop``, or (None, None) where it cannot run."""
+    loop, seconds = torch_compile_loop(cfg)
+    return (None, None) if loop is None else (time_rate(loop.fn, loop.n, min_seconds) * loop.steps, seconds)
+
+
+def peer_rates(cfg: Config, seconds: float, trainer: Loop, windows: int = WINDOWS) -> dict:
+    """The trainer's steps/s (``jax_steps_per_s``) and every peer's at ``cfg``, timed in turns
+    (``interleaved``, ``seconds`` each), and the trainer's over each peer's."""
+    compiled, compile_seconds = torch_compile_loop(cfg)
+    loops = {"trainer": trainer, "loop": jax_step_loop(cfg), "eager": torch_loop(cfg), "compiled": compiled}
+    rates = interleaved({k: v for k, v in loops.items() if v is not None}, seconds, windows)
+    loop, eager, compiled_rate = (rates.get(k) for k in ("loop", "eager", "compiled"))
 
     def over(x):
-        return None if x is None else trainer / x
+        return None if x is None else rates["trainer"] / x
 
-    return {"jax_step_loop_steps_per_s": loop, "torch_steps_per_s": eager, "torch_compile_steps_per_s": compiled,
-            "torch_compile_seconds": seconds, "jax_vs_step_loop": over(loop), "jax_vs_torch": over(eager),
-            "jax_vs_torch_compile": over(compiled)}
+    return {"jax_steps_per_s": rates["trainer"], "jax_step_loop_steps_per_s": loop, "torch_steps_per_s": eager,
+            "torch_compile_steps_per_s": compiled_rate, "torch_compile_seconds": compile_seconds,
+            "jax_vs_step_loop": over(loop), "jax_vs_torch": over(eager), "jax_vs_torch_compile": over(compiled_rate)}
 
 
 PEER_KEYS = ("jax_step_loop_steps_per_s", "torch_steps_per_s", "torch_compile_steps_per_s", "torch_compile_seconds",

@@ -134,9 +134,8 @@ def _switched(index: jax.Array, branches, logits: tuple[jax.Array, ...], rest: t
     and its gradient with respect to ``logits`` together; differentiating it then multiplies that
     gradient by the incoming one, with no second switch. (Differentiating a plain switch runs a
     switch forward and another backward, and the forward one hands every intermediate the
-    backward one needs across the branch boundary: about 40 small operations of a D step, 25 of a
-    G step, where this pays a few.) Same numbers as the plain switch; reverse mode only, like
-    every ``jax.custom_vjp``."""
+    backward one needs across the branch boundary, each a buffer of its own.) Same numbers as the
+    plain switch; reverse mode only, like every ``jax.custom_vjp``."""
     def value(b):
         return lambda ls, r: b(*ls, *r)
 
