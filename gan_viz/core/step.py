@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from gan_viz.core import draws, losses, models, optim
@@ -237,17 +238,24 @@ def one_round(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, shoot=No
 
 
 def flatten(state: State):
-    """``state``'s float leaves as one vector (``ravel_pytree``), its other leaves (counters, key)
-    as they are, and the function that rebuilds the state from the two: the loop over rounds
-    keeps its last finite state this way (``rounds``), so that keeping it costs one select of one
-    vector, not one per leaf."""
+    """``state`` as two vectors, its float leaves (``ravel_pytree``) and its other leaves (counters,
+    key: 32-bit integers, bit-cast to int32), and the function that rebuilds the state from the
+    two: the loop over rounds keeps its last finite state this way (``rounds``), so that keeping
+    it costs two selects, not one per leaf."""
     leaves, tree = jax.tree_util.tree_flatten(state)
     is_float = [jnp.issubdtype(x.dtype, jnp.floating) for x in leaves]
     flat, unravel = ravel_pytree([x for x, f in zip(leaves, is_float) if f])
-    other = tuple(x for x, f in zip(leaves, is_float) if not f)
+    ints = [x for x, f in zip(leaves, is_float) if not f]
+    if any(x.dtype.itemsize != 4 for x in ints):
+        raise TypeError(f"state leaves that are not floats must be 32-bit, got {sorted({str(x.dtype) for x in ints})}")
+    kinds = [(x.shape, x.dtype, x.size) for x in ints]
+    other = jnp.concatenate([jax.lax.bitcast_convert_type(x, jnp.int32).ravel() for x in ints])
 
-    def rebuild(flat: jax.Array, other: tuple[jax.Array, ...]) -> State:
-        floats, others = iter(unravel(flat)), iter(other)
+    def rebuild(flat: jax.Array, other: jax.Array) -> State:
+        cuts = np.cumsum([size for _, _, size in kinds])[:-1]
+        others = (jax.lax.bitcast_convert_type(part.reshape(shape), dtype)
+                  for part, (shape, dtype, _) in zip(jnp.split(other, cuts), kinds))
+        floats = iter(unravel(flat))
         return jax.tree_util.tree_unflatten(tree, [next(floats) if f else next(others) for f in is_float])
 
     return flat, other, rebuild
@@ -277,10 +285,10 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
     Returns ``(state, rounds_done, diverged, buffers)``.
 
     The loop carries the state twice: as it trains (its leaves, which the next round reads) and,
-    as one flat vector, the last finite state (``flatten``). A round's float leaves are
-    concatenated once, for the finite check and as the new last finite state; the flat vector is
-    cut back into leaves only once, after the loop, so a round pays one concatenation and one
-    select instead of cutting the vector into every leaf."""
+    as two flat vectors, the last finite state (``flatten``). A round's float leaves are
+    concatenated once, for the finite check and as the new last finite state, and so are its
+    integer leaves; the vectors are cut back into leaves only once, after the loop, so a round
+    pays two concatenations and two selects instead of a slice and a select for every leaf."""
     good, good_other, rebuild = flatten(state)
 
     def cond(carry):
@@ -293,7 +301,7 @@ def rounds(spec: Spec, state: State, hyper: Hyper, mixture: Mixture, n: jax.Arra
         new_flat, new_other, _ = flatten(new)
         finite = jnp.all(jnp.isfinite(new_flat)) & losses_finite(d_loss, g_loss, hyper)  # as ``checked``
         good = jnp.where(finite, new_flat, good)
-        good_other = tuple(jnp.where(finite, a, b) for a, b in zip(new_other, good_other))
+        good_other = jnp.where(finite, new_other, good_other)
         bufs = tuple(b.at[i].set(loss) for b, loss in zip(bufs, (d_loss, g_loss)))
         return i + finite.astype(i.dtype), new, good, good_other, ~finite, bufs
 
