@@ -502,3 +502,20 @@ def test_the_penalties_value_and_gradients_are_autodiffs_of_their_sum(gan, r1, g
     second = [jax.jit(jax.grad(lambda f, fn=fn: sum(jnp.sum(jnp.tanh(g)) for g in jax.tree_util.tree_leaves(
         jax.grad(fn)(d, real, f, *weights)))))(fake) for fn in (ours, theirs)]
     np.testing.assert_allclose(np.asarray(second[0]), np.asarray(second[1]), rtol=1e-4, atol=1e-6)
+
+
+def test_flatten_keeps_a_state_in_two_vectors_and_rebuilds_it_bit_for_bit(gan):
+    """The loop over rounds keeps its last finite state as a float vector and an int32 vector
+    (``step.flatten``): rebuilt, every leaf has its value, dtype and shape again (the uint32 key
+    bit-cast both ways); a leaf that is neither a float nor 32 bits wide is refused."""
+    from gan_viz.core import step
+
+    state, _ = gan.run(gan.init(3), hyper_from(SMALL.train), data.ring(8), 3)
+    flat, other, rebuild = step.flatten(state)
+    assert flat.dtype == jnp.float32 and other.dtype == jnp.int32 and flat.ndim == other.ndim == 1
+    back = rebuild(flat, other)
+    for a, b in zip(jax.tree_util.tree_leaves(state), jax.tree_util.tree_leaves(back)):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.raises(TypeError, match="must be 32-bit"):
+        step.flatten(state._replace(step=jnp.zeros((), bool)))

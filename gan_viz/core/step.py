@@ -105,8 +105,9 @@ def penalties(spec: Spec, d_params, real, fake, eps, r1_weight, gp_weight) -> ja
     """D's penalties (``_penalty_sum``) behind one branch that computes their value and their
     gradients together, taken only when a weight is > 0; differentiating it then multiplies those
     gradients, with no branch. Most runs have no penalty: their D step pays that one empty branch
-    instead of one per penalty forward and another per penalty backward. Same numbers; reverse
-    mode only (``jax.grad``, to any order: the unrolled GAN differentiates it twice)."""
+    instead of one per penalty forward and another per penalty backward. Same numbers, but for
+    the rounding of the second derivative (the unrolled GAN with a gradient penalty sums it in
+    another order); reverse mode only (``jax.grad``, to any order), like every ``custom_vjp``."""
     wrt = (0, 1, 2, 4, 5)  # everything but eps (random weights, not a quantity of the model)
 
     @jax.custom_vjp

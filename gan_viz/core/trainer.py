@@ -39,7 +39,9 @@ class Trainer:
 
     Build with ``make_trainer(config)``, which caches instances. The networks and objectives are
     also available uncompiled (``generate``, ``logits``, ``d_objective``, ...), for use inside
-    one's own ``jax.jit``. Every array result stays on the device unless a method says otherwise.
+    one's own ``jax.jit``; the objectives differentiate in reverse mode (``jax.grad``, to any
+    order), not with ``jax.jvp`` (their loss and penalty branches are ``jax.custom_vjp``). Every
+    array result stays on the device unless a method says otherwise.
     """
 
     def __init__(self, model: ModelConfig, optimizer: str, beta1: float, beta2: float, batch_size: int,
