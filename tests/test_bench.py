@@ -215,7 +215,10 @@ def test_bench_json_has_the_documented_keys_and_no_recompiles(capsys):
                                                                (plain[0]["name"], 3.0), (plain[1]["name"], 10.0)]
     assert all(f["met"] == (f["ratio"] >= f["floor"]) for f in r["floors"]) and r["peer_notes"] == []
     assert set(unrolled) == MODEL_KEYS | {"unroll", "g_step_in_d_steps"} and is_rate(unrolled["jax_steps_per_s"])
-    assert 1 < unrolled["g_step_in_d_steps"] < 3 * (unrolled["unroll"] + 1)  # a timing: only its order is tested
+    # a timing, so only its order is tested: an unrolled G step runs its look-ahead D steps forward
+    # and backward and then differentiates them again, about 3 passes over each, plus its own step
+    # (17-18 D steps for 5 at full length, quiet, once a plain D step lost its per-operation costs)
+    assert 1 < unrolled["g_step_in_d_steps"] < 4 * (unrolled["unroll"] + 1)
     assert r["recompiles_on_hyperparameter_change"] == 0
     assert r["platform"] == "cpu" and r["device_kind"] == "cpu"  # the suite runs JAX on the CPU (conftest.py)
     assert is_rate(r["frame_ms"])
