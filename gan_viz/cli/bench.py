@@ -65,8 +65,7 @@ def jax_loop(cfg: Config) -> bench_peers.Loop:
 
 def jax_rate(cfg: Config, min_seconds: float) -> float:
     """Steps (D or G updates) per second of ``jax_loop``."""
-    loop = jax_loop(cfg)
-    return time_rate(loop.fn, loop.n, min_seconds) * loop.steps
+    return jax_loop(cfg).rate(min_seconds)
 
 
 def frame_ms(cfg: Config, frames: int = 200) -> float:

@@ -44,6 +44,10 @@ class Loop(NamedTuple):
     n: int
     steps: int
 
+    def rate(self, seconds: float, warm: bool = True) -> float:
+        """Steps per second over ``seconds`` (``time_rate``)."""
+        return time_rate(self.fn, self.n, seconds, warm) * self.steps
+
 
 # A comparison times its loops in turns, WINDOWS windows each, and keeps each loop's median: this
 # machine's speed changes for whole seconds at a time (on the 2-core CPU a compiled run alternates
@@ -60,14 +64,13 @@ def interleaved(loops: dict[str, Loop], seconds: float, windows: int = WINDOWS) 
     rates: dict[str, list[float]] = {name: [] for name in loops}
     for _ in range(windows):
         for name, loop in loops.items():
-            rates[name].append(time_rate(loop.fn, loop.n, seconds / windows, warm=False) * loop.steps)
+            rates[name].append(loop.rate(seconds / windows, warm=False))
     return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def jax_step_loop_rate(cfg: Config, min_seconds: float) -> float:
     """Steps (D or G updates) per second of ``jax_step_loop``."""
-    loop = jax_step_loop(cfg)
-    return time_rate(loop.fn, loop.n, min_seconds) * loop.steps
+    return jax_step_loop(cfg).rate(min_seconds)
 
 
 def jax_step_loop(cfg: Config) -> Loop:
@@ -228,7 +231,7 @@ def torch_loop(cfg: Config) -> Loop | None:
 def torch_rate(cfg: Config, min_seconds: float) -> float | None:
     """Steps per second of ``torch_loop``, or None when torch is not installed."""
     loop = torch_loop(cfg)
-    return None if loop is None else time_rate(loop.fn, loop.n, min_seconds) * loop.steps
+    return None if loop is None else loop.rate(min_seconds)
 
 
 def torch_compile_loop(cfg: Config) -> tuple[Loop | None, float | None]:
@@ -257,7 +260,7 @@ def torch_compile_loop(cfg: Config) -> tuple[Loop | None, float | None]:
 def torch_compile_rate(cfg: Config, min_seconds: float) -> tuple[float | None, float | None]:
     """(steps/s, compile seconds) of ``torch_compile_loop``, or (None, None) where it cannot run."""
     loop, seconds = torch_compile_loop(cfg)
-    return (None, None) if loop is None else (time_rate(loop.fn, loop.n, min_seconds) * loop.steps, seconds)
+    return (None, None) if loop is None else (loop.rate(min_seconds), seconds)
 
 
 def peer_rates(cfg: Config, seconds: float, trainer: Loop, windows: int = WINDOWS) -> dict:
